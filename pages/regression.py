@@ -1,0 +1,13 @@
+"""Page shell: Regression."""
+import numpy as np
+import plotly.graph_objects as go
+
+import ui
+from explorer.expressions import evaluate
+
+ui.page_header('Regression', 'χ², least squares and fitting your own data.')
+text, expr = ui.function_input("f", {'line': '2x + 1'}, key="f", variables=('x',))
+x = np.linspace(-3, 3, 301)
+y = evaluate(expr, ("x",), x)
+ui.chart(go.Figure(go.Scatter(x=x, y=y, name="f")), key="f_plot")
+ui.notice("this page is a shell: the full module is on its way.")

@@ -1,0 +1,21 @@
+"""Calculus Explorer: the entry point (`streamlit run streamlit_app.py`)."""
+import streamlit as st
+
+import ui
+
+st.set_page_config(page_title="Calculus Explorer", page_icon="∂", layout="wide",
+                   initial_sidebar_state="expanded")
+
+PAGES = [
+    st.Page("pages/home.py", title="Course map", icon="🗺️", url_path="home", default=True),
+    st.Page("pages/derivatives.py", title="1 · What is calculus?", icon="📈", url_path="derivatives"),
+    st.Page("pages/multivariate.py", title="2 · Multivariate calculus", icon="⛰️", url_path="multivariate"),
+    st.Page("pages/chain_rule.py", title="3 · Chain rule & neural nets", icon="🔗", url_path="chain-rule"),
+    st.Page("pages/taylor.py", title="4 · Taylor series", icon="🎯", url_path="taylor"),
+    st.Page("pages/optimisation.py", title="5 · Optimisation", icon="⛳", url_path="optimisation"),
+    st.Page("pages/regression.py", title="6 · Regression", icon="📉", url_path="regression"),
+]
+
+page = st.navigation(PAGES)
+ui.sidebar_controls()
+page.run()

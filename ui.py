@@ -1,0 +1,216 @@
+"""Streamlit helpers shared by every page: the project's page conventions in one place.
+
+This is the only module outside ``pages/`` that imports streamlit; ``explorer/`` never does.
+
+Conventions (see README.md):
+- ``function_input``: a preset picker plus a text box, with a live LaTeX preview and the safe
+  parser's message on error; the last valid function stays drawn while the user types.
+- presenter mode: ``?present=1`` or the sidebar toggle; ``style`` applies it to every figure.
+- state in the URL: ``slider``/``select``/``toggle``/``number`` bind a widget to the query string
+  (``bind="query-params"``); an invalid value in a shared link falls back to the default with a
+  notice, never an exception.
+- ``chart`` / ``chart3d`` draw figures; ``notice`` is the "what to notice" caption under a chart.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any, Mapping, Sequence
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from explorer.expressions import ExpressionError, parse_expression, to_latex
+
+PRESENT_KEY = "present"
+
+_PRESENTER_CSS = """
+<style>
+html, body, .stApp, .stMarkdown, .stMarkdown p, .stCaption, label, .stSlider, .stRadio,
+[data-testid="stWidgetLabel"] p { font-size: 1.3rem !important; }
+.stApp { background: #ffffff; color: #000000; }
+.stMarkdown p, .stCaption, [data-testid="stCaptionContainer"] { color: #000000 !important; }
+h1 { font-size: 3.2rem !important; } h2 { font-size: 2.4rem !important; } h3 { font-size: 1.9rem !important; }
+.katex { font-size: 1.6em !important; }
+header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
+footer, [data-testid="stStatusWidget"] { display: none !important; }
+.block-container, [data-testid="stMainBlockContainer"] { padding-top: 1rem !important; max-width: 100% !important; }
+</style>
+"""
+
+# A palette that stays distinct on a washed-out projector.
+PRESENTER_COLOURS = ["#0033cc", "#cc0000", "#007a00", "#000000", "#b35900", "#7a00cc"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Presenter mode and the shared sidebar
+def sidebar_controls() -> None:
+    """The controls every page shares (called once by streamlit_app.py before the page runs)."""
+    raw = st.query_params.get(PRESENT_KEY)
+    if raw is not None and PRESENT_KEY not in st.session_state:
+        st.session_state[PRESENT_KEY] = str(raw).lower() in ("1", "true", "yes", "on")
+    with st.sidebar:
+        st.toggle("Presenter mode", key=PRESENT_KEY, bind="query-params",
+                  help="Big fonts, thick lines, high contrast, no toolbar: for a projector. "
+                       "Also ?present=1 in the URL.")
+    if presenting():
+        st.html(_PRESENTER_CSS)
+
+
+def presenting() -> bool:
+    return bool(st.session_state.get(PRESENT_KEY, False))
+
+
+def style(fig: go.Figure, height: int | None = None) -> go.Figure:
+    """Apply the project's look (and presenter mode, when on) to a figure, in place."""
+    if height is not None:
+        fig.update_layout(height=int(height * (1.25 if presenting() else 1)))
+    fig.update_layout(margin=dict(l=10, r=10, t=40, b=10))
+    if presenting():
+        fig.update_layout(template="simple_white", font=dict(size=22, color="black"),
+                          colorway=PRESENTER_COLOURS,
+                          legend=dict(font=dict(size=20)))
+        fig.update_traces(line=dict(width=5), selector=dict(type="scatter"))
+        fig.update_traces(marker=dict(size=14), selector=dict(type="scatter", mode="markers"))
+        fig.update_xaxes(linewidth=3, tickfont=dict(size=20), title_font=dict(size=22))
+        fig.update_yaxes(linewidth=3, tickfont=dict(size=20), title_font=dict(size=22))
+    return fig
+
+
+def chart(fig: go.Figure, key: str | None = None, **kwargs: Any):
+    """Draw a 2D figure (styled) and return what ``st.plotly_chart`` returns."""
+    style(fig)
+    kwargs.setdefault("config", {"displaylogo": False})
+    return st.plotly_chart(fig, key=key, **kwargs)
+
+
+def chart3d(fig: go.Figure, key: str, **kwargs: Any):
+    """Draw a 3D figure so that a view the user turned survives reruns.
+
+    ``uirevision`` keeps plotly's camera when the same chart element is updated in place.
+    """
+    style(fig)
+    fig.update_layout(uirevision=key)
+    fig.update_scenes(uirevision=key) if hasattr(fig, "update_scenes") else None
+    kwargs.setdefault("config", {"displaylogo": False})
+    return st.plotly_chart(fig, key=key, **kwargs)
+
+
+def notice(text: str) -> None:
+    """The short "what to notice" caption every chart carries."""
+    st.caption(f"👀 **What to notice:** {text}")
+
+
+def page_header(title: str, intro: str) -> None:
+    st.title(title)
+    st.markdown(intro)
+
+
+# ---------------------------------------------------------------------------------------------
+# Widgets bound to the URL, with a notice for invalid values in a shared link
+def _url_value(key: str) -> str | None:
+    try:
+        vals = st.query_params.get_all(key)
+    except Exception:  # pragma: no cover - defensive
+        return None
+    return vals[0] if vals else None
+
+
+def _bad_link(label: str, raw: str, default: Any) -> None:
+    st.warning(f"The link's value for **{label}** ({raw[:40]!r}) is not valid here; "
+               f"showing the default ({default}) instead.", icon="🔗")
+
+
+def slider(label: str, min_value: float, max_value: float, value: float, step: float | None = None,
+           *, key: str, **kwargs: Any):
+    raw = _url_value(key)
+    if raw is not None and key not in st.session_state:
+        try:
+            v = float(raw)
+            ok = math.isfinite(v) and min_value <= v <= max_value
+        except ValueError:
+            ok = False
+        if not ok:
+            _bad_link(label, raw, value)
+    return st.slider(label, min_value, max_value, value, step, key=key, bind="query-params", **kwargs)
+
+
+def select(label: str, options: Sequence[Any], index: int = 0, *, key: str, widget=None, **kwargs: Any):
+    """A selectbox (or ``widget=st.radio`` / ``st.segmented_control``) bound to the URL."""
+    raw = _url_value(key)
+    if raw is not None and key not in st.session_state and raw not in [str(o) for o in options]:
+        _bad_link(label, raw, options[index])
+    widget = widget or st.selectbox
+    return widget(label, options, index=index, key=key, bind="query-params", **kwargs)
+
+
+def toggle(label: str, value: bool = False, *, key: str, **kwargs: Any) -> bool:
+    return st.toggle(label, value=value, key=key, bind="query-params", **kwargs)
+
+
+def number(label: str, value: float, *, key: str, min_value=None, max_value=None, **kwargs: Any):
+    raw = _url_value(key)
+    if raw is not None and key not in st.session_state:
+        try:
+            v = float(raw)
+            ok = math.isfinite(v) and (min_value is None or v >= min_value) and (max_value is None or v <= max_value)
+        except ValueError:
+            ok = False
+        if not ok:
+            _bad_link(label, raw, value)
+    return st.number_input(label, value=value, min_value=min_value, max_value=max_value, key=key,
+                           bind="query-params", **kwargs)
+
+
+# ---------------------------------------------------------------------------------------------
+# Function input
+CUSTOM = "✏️ Type your own"
+
+
+def function_input(label: str, presets: Mapping[str, str], *, key: str,
+                   variables: Sequence[str] = ("x",), default: str | None = None,
+                   help: str | None = None):
+    """Preset picker + text box bound to the URL, LaTeX preview, friendly errors.
+
+    Returns ``(text, expr)`` for the last *valid* function: while the typed text is invalid the
+    error is shown and the previous valid function stays in use, so the charts keep drawing.
+    """
+    names = list(presets)
+    default = default or names[0]
+    text_key, preset_key, valid_key = f"{key}", f"{key}_preset", f"_{key}_last_valid"
+
+    def preset_changed():
+        choice = st.session_state[preset_key]
+        if choice in presets:
+            st.session_state[text_key] = presets[choice]
+
+    def text_changed():
+        typed = st.session_state[text_key]
+        match = next((n for n, t in presets.items() if t == typed), None)
+        st.session_state[preset_key] = match or CUSTOM
+
+    raw_text = _url_value(text_key)
+    if preset_key not in st.session_state and raw_text is not None:
+        # a shared link with a typed function: show it as "type your own" unless it is a preset
+        st.session_state[preset_key] = next((n for n, t in presets.items() if t == raw_text), CUSTOM)
+
+    options = names + [CUSTOM]
+    c1, c2 = st.columns([1, 2])
+    with c1:
+        select(f"{label}: preset", options, index=names.index(default), key=preset_key,
+               on_change=preset_changed)
+    with c2:
+        st.text_input(f"{label}: formula in {', '.join(variables)}", value=presets[default],
+                      key=text_key, bind="query-params", on_change=text_changed, max_chars=500,
+                      help=help or "Type with ^ or ** for powers, implicit multiplication (2x, x(x+1)), "
+                                   "sin, cos, tan, exp, ln, log, sqrt, abs, pi, e …")
+    text = st.session_state.get(text_key, presets[default])
+    try:
+        expr = parse_expression(text, variables)
+        st.session_state[valid_key] = text
+        st.latex(f"{label} = {to_latex(expr)}" if len(label) < 12 else to_latex(expr))
+        return text, expr
+    except ExpressionError as err:
+        st.error(f"**Cannot read that formula:** {err}", icon="⚠️")
+        last = st.session_state.get(valid_key, presets[default])
+        st.caption(f"Still drawing the last valid formula: `{last}`")
+        return last, parse_expression(last, variables)
