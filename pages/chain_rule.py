@@ -1,13 +1,341 @@
-"""Page shell: Chain rule and neural networks."""
+"""Page: Chain rule and neural networks (module 3)."""
+from __future__ import annotations
+
 import numpy as np
-import plotly.graph_objects as go
+import streamlit as st
 
 import ui
-from explorer.expressions import evaluate
+from explorer import chain_rule as cr
+from explorer import chain_rule_plots as plots
+from explorer import network as nn
+from explorer.expressions import ExpressionError, parse_expression, to_latex
+from explorer.symbolic import SymbolicTimeout, call
 
-ui.page_header('Chain rule and neural networks', 'The multivariate chain rule and backpropagation.')
-text, expr = ui.function_input("f", {'bowl': 'x^2 + y^2'}, key="f", variables=('x', 'y'))
-g = np.linspace(-3, 3, 61)
-X, Y = np.meshgrid(g, g)
-ui.chart(go.Figure(go.Contour(x=g, y=g, z=evaluate(expr, ("x", "y"), X, Y))), key="f_plot")
-ui.notice("this page is a shell: the full module is on its way.")
+ui.page_header(
+    "Chain rule and neural networks",
+    "Walk along a path across a surface and the height changes at the rate "
+    "$\\frac{df}{dt} = \\frac{\\partial f}{\\partial x}\\frac{dx}{dt} + \\frac{\\partial f}{\\partial y}\\frac{dy}{dt}$. "
+    "Backpropagation is the same rule applied layer after layer: below, it trains a small "
+    "network to draw a heart, one chain-rule factor at a time.")
+
+
+# =============================================================================================
+# Part 1: the chain rule on a path
+@st.cache_data(max_entries=64, show_spinner=False)
+def _symbolic(f_text: str, x_text: str, y_text: str):
+    return call(cr.chain_rule_symbolic, f_text, x_text, y_text, timeout=2.0)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _grid(f_text: str):
+    return cr.contour_grid(f_text, n=61)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _path(f_text: str, x_text: str, y_text: str):
+    return cr.path_samples(f_text, x_text, y_text)
+
+
+def _path_preset_changed():
+    choice = st.session_state["path"]
+    if choice in cr.PATH_PRESETS:
+        st.session_state["xt"], st.session_state["yt"] = cr.PATH_PRESETS[choice]
+
+
+def _path_typed():
+    pair = (st.session_state.get("xt"), st.session_state.get("yt"))
+    st.session_state["path"] = next((n for n, p in cr.PATH_PRESETS.items() if p == pair), ui.CUSTOM)
+
+
+def _path_input() -> tuple[str, str]:
+    """Path preset + x(t), y(t) text boxes bound to the URL; returns the last valid pair."""
+    names = list(cr.PATH_PRESETS)
+    if "path" not in st.session_state and ("xt" in st.query_params or "yt" in st.query_params):
+        pair = (st.query_params.get("xt", cr.PATH_PRESETS["circle"][0]),
+                st.query_params.get("yt", cr.PATH_PRESETS["circle"][1]))
+        st.session_state["path"] = next((n for n, p in cr.PATH_PRESETS.items() if p == pair), ui.CUSTOM)
+    c1, c2, c3 = st.columns([1, 1, 1])
+    with c1:
+        ui.select("Path: preset", names + [ui.CUSTOM], index=names.index("circle"), key="path",
+                  on_change=_path_preset_changed)
+    with c2:
+        st.text_input("x(t) =", value=cr.PATH_PRESETS["circle"][0], key="xt", bind="query-params",
+                      on_change=_path_typed, max_chars=300)
+    with c3:
+        st.text_input("y(t) =", value=cr.PATH_PRESETS["circle"][1], key="yt", bind="query-params",
+                      on_change=_path_typed, max_chars=300)
+    xt, yt = st.session_state.get("xt"), st.session_state.get("yt")
+    try:
+        ex, ey = parse_expression(xt, ("t",)), parse_expression(yt, ("t",))
+        st.session_state["_path_last_valid"] = (xt, yt)
+        st.latex(rf"\big(x(t),\,y(t)\big) = \Big({to_latex(ex)},\; {to_latex(ey)}\Big),\quad "
+                 rf"0 \le t \le 2\pi")
+        return xt, yt
+    except ExpressionError as err:
+        st.error(f"**Cannot read that path:** {err}", icon="⚠️")
+        last = st.session_state.get("_path_last_valid", cr.PATH_PRESETS["circle"])
+        st.caption(f"Still drawing the last valid path: x(t) = `{last[0]}`, y(t) = `{last[1]}`")
+        return last
+
+
+def _fmt(v: float) -> str:
+    return f"{v:.4g}" if np.isfinite(v) else r"\text{undefined}"
+
+
+def _paren(v: float) -> str:
+    s = _fmt(v)
+    return f"({s})" if np.isfinite(v) and v < 0 else s
+
+
+@st.fragment
+def chain_rule_section():
+    st.header("1 · The chain rule on a path")
+    f_text, _ = ui.function_input("f", cr.F_PRESETS, key="f", variables=("x", "y"))
+    x_text, y_text = _path_input()
+    t0 = ui.slider("t", float(round(cr.T_RANGE[0], 2)), float(round(cr.T_RANGE[1], 2)), 1.0, 0.02, key="t")
+
+    try:
+        sym = _symbolic(f_text, x_text, y_text)
+        at = cr.chain_rule_at(sym, f_text, x_text, y_text, t0)
+    except SymbolicTimeout:
+        sym = None
+        st.info("The symbolic derivatives took too long — showing a numeric result instead.", icon="⏱️")
+        at = cr.chain_rule_numeric(f_text, x_text, y_text, t0)
+
+    g, Z = _grid(f_text)
+    t, xs, ys, gs = _path(f_text, x_text, y_text)
+    c1, c2 = st.columns(2)
+    with c1:
+        ui.chart(plots.contour_with_path(g, Z, xs, ys, at), key="cr_contour")
+        ui.notice("the red arrow is the velocity (dx/dt, dy/dt). Where it runs along a contour line "
+                  "the height does not change, so df/dt = 0; where it crosses contours uphill, df/dt > 0.")
+    with c2:
+        ui.chart(plots.composed_with_tangent(t, gs, at), key="cr_curve")
+        ui.notice("the dashed tangent's slope is the chain-rule sum on the left, computed from the "
+                  "partial derivatives alone, yet it touches the curve exactly.")
+
+    st.latex(r"\frac{df}{dt} = \frac{\partial f}{\partial x}\,\frac{dx}{dt} + "
+             r"\frac{\partial f}{\partial y}\,\frac{dy}{dt}")
+    if sym is not None:
+        parts = (to_latex(sym.f_x), to_latex(sym.dx_dt), to_latex(sym.f_y), to_latex(sym.dy_dt))
+        if sum(map(len, parts)) < 600:
+            st.latex(rf"= \Big({parts[0]}\Big)\Big({parts[1]}\Big) + \Big({parts[2]}\Big)\Big({parts[3]}\Big)")
+    st.latex(rf"\text{{at }} t = {at.t:.2f}:\ (x, y) = ({_fmt(at.x)}, {_fmt(at.y)}),\quad "
+             rf"\frac{{df}}{{dt}} = {_paren(at.f_x)}\cdot{_paren(at.dx_dt)} + {_paren(at.f_y)}\cdot{_paren(at.dy_dt)}"
+             rf" = {_fmt(at.df_dt)}")
+    st.latex(rf"\text{{slope of }} f(x(t), y(t)) \text{{ measured numerically: }} "
+             rf"\frac{{g(t+h)-g(t-h)}}{{2h}} = {_fmt(at.slope_numeric)}")
+    if not np.isfinite(at.df_dt):
+        st.warning("f or the path is undefined at this t: move t or change the function.", icon="⚠️")
+
+
+chain_rule_section()
+
+
+# =============================================================================================
+# Part 2: backpropagation
+st.divider()
+
+HIDDEN = ["6, 7", "6", "3", "4, 4", "8, 8", "12", "10, 10, 10"]
+TARGET_NAMES = ["heart", "circle", "figure-eight", "typed"]
+TYPED_DEFAULT = ("0.9 cos(2 pi t)^3", "0.9 sin(2 pi t)^3")
+N_POINTS = 100
+MAX_ITERATIONS = 200_000
+TICK_SECONDS = 0.35
+
+
+def _typed_target() -> tuple[str, str]:
+    c1, c2 = st.columns(2)
+    with c1:
+        st.text_input("target x(t), 0 ≤ t ≤ 1", value=TYPED_DEFAULT[0], key="tx", bind="query-params",
+                      max_chars=300)
+    with c2:
+        st.text_input("target y(t), 0 ≤ t ≤ 1", value=TYPED_DEFAULT[1], key="ty", bind="query-params",
+                      max_chars=300)
+    tx, ty = st.session_state.get("tx", TYPED_DEFAULT[0]), st.session_state.get("ty", TYPED_DEFAULT[1])
+    try:
+        nn.target_curve("typed", np.linspace(0, 1, 5), tx, ty)
+        nn.training_data("typed", N_POINTS, "sigmoid", tx, ty)
+        st.session_state["_target_last_valid"] = (tx, ty)
+        return tx, ty
+    except ExpressionError as err:
+        st.error(f"**Cannot use that curve:** {err}", icon="⚠️")
+        last = st.session_state.get("_target_last_valid", TYPED_DEFAULT)
+        st.caption(f"Still training on the last valid curve: (`{last[0]}`, `{last[1]}`)")
+        return last
+
+
+def _state() -> dict:
+    return st.session_state.setdefault("_nn", {})
+
+
+def _reset(config) -> None:
+    target, tx, ty, hidden, act, seed = config
+    sizes = (1, *[int(h) for h in hidden.split(",")], 2)
+    x, y, scaled = nn.training_data(target, N_POINTS, act, tx, ty)
+    s = _state()
+    s.update(config=config, net=nn.Network(sizes, act, seed), x=x, y=y, scaled=scaled,
+             costs=[np.array([nn.Network(sizes, act, seed).cost(x, y)])], iteration=0,
+             rng=np.random.default_rng(seed + 1))
+
+
+def _train(n: int) -> None:
+    s = _state()
+    n = int(min(n, MAX_ITERATIONS - s["iteration"]))
+    if n <= 0:
+        st.session_state["_nn_playing"] = False
+        return
+    res = nn.train(s["net"], s["x"], s["y"], n, st.session_state.get("rate", 7.0),
+                   st.session_state.get("noise", 0.0), s["rng"])
+    s["costs"].append(res.costs[1:])
+    s["iteration"] += n
+
+
+def _toggle_play():
+    st.session_state["_nn_playing"] = not st.session_state.get("_nn_playing", False)
+
+
+def _step_clicked():
+    _train(int(st.session_state.get("steps", 100)))
+
+
+def _reset_clicked():
+    st.session_state["_nn_playing"] = False
+    s = _state()
+    if "config" in s:
+        _reset(s["config"])
+
+
+def _draw_training(ex: int) -> None:
+    """The charts of the training panel (a fragment of its own while playing)."""
+    s = _state()
+    if st.session_state.get("_nn_playing"):
+        _train(int(st.session_state.get("steps", 100)))
+    net, x, y = s["net"], s["x"], s["y"]
+    costs = np.concatenate(s["costs"])
+    act = net.activation
+
+    m1, m2, m3 = st.columns(3)
+    m1.metric("Cost C", f"{costs[-1]:.5g}")
+    m2.metric("Iteration", f"{s['iteration']:,}")
+    m3.metric("Status", "training ▶" if st.session_state.get("_nn_playing") else "paused ⏸")
+
+    c1, c2 = st.columns(2)
+    with c1:
+        ui.chart(plots.drawing(nn.to_plane(y, act), nn.to_plane(net.predict(x), act), s["iteration"]),
+                 key="nn_drawing")
+        ui.notice("the input is just t from 0 to 1; each output neuron draws one coordinate. "
+                  "Watch the red curve bend toward the grey target as the cost falls.")
+    with c2:
+        ui.chart(plots.cost_history(costs), key="nn_cost")
+        ui.notice("on a log scale steady progress is a straight line; plateaus are the network "
+                  "stuck near a saddle before it finds the next feature of the curve. Too much "
+                  "aggression makes the cost jump up.")
+
+    st.subheader("The backprop ledger")
+    ck, layers = nn.ledger(net, x, y, ex)
+    L = len(layers)
+    st.markdown(f"Every factor of the chain rule for training example **k = {ex}** "
+                f"(input t = {x[ex, 0]:.2f}), with its own cost "
+                f"$C_k = |a^{{({L})}}_k - y_k|^2 = {ck:.4g}$ (C is the mean of these over the "
+                f"{len(x)} examples). Read each row left to right:")
+    st.latex(r"\frac{\partial C_k}{\partial z^{(l)}} = \frac{\partial C_k}{\partial a^{(l)}} \odot "
+             r"\sigma'(z^{(l)}),\qquad "
+             r"\frac{\partial C_k}{\partial W^{(l)}} = \frac{\partial C_k}{\partial z^{(l)}}\,"
+             r"\big(a^{(l-1)}\big)^{\!\top},\qquad "
+             r"\frac{\partial C_k}{\partial b^{(l)}} = \frac{\partial C_k}{\partial z^{(l)}}")
+    st.latex(rf"\frac{{\partial C_k}}{{\partial a^{{({L})}}}} = 2\,(a^{{({L})}}_k - y_k),\qquad "
+             r"\frac{\partial C_k}{\partial a^{(l-1)}} = \big(W^{(l)}\big)^{\!\top}"
+             r"\frac{\partial C_k}{\partial z^{(l)}}\quad\text{(the row above feeds the one below, "
+             r"backwards)}")
+    st.latex(nn.ACTIVATION_LATEX[act])
+    ui.chart(plots.ledger_figure(layers), key="nn_ledger")
+    ui.notice("∂C/∂W is the outer product of the column ∂C/∂z and the row a⁽ˡ⁻¹⁾: a weight barely "
+              "moves when the neuron feeding it is quiet (a ≈ 0) or its own neuron is saturated "
+              "(σ′ ≈ 0). Red is positive, blue negative.")
+
+    chk = nn.gradient_check(net, x, y)
+    st.markdown("**Gradient check.** Backpropagation's gradient against central finite differences "
+                "$\\frac{C(w+\\varepsilon)-C(w-\\varepsilon)}{2\\varepsilon}$, $\\varepsilon = 10^{-6}$, "
+                "for every one of the " f"{net.n_parameters} parameters:")
+    st.latex(r"\frac{\lVert g_{\text{backprop}} - g_{\text{numeric}}\rVert}"
+             r"{\lVert g_{\text{backprop}}\rVert + \lVert g_{\text{numeric}}\rVert} = "
+             + r",\ ".join(f"{e:.1e}\\ (\\text{{layer }}{i + 1})" for i, e in enumerate(chk.layer_errors)))
+    if chk.max_error < 1e-6:
+        st.success(f"Backprop agrees with finite differences: largest relative error {chk.max_error:.1e}.",
+                   icon="✅")
+    else:
+        st.warning(f"Largest relative error {chk.max_error:.1e}: the network is saturated or the "
+                   "finite differences lose precision here.", icon="⚠️")
+
+
+@st.fragment
+def network_section():
+    st.header("2 · Backpropagation: teaching a network to draw")
+    st.markdown(
+        "The network takes one number t ∈ [0, 1] and outputs two, a point (x, y). Steepest descent "
+        "moves every weight and bias against the gradient of the cost, which backpropagation "
+        "computes with the chain rule:")
+    st.latex(r"C = \frac{1}{N}\sum_{k=1}^{N}\big|a^{(L)}_k - y_k\big|^2,\qquad "
+             r"a^{(l)} = \sigma\big(W^{(l)}a^{(l-1)} + b^{(l)}\big),\qquad "
+             r"W \leftarrow W - \eta\,\frac{\partial C}{\partial W}")
+
+    c1, c2, c3, c4 = st.columns(4)
+    with c1:
+        target = ui.select("Target curve", TARGET_NAMES, 0, key="target")
+    with c2:
+        hidden = ui.select("Hidden layers (neurons)", HIDDEN, 0, key="hidden")
+    with c3:
+        act = ui.select("Activation σ", list(nn.ACTIVATIONS), 0, key="act", widget=st.radio,
+                        horizontal=True)
+    with c4:
+        seed = int(ui.number("Seed", 0, key="seed", min_value=0, max_value=9999, step=1))
+    tx, ty = _typed_target() if target == "typed" else (None, None)
+    if target == "typed":
+        st.caption("Typed curves are shrunk to fit the box [−0.95, 0.95]² the outputs can reach, when needed.")
+    else:
+        st.latex(rf"\text{{target: }}(x(t), y(t)) = {nn.TARGET_LATEX[target]}")
+
+    c1, c2, c3 = st.columns(3)
+    with c1:
+        ui.slider("Learning rate η (aggression)", 0.1, 20.0, 7.0, 0.1, key="rate")
+    with c2:
+        ui.slider("Gradient noise", 0.0, 3.0, 0.0, 0.1, key="noise",
+                  help="Each gradient component is multiplied by (1 + noise·ξ), ξ ~ N(0, 1): "
+                       "a stochastic descent that still goes downhill on average.")
+    with c3:
+        ui.select("Iterations per step / tick", [1, 10, 100, 1000], 2, key="steps",
+                  widget=st.radio, horizontal=True)
+    if act == "tanh" and st.session_state.get("rate", 7.0) > 1.5:
+        st.caption("Tip: tanh's slope is up to 4× the sigmoid's, so it trains best with aggression ≈ 0.3.")
+
+    config = (target, tx, ty, hidden, act, seed)
+    s = _state()
+    if s.get("config") != config:
+        _reset(config)
+        st.session_state["_nn_playing"] = False
+    if s.get("scaled"):
+        st.caption("The typed curve was shrunk to fit inside the box the outputs can reach.")
+
+    playing = st.session_state.get("_nn_playing", False)
+    b1, b2, b3, b4 = st.columns([1, 1, 1, 3])
+    with b1:
+        st.button("⏸ Pause" if playing else "▶ Play", key="nn_play", on_click=_toggle_play,
+                  type="primary", width="stretch")
+    with b2:
+        st.button(f"Step {st.session_state.get('steps') or 100}", key="nn_step", on_click=_step_clicked,
+                  width="stretch", disabled=playing)
+    with b3:
+        st.button("↺ Reset", key="nn_reset", on_click=_reset_clicked, width="stretch")
+    with b4:
+        ex = int(ui.slider("Ledger: training example k", 0, N_POINTS - 1, 25, 1, key="ex"))
+
+    if st.session_state.get("_nn_playing"):
+        # a fragment of its own, rerun by the browser every tick without any input: it trains
+        # a batch of iterations and redraws; pausing removes it, which stops the timer
+        st.fragment(run_every=TICK_SECONDS)(_draw_training)(ex)
+    else:
+        _draw_training(ex)
+
+
+network_section()

@@ -1,0 +1,132 @@
+"""The multivariate chain rule along a path: d/dt f(x(t), y(t)) = ∂f/∂x·dx/dt + ∂f/∂y·dy/dt.
+
+``chain_rule_symbolic`` differentiates (module level, so pages can run it under
+``explorer.symbolic.call``'s deadline); ``chain_rule_at`` evaluates every factor at one t and also
+measures the slope of the composed curve numerically, so the page can show that both agree;
+``path_samples`` gives the path and the composed curve for the charts.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import sympy as sp
+
+from explorer.expressions import compile_expression, parse_expression
+
+__all__ = ["F_PRESETS", "PATH_PRESETS", "T_RANGE", "ChainSymbolic", "ChainAt", "chain_rule_symbolic",
+           "chain_rule_at", "chain_rule_numeric", "path_samples", "contour_grid"]
+
+F_PRESETS = {
+    "hill": "exp(-((x - 1)^2 + (y - 0.5)^2)/3)",
+    "saddle": "x^2 - y^2",
+    "bowl": "x^2 + y^2",
+    "waves": "sin(x) cos(y)",
+    "tilted ripple": "sin(x*y/2) + x/3",
+}
+#: path presets: (x(t), y(t)) for t in T_RANGE
+PATH_PRESETS = {
+    "line": ("t/2 - 1.5", "1 - t/3"),
+    "circle": ("2 cos(t)", "2 sin(t)"),
+    "spiral": ("t cos(t)/2.5", "t sin(t)/2.5"),
+}
+T_RANGE = (0.0, 2 * float(np.pi))
+BOX = 3.0   # the contour map shows [-BOX, BOX]²
+
+_X, _Y, _T = sp.symbols("x y t")
+
+
+@dataclass(frozen=True)
+class ChainSymbolic:
+    f: sp.Expr
+    x_t: sp.Expr
+    y_t: sp.Expr
+    f_x: sp.Expr          # ∂f/∂x (in x, y)
+    f_y: sp.Expr          # ∂f/∂y (in x, y)
+    dx_dt: sp.Expr        # (in t)
+    dy_dt: sp.Expr        # (in t)
+    df_dt: sp.Expr        # the chain rule's sum, written in t
+
+
+def chain_rule_symbolic(f_text: str, x_text: str, y_text: str) -> ChainSymbolic:
+    """Parse f(x, y), x(t), y(t) (safe parser) and differentiate each factor of the chain rule."""
+    f = parse_expression(f_text, ("x", "y"))
+    xt = parse_expression(x_text, ("t",))
+    yt = parse_expression(y_text, ("t",))
+    f_x, f_y = sp.diff(f, _X), sp.diff(f, _Y)
+    dx, dy = sp.diff(xt, _T), sp.diff(yt, _T)
+    sub = {_X: xt, _Y: yt}
+    df_dt = f_x.subs(sub, simultaneous=True) * dx + f_y.subs(sub, simultaneous=True) * dy
+    return ChainSymbolic(f, xt, yt, f_x, f_y, dx, dy, df_dt)
+
+
+@dataclass(frozen=True)
+class ChainAt:
+    t: float
+    x: float
+    y: float
+    f: float
+    f_x: float
+    f_y: float
+    dx_dt: float
+    dy_dt: float
+    df_dt: float              # ∂f/∂x·dx/dt + ∂f/∂y·dy/dt
+    slope_numeric: float      # central difference of g(t) = f(x(t), y(t))
+    symbolic: bool            # were the partial derivatives exact (True) or finite differences?
+
+
+def _num(v) -> float:
+    v = float(np.asarray(v))
+    return v if np.isfinite(v) else float("nan")
+
+
+def _composed(f_text: str, x_text: str, y_text: str):
+    fn = compile_expression(f_text, ("x", "y"))
+    xf = compile_expression(x_text, ("t",))
+    yf = compile_expression(y_text, ("t",))
+    return fn, xf, yf
+
+
+def _slope(fn, xf, yf, t0: float, h: float = 1e-5) -> float:
+    g = lambda t: fn(xf(t), yf(t))                      # noqa: E731
+    return _num((g(t0 + h) - g(t0 - h)) / (2 * h))
+
+
+def chain_rule_at(sym: ChainSymbolic, f_text: str, x_text: str, y_text: str, t0: float) -> ChainAt:
+    """Every factor of the chain rule at ``t0`` from the exact derivatives in ``sym``."""
+    fn, xf, yf = _composed(f_text, x_text, y_text)
+    x0, y0 = _num(xf(t0)), _num(yf(t0))
+    fx = _num(compile_expression(sym.f_x, ("x", "y"))(x0, y0))
+    fy = _num(compile_expression(sym.f_y, ("x", "y"))(x0, y0))
+    dx = _num(compile_expression(sym.dx_dt, ("t",))(t0))
+    dy = _num(compile_expression(sym.dy_dt, ("t",))(t0))
+    return ChainAt(float(t0), x0, y0, _num(fn(x0, y0)), fx, fy, dx, dy, fx * dx + fy * dy,
+                   _slope(fn, xf, yf, t0), True)
+
+
+def chain_rule_numeric(f_text: str, x_text: str, y_text: str, t0: float, h: float = 1e-5) -> ChainAt:
+    """The same numbers by central differences only (the fallback when sympy takes too long)."""
+    fn, xf, yf = _composed(f_text, x_text, y_text)
+    x0, y0 = _num(xf(t0)), _num(yf(t0))
+    fx = _num((fn(x0 + h, y0) - fn(x0 - h, y0)) / (2 * h))
+    fy = _num((fn(x0, y0 + h) - fn(x0, y0 - h)) / (2 * h))
+    dx = _num((xf(t0 + h) - xf(t0 - h)) / (2 * h))
+    dy = _num((yf(t0 + h) - yf(t0 - h)) / (2 * h))
+    return ChainAt(float(t0), x0, y0, _num(fn(x0, y0)), fx, fy, dx, dy, fx * dx + fy * dy,
+                   _slope(fn, xf, yf, t0), False)
+
+
+def path_samples(f_text: str, x_text: str, y_text: str, n: int = 161):
+    """``(t, x, y, g)`` along the path, with g(t) = f(x(t), y(t)) (NaN where undefined)."""
+    fn, xf, yf = _composed(f_text, x_text, y_text)
+    t = np.linspace(*T_RANGE, n)
+    x, y = xf(t), yf(t)
+    return t, x, y, fn(x, y)
+
+
+def contour_grid(f_text: str, n: int = 61, box: float = BOX):
+    """``(g, Z)``: a grid on [-box, box]² and f on it (rows are y), values rounded for the wire."""
+    g = np.linspace(-box, box, n)
+    X, Y = np.meshgrid(g, g)
+    Z = compile_expression(f_text, ("x", "y"))(X, Y)
+    return g, Z
