@@ -742,6 +742,32 @@ def derivative_steps(f: "str | sp.Expr", timeout: float = 1.0) -> Derivation:
     return Derivation(_plain(expr), _plain(raw), _plain(result), steps, simplified)
 
 
+def _same_derivative(a: sp.Expr, b: sp.Expr) -> bool:
+    return sp.simplify(a - b) == 0
+
+
+def equals_sympy_diff(der: Derivation, timeout: float = 1.0) -> bool:
+    """Does the derivation's result equal ``sympy.diff`` of f?  Symbolically when sympy decides
+    within ``timeout``, otherwise numerically at 400 points (where both are defined)."""
+    ref = _plain(_no_delta(sp.diff(_real(der.expr), XR)))
+    for cand in (der.result, der.raw):
+        d = _real(cand) - _real(ref)
+        if d == 0 or sp.expand(d) == 0:
+            return True
+    try:
+        if symbolic.call(_same_derivative, _real(der.result), _real(ref), timeout=timeout):
+            return True
+    except symbolic.SymbolicTimeout:
+        pass
+    rng = np.random.default_rng(1)
+    xs = rng.uniform(-3, 3, 400)
+    a, b = compile_expression(der.result, VARS)(xs), compile_expression(ref, VARS)(xs)
+    both = np.isfinite(a) & np.isfinite(b)
+    if both.sum() < 20 and (np.isfinite(a) == np.isfinite(b)).all():
+        return True                       # defined almost nowhere on [-3, 3]: nothing to tell apart
+    return bool(both.sum() >= 20 and np.allclose(a[both], b[both], rtol=1e-7, atol=1e-9))
+
+
 @functools.lru_cache(maxsize=256)
 def derivative_steps_cached(text: str) -> Derivation:
     return derivative_steps(text)
@@ -858,6 +884,18 @@ def match_question(seed: int, previous: str | None = None, n_options: int = 4) -
     options = [chosen[i] for i in order]
     return MatchQuestion(f_text, options, int(np.nonzero(order == 0)[0][0]),
                          [chr(ord("A") + i) for i in range(len(options))])
+
+
+def candidate_note(text: str, lo: float = -3.0, hi: float = 3.0) -> str:
+    """A "what to notice" line for a candidate f′ graph: where it is zero (f flat) and its sign."""
+    zs = [z for z in _zeros(compile_expression(text, VARS), lo, hi) if lo < z < hi]
+    if not zs:
+        x = np.linspace(lo, hi, 61)
+        y = compile_expression(text, VARS)(x)
+        sign = "positive" if np.nanmin(y) > 0 else "negative" if np.nanmax(y) < 0 else "never zero"
+        return f"never zero here ({sign}): f would have no flat spot on this window."
+    shown = ", ".join(nice(z, 3) for z in zs[:4]) + (" …" if len(zs) > 4 else "")
+    return f"zero at x ≈ {shown}: f would be flat exactly there."
 
 
 def curve(text: str, lo: float = -3.0, hi: float = 3.0, n: int = 241, clip: float = 1e3):

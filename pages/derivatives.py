@@ -1,13 +1,273 @@
-"""Page shell: What is calculus?."""
-import numpy as np
-import plotly.graph_objects as go
+"""Module 1 · What is calculus?  From rise over run to the four rules (issue 3)."""
+from __future__ import annotations
+
+import math
+import random
+
+import streamlit as st
 
 import ui
-from explorer.expressions import evaluate
+from explorer import derivatives as D
+from explorer import derivatives_figures as F
+from explorer import symbolic
+from explorer.expressions import ExpressionError, parse_expression, to_latex
 
-ui.page_header('What is calculus?', 'Derivatives from rise over run to the four rules.')
-text, expr = ui.function_input("f", {'x²': 'x^2', 'sin x': 'sin(x)'}, key="f", variables=('x',))
-x = np.linspace(-3, 3, 301)
-y = evaluate(expr, ("x",), x)
-ui.chart(go.Figure(go.Scatter(x=x, y=y, name="f")), key="f_plot")
-ui.notice("this page is a shell: the full module is on its way.")
+LO, HI = -3.0, 3.0
+
+
+# ---------------------------------------------------------------------------------------------
+# Cached explorer calls (keyed by text and numbers)
+@st.cache_data(max_entries=128, show_spinner=False)
+def gradient(text: str) -> D.GradientData:
+    return D.gradient_data(text, LO, HI)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def errors(text: str, x0: float) -> D.DifferenceErrors:
+    return D.difference_errors(text, x0)
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def quotient(text: str):
+    """(result, None) or (None, reason) — a timeout is an answer too, not an exception."""
+    try:
+        return D.difference_quotient(text), None
+    except symbolic.SymbolicTimeout:
+        return None, "timeout"
+    except Exception as err:    # sympy can fail on odd inputs: say so, keep the page working
+        return None, type(err).__name__
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def steps(text: str):
+    der = D.derivative_steps_cached(text)
+    return der, D.equals_sympy_diff(der)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def match_q(seed: int, previous: str | None) -> D.MatchQuestion:
+    return D.match_question(seed, previous)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def diff_q(seed: int, previous: str | None) -> D.DiffQuestion:
+    return D.differentiate_question(seed, previous)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def small_chart(text: str, title: str, colour: str):
+    x, y = D.curve(text, LO, HI)
+    return F.small_curve(x, y, title, colour), D.candidate_note(text, LO, HI)
+
+
+# ---------------------------------------------------------------------------------------------
+ui.page_header(
+    "What is calculus?",
+    "Calculus measures **how fast things change**. For a straight line the gradient is *rise over run*; "
+    "for a curve we take the rise over a tiny run and watch what happens as the run shrinks. "
+    "Pick a function, move **x₀** and **h**, and see the secant become the tangent.")
+
+text, expr = ui.function_input("f", D.PRESETS, key="f", variables=("x",))
+
+
+@st.fragment
+def explore(text: str) -> None:
+    st.subheader("1 · Rise over run")
+    c1, c2 = st.columns(2)
+    with c1:
+        x0 = ui.slider("x₀ (the point)", LO, HI, 1.0, 0.05, key="x0")
+    with c2:
+        logh = ui.slider("step h (log scale: h = 10^slider)", -8.0, 0.0, -0.5, 0.25, key="logh",
+                         format="10^%.2f")
+    h = 10.0 ** logh
+    s = D.secant(text, x0, h)
+    g = gradient(text)
+    here = [b for b in g.breaks if abs(b.x - x0) < 1e-6]
+
+    st.latex(r"\text{slope of the secant} = \frac{\text{rise}}{\text{run}} = \frac{f(x_0+h)-f(x_0)}{h}"
+             rf"= \frac{{{_num(s.f1)} - {_num(s.f0)}}}{{{_num(h)}}} = {_num(s.slope)}")
+    if math.isfinite(s.true_slope):
+        label = "f'(x_0)" if s.exact else r"f'(x_0)\ (\text{numeric})"
+        st.latex(rf"{label} = {_num(s.true_slope)} \qquad |\text{{secant}} - f'(x_0)| = {_num(s.error)}")
+    if not math.isfinite(s.f0):
+        st.warning(f"f is not defined at x₀ = {D.nice(x0)}: move x₀ to where the curve is drawn.", icon="📍")
+    for b in here:
+        st.warning(f"**No derivative at x₀ = {D.nice(x0)}.** {b.message}", icon="📍")
+
+    a, b_ = st.columns([3, 2])
+    with a:
+        ui.chart(F.secant_figure(g.x, g.f, s, g.f_range), key="secant")
+        ui.notice("the orange secant joins two points of the curve; its slope is rise/run. Slide h to the "
+                  "left: the two points merge and the secant turns into the dashed green tangent.")
+    with b_:
+        zoom = F.zoom_figure(text, s)
+        if zoom is not None:
+            ui.chart(zoom, key="zoom")
+            ui.notice("this close-up always spans a few h around x₀. Zoomed in far enough, a smooth curve "
+                      "looks straight: that straight line is the tangent.")
+
+    st.subheader("2 · Why not just let h → 0 on a computer?")
+    e = errors(text, x0)
+    c1, c2 = st.columns([3, 2])
+    with c1:
+        if e.ok:
+            ui.chart(F.errors_figure(e, h), key="errors")
+            ui.notice("going right to left, the error first falls (truncation: the secant bends less) and "
+                      "then rises again (round-off: f(x₀+h) − f(x₀) loses digits). The stars mark the best h. "
+                      "Central differences fall faster (∝ h²) and bottom out at a larger h.")
+        else:
+            st.info("f or f′ is not defined at x₀, so there is no error to plot: move x₀.")
+    with c2:
+        st.latex(r"\text{forward: } \frac{f(x_0+h)-f(x_0)}{h} = f'(x_0) + \underbrace{\tfrac{h}{2}f''(\xi)}"
+                 r"_{\text{truncation}} \;\pm\; \underbrace{\tfrac{2\varepsilon |f|}{h}}_{\text{round-off}}")
+        st.latex(r"\text{central: } \frac{f(x_0+h)-f(x_0-h)}{2h} = f'(x_0) + \tfrac{h^2}{6}f'''(\xi)"
+                 r"\;\pm\; \tfrac{\varepsilon |f|}{h}")
+        st.latex(rf"\varepsilon \approx 2.2\times10^{{-16}},\quad h^*_{{\text{{fwd}}}}\approx\sqrt\varepsilon"
+                 rf"\approx 1.5\times10^{{-8}},\quad h^*_{{\text{{cen}}}}\approx\varepsilon^{{1/3}}\approx 6\times10^{{-6}}")
+        if e.ok:
+            st.markdown(f"Here the best forward h is **≈ {D.nice(e.best_forward, 2)}** (error "
+                        f"{D.nice(e.min_forward, 2)}), the best central h **≈ {D.nice(e.best_central, 2)}** "
+                        f"(error {D.nice(e.min_central, 2)}).")
+
+    st.subheader("3 · The gradient function f′")
+    ui.chart(F.gradient_figure(g, x0, s.f0, s.true_slope), key="gradient")
+    ui.notice("the height of the lower curve at x₀ is the slope of the upper curve at x₀: where f climbs, "
+              "f′ is positive; where f is flat (a peak or a valley), f′ crosses zero."
+              + (" Open circles mark one-sided limits at the points where f has no derivative." if g.breaks else ""))
+    if not g.exact:
+        st.info("sympy took too long to differentiate this f — showing a numeric result instead "
+                "(central differences).", icon="⏱️")
+    for bp in g.breaks:
+        with st.container(border=True):
+            st.markdown(f"**Not differentiable at x = {D.nice(bp.x)}** ({bp.kind}). {bp.message}")
+            c = D.nice(bp.x)
+            st.latex(rf"\lim_{{x\to {c}^-}} f(x) = {_num(bp.f_left)},\quad \lim_{{x\to {c}^+}} f(x) = {_num(bp.f_right)}"
+                     rf"\qquad \lim_{{x\to {c}^-}} f'(x) = {_num(bp.slope_left)},\quad "
+                     rf"\lim_{{x\to {c}^+}} f'(x) = {_num(bp.slope_right)}")
+
+
+def _wrap(latex: str) -> str:
+    return rf"\left({latex}\right)"
+
+
+def _num(v: float) -> str:
+    """A number for LaTeX."""
+    s = D.nice(v, 6)
+    return {"undefined": r"\text{undefined}", "+∞": r"+\infty", "−∞": r"-\infty"}.get(
+        s, s.replace("×10^", r"\times10^{") + ("}" if "×10^" in s else ""))
+
+
+explore(text)
+
+# ---------------------------------------------------------------------------------------------
+st.subheader("4 · From the definition")
+st.latex(r"f'(x) = \lim_{h\to 0}\frac{f(x+h)-f(x)}{h}")
+q, why = quotient(text)
+if q is not None:
+    st.latex(rf"\frac{{f(x+h)-f(x)}}{{h}} = {q.quotient}")
+    if q.simplified != q.quotient:
+        st.latex(rf"\phantom{{\frac{{f(x+h)-f(x)}}{{h}}}} = {q.simplified}")
+    if q.limit is not None:
+        st.latex(rf"f'(x) = \lim_{{h\to 0}} {_wrap(q.simplified)} = {q.limit}")
+    else:
+        st.info(q.note, icon="ℹ️")
+elif why == "timeout":
+    d = D.derivative_function(text)[0]
+    st.info("sympy took too long to simplify this quotient — showing a numeric result instead: "
+            f"at x = 1 the quotient with h = 10⁻⁵ is ≈ {D.nice(float(d([1.0])[0]), 6)}.", icon="⏱️")
+else:
+    st.info(f"sympy could not work with this quotient ({why}); the rules below still apply.", icon="ℹ️")
+
+# ---------------------------------------------------------------------------------------------
+st.subheader("5 · The rules, step by step")
+with st.expander("The rules in one place", expanded=False):
+    st.latex(r"(u+v)' = u' + v' \quad (c\,u)' = c\,u' \quad (x^n)' = n x^{n-1} \quad (uv)' = u'v + uv' \quad "
+             r"\left(\frac{u}{v}\right)' = \frac{u'v-uv'}{v^2} \quad \big(g(u)\big)' = g'(u)\,u'")
+der, same = steps(text)
+
+
+def show_steps(der: D.Derivation, limit: int = 40) -> None:
+    for i, stp in enumerate(der.steps[:limit]):
+        pad = "⠀⠀" * stp.depth + ("↳ " if stp.depth else "")
+        st.markdown(f"{pad}**{stp.title}**")
+        st.latex(stp.latex)
+    if len(der.steps) > limit:
+        st.caption(f"… {len(der.steps) - limit} more steps not shown.")
+
+
+show_steps(der)
+if not der.simplified:
+    st.info("sympy took too long to simplify the result — showing it as the rules assembled it.", icon="⏱️")
+st.caption("✅ The result equals `sympy.diff(f, x)`." if same else
+           "⚠️ Could not confirm this equals `sympy.diff` (it may differ only where f is undefined).")
+
+
+# ---------------------------------------------------------------------------------------------
+def _new_match(previous: str) -> None:
+    ss = st.session_state
+    ss["mq_prev"], ss["mq_seed"] = previous, ss["mq_seed"] + 1
+    ss.pop("mq_pick", None)
+
+
+def _new_diff(previous: str) -> None:
+    ss = st.session_state
+    ss["dq_prev"], ss["dq_seed"] = previous, ss["dq_seed"] + 1
+    ss["dq_answer"] = ""
+    ss.pop("dq_checked", None)
+
+
+@st.fragment
+def self_check() -> None:
+    st.subheader("6 · Self-check")
+    ss = st.session_state
+    ss.setdefault("mq_seed", random.randrange(10 ** 6))
+    ss.setdefault("dq_seed", random.randrange(10 ** 6))
+    tab1, tab2 = st.tabs(["Match the graph", "Differentiate this"])
+    with tab1:
+        mq = match_q(ss["mq_seed"], ss.get("mq_prev"))
+        st.markdown("Here is the graph of **f**. Which graph is the graph of its derivative **f′**?")
+        fig, note = small_chart(mq.f_text, "f(x)", F.BLUE)
+        ui.chart(fig, key="mq_f")
+        ui.notice("find where f is flat (peaks, valleys): f′ must be zero there; where f climbs, f′ is above zero.")
+        cols = st.columns(len(mq.options))
+        for i, (col, opt) in enumerate(zip(cols, mq.options)):
+            with col:
+                fig, note = small_chart(opt, f"{mq.labels[i]}", F.GREEN)
+                ui.chart(fig, key=f"mq_opt{i}")
+                ui.notice(f"{mq.labels[i]} is {note}")
+        pick = st.radio("Your answer", mq.labels, index=None, horizontal=True, key="mq_pick")
+        b1, b2 = st.columns([1, 5])
+        if b1.button("Check", key="mq_check", disabled=pick is None):
+            right = mq.labels[mq.correct]
+            if pick == right:
+                st.success(f"Right: {right} is f′.", icon="✅")
+            else:
+                st.error(f"Not quite: {pick} is not f′, {right} is.", icon="❌")
+            st.latex(rf"f(x) = {to_latex(parse_expression(mq.f_text))} \quad\Rightarrow\quad "
+                     rf"f'(x) = {to_latex(parse_expression(mq.options[mq.correct]))}")
+        b2.button("New question", key="mq_new", on_click=_new_match, args=(mq.f_text,))
+    with tab2:
+        dq = diff_q(ss["dq_seed"], ss.get("dq_prev"))
+        st.markdown("Differentiate:")
+        st.latex(rf"f(x) = {dq.latex}")
+        ans = st.text_input("f′(x) =", key="dq_answer", placeholder="e.g. 2x cos(x^2)", max_chars=300)
+        b1, b2 = st.columns([1, 5])
+        checked = b1.button("Check", key="dq_check")
+        if checked or ss.get("dq_checked") == dq.text:
+            ss["dq_checked"] = dq.text
+            if ans.strip():
+                try:
+                    parse_expression(ans, ("x",))
+                    ok = D.check_derivative_answer(dq, ans)
+                    (st.success if ok else st.error)(
+                        "Correct!" if ok else "Not equal to f′ — compare with the worked steps below.",
+                        icon="✅" if ok else "❌")
+                except ExpressionError as err:
+                    st.error(f"**Cannot read that answer:** {err}", icon="⚠️")
+            st.latex(rf"f'(x) = {dq.answer_latex}")
+            with st.expander("Worked steps", expanded=True):
+                show_steps(D.derivative_steps_cached(dq.text))
+        b2.button("New question", key="dq_new", on_click=_new_diff, args=(dq.text,))
+
+
+self_check()

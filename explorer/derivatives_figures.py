@@ -1,0 +1,136 @@
+"""Plotly figures for module 1 (curves only: a few hundred rounded points per curve)."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from explorer.derivatives import DifferenceErrors, GradientData, Secant, nice, sig
+from explorer.expressions import compile_expression
+
+BLUE, RED, GREEN, GREY, ORANGE, PURPLE = "#1f5fbf", "#d62728", "#2ca02c", "#7f7f7f", "#ff7f0e", "#9467bd"
+
+
+def _r(a, digits: int = 4) -> list:
+    """Round for the wire; NaN becomes None (a gap in the line)."""
+    a = sig(np.asarray(a, dtype=float), digits)
+    return [None if not np.isfinite(v) else float(v) for v in a]
+
+
+def secant_figure(x: np.ndarray, y: np.ndarray, s: Secant, y_range: tuple[float, float]) -> go.Figure:
+    fig = go.Figure()
+    fig.add_scatter(x=_r(x), y=_r(y), mode="lines", name="f(x)", line=dict(color=BLUE, width=3))
+    lo, hi = float(x[0]), float(x[-1])
+    xs = np.array([lo, hi])
+    if math.isfinite(s.slope) and math.isfinite(s.f0):
+        fig.add_scatter(x=_r(xs), y=_r(s.line(xs)), mode="lines", name=f"secant, slope {nice(s.slope, 5)}",
+                        line=dict(color=ORANGE, width=2))
+    if math.isfinite(s.true_slope) and math.isfinite(s.f0):
+        fig.add_scatter(x=_r(xs), y=_r(s.tangent(xs)), mode="lines",
+                        name=f"tangent, slope f′(x₀) = {nice(s.true_slope, 5)}",
+                        line=dict(color=GREEN, width=2, dash="dash"))
+    if math.isfinite(s.f0) and math.isfinite(s.f1):
+        x0, x1 = s.x0, s.x0 + s.h
+        # the rise/run triangle: run along the bottom, rise up the side
+        fig.add_scatter(x=[x0, x1, x1], y=[s.f0, s.f0, s.f1], mode="lines", name="run h, then rise",
+                        line=dict(color=RED, width=2), fill=None, showlegend=True)
+        fig.add_scatter(x=[x0, x1], y=[s.f0, s.f1], mode="markers", name="(x₀, f(x₀)), (x₀+h, f(x₀+h))",
+                        marker=dict(color=RED, size=9), showlegend=False)
+        if s.h > 0.02 * (hi - lo):
+            fig.add_annotation(x=(x0 + x1) / 2, y=s.f0, text=f"run = {nice(s.h, 3)}", showarrow=False,
+                               yshift=-12, font=dict(color=RED))
+            fig.add_annotation(x=x1, y=(s.f0 + s.f1) / 2, text=f"rise = {nice(s.rise, 3)}", showarrow=False,
+                               xanchor="left", xshift=6, font=dict(color=RED))
+    fig.update_layout(height=420, xaxis_title="x", yaxis_title="f(x)", yaxis_range=list(y_range),
+                      legend=dict(orientation="h", y=-0.18), uirevision="secant")
+    return fig
+
+
+def zoom_figure(text: str, s: Secant) -> go.Figure | None:
+    """A close-up around x₀ whose width follows h, so tiny steps can still be seen."""
+    if not (math.isfinite(s.f0) and math.isfinite(s.f1)):
+        return None
+    w = 2.5 * s.h
+    xs = np.linspace(s.x0 - w, s.x0 + w + s.h, 81)
+    ys = compile_expression(text, ("x",))(xs)
+    fig = go.Figure()
+    fig.add_scatter(x=_r(xs - s.x0, 6), y=_r(ys - s.f0, 6), mode="lines", name="f", line=dict(color=BLUE, width=3))
+    edge = np.array([-w, w + s.h])
+    fig.add_scatter(x=_r(edge, 6), y=_r(s.slope * edge, 6), mode="lines", name="secant", line=dict(color=ORANGE))
+    if math.isfinite(s.true_slope):
+        fig.add_scatter(x=_r(edge, 6), y=_r(s.true_slope * edge, 6), mode="lines", name="tangent",
+                        line=dict(color=GREEN, dash="dash"))
+    fig.add_scatter(x=[0, s.h, s.h], y=[0, 0, s.rise], mode="lines+markers", name="run, rise",
+                    line=dict(color=RED, width=2), marker=dict(size=7))
+    fig.update_layout(height=420, xaxis_title="x − x₀", yaxis_title="f(x) − f(x₀)", showlegend=False,
+                      title=dict(text=f"zoomed in: window ≈ {nice(6 * s.h, 2)} wide", font=dict(size=13)))
+    return fig
+
+
+def errors_figure(e: DifferenceErrors, h: float) -> go.Figure:
+    fig = go.Figure()
+    hs = _r(e.hs, 4)
+    fig.add_scatter(x=hs, y=_r(e.forward, 3), mode="lines", name="forward (f(x₀+h) − f(x₀))/h",
+                    line=dict(color=ORANGE, width=2))
+    fig.add_scatter(x=hs, y=_r(e.central, 3), mode="lines", name="central (f(x₀+h) − f(x₀−h))/2h",
+                    line=dict(color=PURPLE, width=2))
+    for best, err, colour, name in ((e.best_forward, e.min_forward, ORANGE, "best forward h"),
+                                    (e.best_central, e.min_central, PURPLE, "best central h")):
+        if math.isfinite(best):
+            fig.add_scatter(x=[best], y=[err], mode="markers", name=f"{name} ≈ {nice(best, 2)}",
+                            marker=dict(color=colour, size=12, symbol="star"))
+    fig.add_vline(x=h, line=dict(color=RED, dash="dot"), annotation_text=f"your h = {nice(h, 2)}",
+                  annotation_position="top")
+    fig.update_xaxes(type="log", title="step h", exponentformat="power")
+    fig.update_yaxes(type="log", title="|difference quotient − f′(x₀)|", exponentformat="power")
+    fig.update_layout(height=420, legend=dict(orientation="h", y=-0.25))
+    return fig
+
+
+def gradient_figure(g: GradientData, x0: float, fx0: float, slope: float) -> go.Figure:
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08,
+                        subplot_titles=("f(x)", "f′(x): the slope of f" + ("" if g.exact else " (numeric)")))
+    fig.add_scatter(x=_r(g.x), y=_r(g.f), mode="lines", name="f", line=dict(color=BLUE, width=3), row=1, col=1)
+    fig.add_scatter(x=_r(g.x), y=_r(g.df), mode="lines", name="f′", line=dict(color=GREEN, width=3), row=2, col=1)
+    if math.isfinite(fx0):
+        w = 0.6
+        xs = np.array([x0 - w, x0 + w])
+        if math.isfinite(slope):
+            fig.add_scatter(x=_r(xs), y=_r(fx0 + slope * (xs - x0)), mode="lines", name="tangent at x₀",
+                            line=dict(color=RED, width=2), row=1, col=1)
+        fig.add_scatter(x=[x0], y=[fx0], mode="markers", name="(x₀, f(x₀))",
+                        marker=dict(color=RED, size=10), row=1, col=1)
+    if math.isfinite(slope):
+        fig.add_scatter(x=[x0], y=[slope], mode="markers", name="(x₀, f′(x₀))",
+                        marker=dict(color=RED, size=10), row=2, col=1)
+    fig.add_vline(x=x0, line=dict(color=RED, dash="dot", width=1))
+    # one-sided limits at break points: open circles for limits, filled for the value
+    for b in g.breaks:
+        for yv, row in ((b.f_left, 1), (b.f_right, 1), (b.slope_left, 2), (b.slope_right, 2)):
+            rng = g.f_range if row == 1 else g.df_range
+            if math.isfinite(yv) and rng[0] <= yv <= rng[1]:
+                fig.add_scatter(x=[b.x], y=[yv], mode="markers", showlegend=False, hoverinfo="skip",
+                                marker=dict(symbol="circle-open", size=11, color="black", line=dict(width=2)),
+                                row=row, col=1)
+        if math.isfinite(b.f_value) and g.f_range[0] <= b.f_value <= g.f_range[1]:
+            fig.add_scatter(x=[b.x], y=[b.f_value], mode="markers", showlegend=False, hoverinfo="skip",
+                            marker=dict(size=9, color="black"), row=1, col=1)
+    fig.update_yaxes(range=list(g.f_range), row=1, col=1)
+    fig.update_yaxes(range=list(g.df_range), row=2, col=1)
+    fig.update_xaxes(title="x", row=2, col=1)
+    fig.update_layout(height=560, showlegend=False)
+    return fig
+
+
+def small_curve(x: np.ndarray, y: np.ndarray, title: str, colour: str = GREEN) -> go.Figure:
+    fig = go.Figure(go.Scatter(x=_r(x, 3), y=_r(y, 3), mode="lines", line=dict(color=colour, width=3)))
+    fin = np.asarray(y)[np.isfinite(y)]
+    if fin.size:
+        lo, hi = float(np.percentile(fin, 2)), float(np.percentile(fin, 98))
+        pad = 0.1 * (hi - lo) if hi > lo else 1.0
+        fig.update_yaxes(range=[lo - pad, hi + pad])
+    fig.add_hline(y=0, line=dict(color=GREY, width=1))
+    fig.update_layout(height=230, title=dict(text=title), showlegend=False)
+    return fig
