@@ -100,8 +100,14 @@ def chain_rule_at(sym: ChainSymbolic, f_text: str, x_text: str, y_text: str, t0:
     fy = _num(compile_expression(sym.f_y, ("x", "y"))(x0, y0))
     dx = _num(compile_expression(sym.dx_dt, ("t",))(t0))
     dy = _num(compile_expression(sym.dy_dt, ("t",))(t0))
-    return ChainAt(float(t0), x0, y0, _num(fn(x0, y0)), fx, fy, dx, dy, fx * dx + fy * dy,
-                   _slope(fn, xf, yf, t0), True)
+    return _at(t0, x0, y0, _num(fn(x0, y0)), fx, fy, dx, dy, _slope(fn, xf, yf, t0), True)
+
+
+def _at(t0, x0, y0, f0, fx, fy, dx, dy, slope, symbolic) -> ChainAt:
+    # where f itself is undefined (e.g. ln x for x < 0) the composition has no derivative there,
+    # even if the formula for ∂f/∂x happens to be defined
+    dfdt = fx * dx + fy * dy if np.isfinite(f0) else float("nan")
+    return ChainAt(float(t0), x0, y0, f0, fx, fy, dx, dy, dfdt, slope, symbolic)
 
 
 def chain_rule_numeric(f_text: str, x_text: str, y_text: str, t0: float, h: float = 1e-5) -> ChainAt:
@@ -112,8 +118,7 @@ def chain_rule_numeric(f_text: str, x_text: str, y_text: str, t0: float, h: floa
     fy = _num((fn(x0, y0 + h) - fn(x0, y0 - h)) / (2 * h))
     dx = _num((xf(t0 + h) - xf(t0 - h)) / (2 * h))
     dy = _num((yf(t0 + h) - yf(t0 - h)) / (2 * h))
-    return ChainAt(float(t0), x0, y0, _num(fn(x0, y0)), fx, fy, dx, dy, fx * dx + fy * dy,
-                   _slope(fn, xf, yf, t0), False)
+    return _at(t0, x0, y0, _num(fn(x0, y0)), fx, fy, dx, dy, _slope(fn, xf, yf, t0), False)
 
 
 def path_samples(f_text: str, x_text: str, y_text: str, n: int = 161):

@@ -1,0 +1,97 @@
+"""explorer.chain_rule: df/dt along a path, against sympy on the composed function."""
+import numpy as np
+import pytest
+import sympy as sp
+
+from explorer.chain_rule import (F_PRESETS, PATH_PRESETS, chain_rule_at, chain_rule_numeric,
+                                 chain_rule_symbolic, contour_grid, path_samples)
+from explorer.expressions import ExpressionError
+
+x, y, t = sp.symbols("x y t")
+SYMPY_F = {"hill": sp.exp(-((x - 1) ** 2 + (y - sp.Rational(1, 2)) ** 2) / 3), "saddle": x ** 2 - y ** 2,
+           "bowl": x ** 2 + y ** 2, "waves": sp.sin(x) * sp.cos(y),
+           "tilted ripple": sp.sin(x * y / 2) + x / 3}
+SYMPY_PATH = {"line": (t / 2 - sp.Rational(3, 2), 1 - t / 3), "circle": (2 * sp.cos(t), 2 * sp.sin(t)),
+              "spiral": (t * sp.cos(t) / sp.Rational(5, 2), t * sp.sin(t) / sp.Rational(5, 2))}
+CASES = [(fn, pn) for fn in F_PRESETS for pn in PATH_PRESETS] + [("typed", "typed")]
+
+
+def _texts(fn, pn):
+    if fn == "typed":
+        return "x^3 y - ln(1 + x^2) + atan(y)", "t^2 - 1", "exp(-t) sin(3t)"
+    return (F_PRESETS[fn], *PATH_PRESETS[pn])
+
+
+def _sympy_composed(fn, pn):
+    if fn == "typed":
+        f = x ** 3 * y - sp.log(1 + x ** 2) + sp.atan(y)
+        path = (t ** 2 - 1, sp.exp(-t) * sp.sin(3 * t))
+    else:
+        f, path = SYMPY_F[fn], SYMPY_PATH[pn]
+    return f.subs({x: path[0], y: path[1]}, simultaneous=True)
+
+
+def test_presets_match_the_reference_expressions():
+    from explorer.expressions import parse_expression
+    for name, text in F_PRESETS.items():
+        assert sp.simplify(parse_expression(text, ("x", "y")) - SYMPY_F[name]) == 0
+    for name, (xt, yt) in PATH_PRESETS.items():
+        assert sp.simplify(parse_expression(xt, ("t",)) - SYMPY_PATH[name][0]) == 0
+        assert sp.simplify(parse_expression(yt, ("t",)) - SYMPY_PATH[name][1]) == 0
+
+
+@pytest.mark.parametrize("fn,pn", CASES)
+def test_chain_rule_equals_derivative_of_composed_function(fn, pn):
+    texts = _texts(fn, pn)
+    sym = chain_rule_symbolic(*texts)
+    g = _sympy_composed(fn, pn)
+    dg = sp.diff(g, t)
+    # symbolically: the chain-rule sum is the derivative of the composition
+    for t0 in (0.3, 1.7, 4.2):
+        assert float(sym.df_dt.subs(t, t0)) == pytest.approx(float(dg.subs(t, t0)), rel=1e-10, abs=1e-12)
+        at = chain_rule_at(sym, *texts, t0)
+        exact = float(dg.subs(t, t0))
+        assert at.df_dt == pytest.approx(exact, rel=1e-9, abs=1e-12)
+        assert at.f_x * at.dx_dt + at.f_y * at.dy_dt == pytest.approx(at.df_dt)
+        assert at.slope_numeric == pytest.approx(exact, rel=1e-5, abs=1e-7)
+        assert at.f == pytest.approx(float(g.subs(t, t0)), rel=1e-12, abs=1e-14)
+        num = chain_rule_numeric(*texts, t0)
+        assert num.df_dt == pytest.approx(exact, rel=1e-5, abs=1e-7) and not num.symbolic
+
+
+def test_individual_factors_against_sympy():
+    sym = chain_rule_symbolic("x^2 y", "cos(t)", "t^3")
+    at = chain_rule_at(sym, "x^2 y", "cos(t)", "t^3", 0.5)
+    assert at.x == pytest.approx(np.cos(0.5)) and at.y == pytest.approx(0.125)
+    assert at.f_x == pytest.approx(2 * np.cos(0.5) * 0.125)
+    assert at.f_y == pytest.approx(np.cos(0.5) ** 2)
+    assert at.dx_dt == pytest.approx(-np.sin(0.5)) and at.dy_dt == pytest.approx(0.75)
+
+
+def test_circle_around_centred_bowl_keeps_height_constant():
+    sym = chain_rule_symbolic("x^2 + y^2", "2 cos(t)", "2 sin(t)")
+    for t0 in np.linspace(0, 6, 7):
+        at = chain_rule_at(sym, "x^2 + y^2", "2 cos(t)", "2 sin(t)", t0)
+        assert abs(at.df_dt) < 1e-12 and at.f == pytest.approx(4)
+        assert at.f_x != 0 or at.f_y != 0   # the partials are not zero; they cancel
+
+
+def test_samples_and_grid():
+    t, xs, ys, g = path_samples("x y", "t", "2t")
+    np.testing.assert_allclose(g, 2 * t ** 2)
+    gr, Z = contour_grid("x + 2y", n=41)
+    assert Z.shape == (41, 41)
+    assert Z[0, -1] == pytest.approx(gr[-1] + 2 * gr[0])      # rows are y, columns x
+
+
+def test_undefined_point_is_nan_not_an_exception():
+    sym = chain_rule_symbolic("ln(x)", "t - 1", "t")
+    at = chain_rule_at(sym, "ln(x)", "t - 1", "t", 0.5)          # x = -0.5
+    assert np.isnan(at.df_dt) and np.isnan(at.f)
+
+
+def test_bad_text_raises_expression_error():
+    with pytest.raises(ExpressionError):
+        chain_rule_symbolic("x +* y", "t", "t")
+    with pytest.raises(ExpressionError):
+        chain_rule_symbolic("x y", "x", "t")        # the path must be in t

@@ -1,0 +1,56 @@
+"""In a real browser: the chain-rule page draws, and Play trains on its own until Pause."""
+import pytest
+
+from helpers import wait_for_app
+
+pytestmark = pytest.mark.browser
+
+
+def _metric(page, label):
+    box = page.locator('[data-testid="stMetric"]', has_text=label).first
+    return box.locator('[data-testid="stMetricValue"]').inner_text().strip()
+
+
+def _number(text):
+    return float(text.replace(",", ""))
+
+
+def test_page_draws_every_chart(page, app_url):
+    page.goto(app_url + "chain-rule")
+    wait_for_app(page)
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60000)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.locator(".js-plotly-plot").count() == 5
+    # the contour map really has contour paths and the ledger really has heatmaps
+    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .contour, "
+                           ".js-plotly-plot .hm, .js-plotly-plot image').length >= 2")
+    assert page.locator(".katex").count() >= 8
+
+
+def test_play_trains_without_input_and_pause_stops(page, app_url):
+    page.goto(app_url + "chain-rule")
+    wait_for_app(page)
+    page.wait_for_selector('[data-testid="stMetric"]')
+    cost0 = _number(_metric(page, "Cost C"))
+    assert _metric(page, "Iteration") == "0"
+
+    page.get_by_role("button", name="▶ Play").click()
+    # no further input: the fragment's timer keeps training
+    page.wait_for_function(
+        "() => { const m = [...document.querySelectorAll('[data-testid=stMetric]')]"
+        ".find(e => e.innerText.includes('Iteration'));"
+        " return m && parseInt(m.querySelector('[data-testid=stMetricValue]').innerText.replace(/,/g, '')) >= 300; }",
+        timeout=30000)
+    it1, cost1 = _number(_metric(page, "Iteration")), _number(_metric(page, "Cost C"))
+    page.wait_for_timeout(2500)
+    it2, cost2 = _number(_metric(page, "Iteration")), _number(_metric(page, "Cost C"))
+    assert it2 > it1 and cost2 < cost1 < cost0
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+    page.get_by_role("button", name="⏸ Pause").click()
+    page.get_by_role("button", name="▶ Play").wait_for()
+    wait_for_app(page)
+    it3 = _number(_metric(page, "Iteration"))
+    page.wait_for_timeout(2000)
+    assert _number(_metric(page, "Iteration")) == it3          # paused means paused
+    assert "paused" in _metric(page, "Status")

@@ -1,0 +1,106 @@
+"""AppTest of the chain-rule page: defaults, typed input, the training controls."""
+import re
+
+import pytest
+
+from helpers import run_page
+
+PAGE = "pages/chain_rule.py"
+
+
+def _metric(at, label):
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def _latex(at):
+    return "\n".join(l.value for l in at.latex)
+
+
+@pytest.fixture(scope="module")
+def at():
+    return run_page(PAGE)
+
+
+def test_defaults_render_without_exception(at):
+    assert not at.exception
+    assert len(at.get("plotly_chart")) == 5          # contour, g(t), drawing, cost, ledger
+    text = _latex(at)
+    assert r"\frac{df}{dt}" in text and "slope of" in text
+    assert float(_metric(at, "Cost C")) > 0.1
+    assert _metric(at, "Iteration") == "0"
+    assert any("Backprop agrees with finite differences" in s.value for s in at.success)
+
+
+def _df_dt_numbers(at):
+    line = next(l.value for l in at.latex if r"\text{at } t" in l.value)
+    chain = float(re.search(r"= (-?[\d.e+-]+)\s*$", line.strip().strip("$").strip()).group(1))
+    slope_line = next(l.value for l in at.latex if "measured numerically" in l.value)
+    slope = float(re.search(r"= (-?[\d.e+-]+)\s*\$*\s*$", slope_line.strip()).group(1))
+    return chain, slope
+
+
+def test_chain_rule_numbers_follow_t_and_agree_with_the_slope():
+    at = run_page(PAGE, {"f": "x^2 y", "xt": "t", "yt": "t^2", "t": "1.5"})
+    assert not at.exception
+    assert at.session_state["path"] == "✏️ Type your own"
+    chain, slope = _df_dt_numbers(at)
+    # g(t) = t^4, g'(1.5) = 4·1.5³ = 13.5
+    assert chain == pytest.approx(13.5, rel=1e-3) and slope == pytest.approx(13.5, rel=1e-3)
+    at.slider(key="t").set_value(0.5).run()
+    chain, slope = _df_dt_numbers(at)
+    assert chain == pytest.approx(0.5, rel=1e-3) and slope == pytest.approx(0.5, rel=1e-3)
+
+
+def test_path_preset_fills_the_boxes_and_bad_path_keeps_last_valid(at):
+    at.selectbox(key="path").set_value("line").run()
+    assert at.text_input(key="xt").value == "t/2 - 1.5"
+    at.text_input(key="yt").input("1 - t/3 +* 2").run()
+    assert not at.exception
+    assert any("Cannot read that path" in e.value for e in at.error)
+    assert at.text_input(key="yt").value == "1 - t/3 +* 2"          # what was typed is kept
+    assert len(at.get("plotly_chart")) == 5
+
+
+def test_step_reset_and_settings():
+    at = run_page(PAGE)
+    c0 = float(_metric(at, "Cost C"))
+    at.button(key="nn_step").click().run()
+    assert _metric(at, "Iteration") == "100"
+    c1 = float(_metric(at, "Cost C"))
+    assert c1 < c0
+    at.radio(key="steps").set_value(1000).run()
+    at.button(key="nn_step").click().run()
+    assert _metric(at, "Iteration") == "1,100"
+    assert float(_metric(at, "Cost C")) < 0.5 * c1
+    at.button(key="nn_reset").click().run()
+    assert _metric(at, "Iteration") == "0"
+    assert float(_metric(at, "Cost C")) == pytest.approx(c0)
+    # a new architecture and activation make a new network
+    at.selectbox(key="hidden").set_value("4, 4").run()
+    at.radio(key="act").set_value("tanh").run()
+    at.slider(key="rate").set_value(0.3).run()
+    assert not at.exception
+    assert _metric(at, "Iteration") == "0"
+    at.button(key="nn_step").click().run()
+    assert not at.exception and _metric(at, "Iteration") == "1,000"
+    # the ledger shows the 3 layers' ∂C/∂a row by row and a passing gradient check
+    assert any("Backprop agrees" in s.value for s in at.success)
+
+
+def test_typed_target_and_bad_target():
+    at = run_page(PAGE, {"target": "typed"})
+    assert not at.exception
+    at.text_input(key="tx").input("cos(2 pi t)^3 / (t - 0.5)").run()
+    assert not at.exception
+    assert any("Cannot use that curve" in e.value for e in at.error)
+    at.text_input(key="tx").input("0.5 cos(2 pi t)").run()
+    assert not at.exception and not at.error
+
+
+def test_play_sets_training_state():
+    at = run_page(PAGE)
+    at.button(key="nn_play").click().run()
+    assert _metric(at, "Status").startswith("training")
+    assert int(_metric(at, "Iteration").replace(",", "")) >= 100   # the first tick trains
+    at.button(key="nn_play").click().run()
+    assert _metric(at, "Status").startswith("paused")
