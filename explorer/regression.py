@@ -61,9 +61,9 @@ NA_MARKERS = ["", "NA", "N/A", "n/a", "na", "NaN", "nan", "NAN", "-", "--", "---
 _MAGIC = [
     (b"\x89PNG", "a PNG image"), (b"GIF8", "a GIF image"), (b"\xff\xd8\xff", "a JPEG image"),
     (b"PK\x03\x04", "a ZIP archive (an Excel .xlsx or OpenDocument file?) — save it as CSV first"),
-    (b"\x1f\x8b", "gzip-compressed — unpack it first"), (b"%PDF", "a PDF document"),
+    (b"\x1f\x8b", "a gzip-compressed file — unpack it first"), (b"%PDF", "a PDF document"),
     (b"\xd0\xcf\x11\xe0", "an old Microsoft Office file (.xls?) — save it as CSV first"),
-    (b"BZh", "bzip2-compressed — unpack it first"), (b"\xfd7zXZ", "xz-compressed — unpack it first"),
+    (b"BZh", "a bzip2-compressed file — unpack it first"), (b"\xfd7zXZ", "an xz-compressed file — unpack it first"),
     (b"7z\xbc\xaf", "a 7-Zip archive"), (b"SQLite format", "an SQLite database"),
 ]
 
@@ -815,7 +815,7 @@ def fit_model(model: str, x, y, p0: Mapping[str, float], sigma=None, *, restarts
         problems.append("the residuals are not finite")
     if not (best.success or (best_lm is not None and best_lm.success)):
         problems.append(f"the solver did not converge ({final.message})")
-    if np.array_equal(pv, start):
+    if np.array_equal(pv, start) and not _stationary(J, r):
         problems.append("the parameters never moved from their start values (the model may not "
                         "depend on them, or the solver could not take a step)")
     if caught_msgs:
@@ -840,6 +840,17 @@ def fit_model(model: str, x, y, p0: Mapping[str, float], sigma=None, *, restarts
                     names=names, start={k: float(v) for k, v in zip(names, start)}, covariance=cov,
                     residuals=raw_res, n=n, dof=dof, nfev=int(nfev), starts_tried=len(starts),
                     dropped=dropped, r2=float(r2), latex=to_latex(expr))
+
+
+def _stationary(J, r) -> bool:
+    """Is χ² flat at this point (gradient Jᵀr negligible relative to the problem's scales)?  A fit
+    whose start already is the optimum (e.g. a linear model started at its exact solution) has not
+    failed just because its parameters did not move."""
+    if J is None or not (np.all(np.isfinite(J)) and np.all(np.isfinite(r))):
+        return False
+    g = J.T @ r
+    scale = np.linalg.norm(J, axis=0) * (np.linalg.norm(r) + 1e-300)
+    return bool(np.all(scale > 0) and np.all(np.abs(g) <= 1e-8 * scale))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -968,3 +979,53 @@ def safe_csv(df: pd.DataFrame) -> str:
     for row in df.itertuples(index=False, name=None):
         wr.writerow([_escape_cell(v) for v in row])
     return out.getvalue()
+
+
+# =============================================================================================
+# Ranges for sliders and contour windows (kept out of the page: no maths there)
+def _nice(v: float, digits: int = 3) -> float:
+    return float(_round(np.array([v]), digits)[0])
+
+
+def line_ranges(fit: LineFit) -> dict:
+    """Slider ranges for m and c around the optimum, and a hand-picked default off the optimum."""
+    xm, span_x = fit.stats["xm"], 1.0
+    half_m = max(3 * (fit.sm if math.isfinite(fit.sm) else 0), 0.8 * abs(fit.m), 1e-3)
+    m_lo, m_hi = _nice(fit.m - half_m), _nice(fit.m + half_m)
+    half_c = max(3 * (fit.sc if math.isfinite(fit.sc) else 0), 0.8 * abs(fit.c), half_m * max(abs(xm), 1.0), 1e-3)
+    c_lo, c_hi = _nice(fit.c - half_c), _nice(fit.c + half_c)
+    del span_x
+    return dict(m=(m_lo, m_hi, _nice((m_hi - m_lo) / 200, 2), _nice(fit.m - 0.55 * half_m)),
+                c=(c_lo, c_hi, _nice((c_hi - c_lo) / 200, 2), _nice(fit.c + 0.55 * half_c)))
+
+
+def param_window(best: float, se: float, others: Sequence[float] = ()) -> tuple[float, float]:
+    """A contour window for one parameter: around the best value, wide enough for the others
+    (the descent path and its start)."""
+    vals = [best] + [v for v in others if math.isfinite(v)]
+    lo, hi = min(vals), max(vals)
+    width = max(hi - lo, 6 * se if math.isfinite(se) else 0, 0.2 * abs(best), 1e-3)
+    pad = 0.15 * width
+    if hi - lo < width:
+        mid = (hi + lo) / 2
+        lo, hi = mid - width / 2, mid + width / 2
+    return float(lo - pad), float(hi + pad)
+
+
+def fit_table(fit: ModelFit) -> pd.DataFrame:
+    """Parameters, standard errors and the fit statistics as a small table (for display and CSV)."""
+    rows = [{"parameter": k, "value": fit.params[k], "standard error": fit.stderr[k]} for k in fit.names]
+    rows += [{"parameter": "chi2", "value": fit.chi2, "standard error": float("nan")},
+             {"parameter": "reduced chi2", "value": fit.reduced_chi2, "standard error": float("nan")}]
+    return pd.DataFrame(rows)
+
+
+def residual_table(model: str, fit: ModelFit, x, y, sigma=None) -> pd.DataFrame:
+    """x, y, fitted value, residual (and σ, residual/σ) for every usable row."""
+    x, y, s, _ = _clean_xy(x, y, sigma)
+    fitted = model_values(model, fit.names, [fit.params[k] for k in fit.names], x)
+    out = {"x": x, "y": y, "fitted": fitted, "residual": y - fitted}
+    if s is not None:
+        out["sigma"] = s
+        out["residual/sigma"] = (y - fitted) / s
+    return pd.DataFrame(out)
