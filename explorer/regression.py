@@ -464,11 +464,11 @@ def _chi2_from_stats(st: dict, m, c):
 def chi2_line_grid(fit: LineFit, m_range, c_range, n: int = 50, digits: int = 4):
     """The χ² landscape over (m, c) on an n×n grid, values rounded to ``digits`` significant
     figures (small to send to the browser).  Returns (m values, c values, Z[c, m])."""
-    ms = np.linspace(*m_range, n)
-    cs = np.linspace(*c_range, n)
+    ms = _round(np.linspace(*m_range, n), 6)
+    cs = _round(np.linspace(*c_range, n), 6)
     M, C = np.meshgrid(ms, cs)
     Z = np.maximum(_chi2_from_stats(fit.stats, M, C), 0.0)
-    return _round(ms, 5), _round(cs, 5), _round(Z, digits)
+    return ms, cs, _round(Z, digits)
 
 
 def _round(a, digits: int):
@@ -942,8 +942,8 @@ def chi2_grid(model: str, x, y, params: Mapping[str, float], px: str, py: str,
         idx = subsample(x.size, 4000)
         x, y, s = x[idx], y[idx], None if s is None else s[idx]
     w = np.ones(x.size) if s is None else 1.0 / s
-    a = np.linspace(*x_range, n)
-    b = np.linspace(*y_range, n)
+    a = _round(np.linspace(*x_range, n), 6)
+    b = _round(np.linspace(*y_range, n), 6)
     A, B = np.meshgrid(a, b)
     args = []
     for k in names:
@@ -957,7 +957,7 @@ def chi2_grid(model: str, x, y, params: Mapping[str, float], px: str, py: str,
     r = (y[None, :] - vals) * w[None, :]
     Z = (r * r).sum(axis=1).reshape(A.shape)
     Z[~np.isfinite(Z)] = np.nan
-    return _round(a, 6), _round(b, 6), _round(Z, digits)
+    return a, b, _round(Z, digits)
 
 
 # =============================================================================================

@@ -1,0 +1,119 @@
+"""read_table loads or cleanly refuses every awkward or hostile CSV (each written to a tmp file)."""
+import gzip
+import io
+import zipfile
+
+import numpy as np
+import pytest
+
+from explorer.regression import DataError, MAX_BYTES, read_table
+
+MB = 1024 * 1024
+
+# name: (bytes, expected columns or None for refusal, expected first row, dropped rows, message part)
+GOOD = {
+    "plain": (b"x,y\n1,2\n2,3\n3,5\n", ["x", "y"], [1, 2], 0),
+    "semicolon_decimal_comma": ("x;y\n1,5;2,25\n2,5;3,5\n3,5;4,75\n".encode(), ["x", "y"], [1.5, 2.25], 0),
+    "tabs": (b"x\ty\n1\t2\n2\t3\n3\t5\n", ["x", "y"], [1, 2], 0),
+    "tabs_decimal_comma": (b"x\ty\n1,5\t2\n2,5\t3\n3,5\t5\n", ["x", "y"], [1.5, 2], 0),
+    "spaces": (b"x y\n1 2\n2 3\n3 5\n", ["x", "y"], [1, 2], 0),
+    "utf8_bom": ("\ufeffx,y\n1,2\n2,3\n3,5\n".encode("utf-8"), ["x", "y"], [1, 2], 0),
+    "utf16": ("x,y\n1,2\n2,3\n3,5\n".encode("utf-16"), ["x", "y"], [1, 2], 0),
+    "utf16le_no_bom": ("x,y\n1,2\n2,3\n3,5\n".encode("utf-16-le"), ["x", "y"], [1, 2], 0),
+    "latin1": ("größe,höhe\n1,2\n2,3\n3,5\n".encode("latin-1"), ["größe", "höhe"], [1, 2], 0),
+    "no_header": (b"1,2\n2,3\n3,5\n", ["column 1", "column 2"], [1, 2], 0),
+    "duplicate_names": (b"x,x,y\n1,2,3\n2,3,4\n3,4,5\n", ["x", "x (2)", "y"], [1, 2, 3], 0),
+    "padded_names": (b"  x  ,   y \n1,2\n2,3\n3,5\n", ["x", "y"], [1, 2], 0),
+    "empty_name": (b"x,,y\n1,2,3\n2,3,4\n3,4,5\n", ["x", "column 2", "y"], [1, 2, 3], 0),
+    "text_column": (b"name,x,y\nann,1,2\nbob,2,3\ncy,3,5\n", ["x", "y"], [1, 2], 0),
+    "thousands_quoted": (b'x,y\n"1,000",2\n"2,500",3\n"3,000",5\n', ["x", "y"], [1000, 2], 0),
+    "thousands_dot_decimal_comma": ("x;y\n1.234,5;2\n2.345,5;3\n3.456,5;4\n".encode(), ["x", "y"], [1234.5, 2], 0),
+    "missing_markers": (b"x,y\n1,NA\n2,-\n3,?\n4,5\n5,6\n6,8\n7,\n", ["x", "y"], [4, 5], 4),
+    "inf_nan_1e400": (b"x,y\n1,inf\n2,nan\n3,1e400\n4,5\n5,6\n6,8\n", ["x", "y"], [4, 5], 3),
+    "non_numeric_cells": (b"x,y\n1,2\n2,abc\n3,5\n4,6\n", ["x", "y"], [1, 2], 1),
+    "ragged_rows": (b"x,y\n1,2\n2,3,4\n3\n4,5\n5,6\n", ["x", "y"], [1, 2], 2),
+    "all_equal_x": (b"x,y\n1,2\n1,3\n1,5\n", ["x", "y"], [1, 2], 0),
+    "blank_lines_crlf": (b"x,y\r\n\r\n1,2\r\n2,3\r\n\r\n3,5\r\n", ["x", "y"], [1, 2], 0),
+    "quoted_fields": (b'"x","y"\n"1","2"\n"2","3"\n"3","5"\n', ["x", "y"], [1, 2], 0),
+    "scientific": (b"x,y\n1e-3,2E5\n2e-3,3e5\n3e-3,5e5\n", ["x", "y"], [1e-3, 2e5], 0),
+    "formula_names": (b"=cmd|' /c calc'!A0,y\n1,2\n2,3\n3,5\n", ["=cmd|' /c calc'!A0", "y"], [1, 2], 0),
+}
+
+BAD = {
+    "empty": (b"", "empty"),
+    "whitespace_only": (b"  \n\n \n", "empty"),
+    "header_only": (b"x,y\n", "no data rows"),
+    "one_row": (b"x,y\n1,2\n", "1 complete row"),
+    "single_column": (b"x\n1\n2\n3\n", "one column"),
+    "text_only": (b"a,b\nfoo,bar\nbaz,qux\nx,y\n", "No column of numbers"),
+    "one_numeric_column": (b"name,y\nann,2\nbob,3\ncy,5\n", "Only one column of numbers"),
+    "unbalanced_quote": (b'x,y\n1,2\n"2,3\n4,5\n', "unbalanced quote"),
+    "png_renamed": (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "PNG"),
+    "xlsx_renamed": (None, "xlsx"),
+    "gzip_renamed": (gzip.compress(b"x,y\n1,2\n2,3\n3,5\n"), "gzip"),
+    "binary_noise": (np.random.default_rng(0).integers(0, 256, 4000, dtype=np.uint8).tobytes(), "not a CSV"),
+    "ten_thousand_columns": ((",".join(f"c{i}" for i in range(10_000)) + "\n" +
+                              ",".join("1" for _ in range(10_000)) + "\n").encode(), "10,000 columns"),
+    "five_mb_field": (b"x,y\n1," + b"9" * (5 * MB - 100) + b"a\n2,3\n", "row"),
+    "over_the_limit": (b"x,y\n" + b"1,2\n" * (MAX_BYTES // 4 + 10), "too large"),
+    "all_missing": (b"x,y\nNA,NA\n-,?\n", "no column of numbers"),
+}
+
+
+def xlsx_bytes():
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.xml", "<workbook/>")
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("name", list(GOOD))
+def test_awkward_files_load(tmp_path, name):
+    data, columns, first, dropped = GOOD[name]
+    path = tmp_path / f"{name}.csv"
+    path.write_bytes(data)
+    df = read_table(path)
+    assert list(df.columns) == columns
+    assert df.iloc[0].tolist() == pytest.approx(first)
+    assert df.attrs["dropped_rows"] == dropped
+    assert all(np.issubdtype(t, np.floating) for t in df.dtypes)
+    assert np.isfinite(df.to_numpy()).all()
+    # the same file as bytes and as an open file-like object gives the same table
+    assert read_table(data).equals(df)
+    assert read_table(io.BytesIO(data)).equals(df)
+
+
+@pytest.mark.parametrize("name", list(BAD))
+def test_bad_files_are_refused_with_a_message(tmp_path, name):
+    data, words = BAD[name]
+    if data is None:
+        data = xlsx_bytes()
+    path = tmp_path / f"{name}.csv"
+    path.write_bytes(data)
+    with pytest.raises(DataError) as err:
+        read_table(path)
+    assert words.lower() in str(err.value).lower(), str(err.value)
+    assert isinstance(err.value, ValueError)
+    assert len(str(err.value)) < 400, "a readable message, not a dump"
+
+
+def test_size_limit_can_be_lifted_for_trusted_files(tmp_path):
+    data = b"x,y\n" + b"1,2\n2,3\n" * (MAX_BYTES // 8 + 10)
+    path = tmp_path / "big.csv"
+    path.write_bytes(data)
+    with pytest.raises(DataError, match="too large"):
+        read_table(path)
+    assert len(read_table(path, max_bytes=None)) == 2 * (MAX_BYTES // 8 + 10)
+
+
+def test_at_least_25_files_tried():
+    assert len(GOOD) + len(BAD) >= 25
+
+
+def test_all_equal_x_loads_but_the_fit_refuses():
+    from explorer.regression import fit_model, line_fit
+    df = read_table(GOOD["all_equal_x"][0])
+    with pytest.raises(DataError, match="equal"):
+        line_fit(df["x"], df["y"])
+    assert not fit_model("m*x + c", df["x"], df["y"], {"m": 1, "c": 0}).success

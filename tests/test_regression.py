@@ -1,0 +1,191 @@
+"""explorer.regression: the closed-form line, χ², descent, fit_model honesty, guesses, downloads."""
+import csv
+import io
+import math
+
+import numpy as np
+import pytest
+from scipy import optimize
+
+from explorer import regression as rg
+from explorer.expressions import ExpressionError
+
+
+def noisy_line(n=40, seed=3, sigma=None):
+    rng = np.random.default_rng(seed)
+    x = np.sort(rng.uniform(-2, 8, n))
+    s = None if sigma is None else rng.uniform(0.5, 2.0, n)
+    y = 1.7 * x - 0.4 + rng.normal(0, 1, n) * (1 if s is None else s)
+    return x, y, s
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_closed_form_matches_lstsq(weighted):
+    x, y, s = noisy_line(sigma=1 if weighted else None)
+    fit = rg.line_fit(x, y, s)
+    w = 1 / s if weighted else np.ones_like(x)
+    A = np.column_stack([x, np.ones_like(x)]) * w[:, None]
+    (m, c), res, *_ = np.linalg.lstsq(A, y * w, rcond=None)
+    assert fit.m == pytest.approx(m, rel=1e-12)
+    assert fit.c == pytest.approx(c, rel=1e-10, abs=1e-12)
+    assert fit.chi2 == pytest.approx(res[0], rel=1e-10)
+    # uncertainties as curve_fit computes them (absolute σ when given, scaled otherwise)
+    p, cov = optimize.curve_fit(lambda x, m, c: m * x + c, x, y, sigma=s, absolute_sigma=weighted)
+    assert fit.sm == pytest.approx(math.sqrt(cov[0, 0]), rel=1e-6)
+    assert fit.sc == pytest.approx(math.sqrt(cov[1, 1]), rel=1e-6)
+    assert fit.reduced_chi2 == pytest.approx(fit.chi2 / (len(x) - 2))
+
+
+def test_line_fit_with_huge_offset_x_stays_accurate():
+    x = 1e6 + np.arange(10.0)
+    y = 2.5 * (x - 1e6) + 3
+    fit = rg.line_fit(x, y)
+    assert fit.m == pytest.approx(2.5, rel=1e-9)
+    assert fit.r2 == pytest.approx(1.0)
+
+
+def test_all_equal_x_is_refused_with_a_message():
+    with pytest.raises(rg.DataError, match="equal"):
+        rg.line_fit([2, 2, 2, 2], [1, 2, 3, 4])
+    fit = rg.fit_model("m*x + c", [2, 2, 2, 2], [1, 2, 3, 4], {"m": 1, "c": 0})
+    assert not fit.success and "equal" in fit.message
+
+
+def test_chi2_line_and_grid_agree():
+    x, y, s = noisy_line(sigma=1)
+    fit = rg.line_fit(x, y, s)
+    ms, cs, Z = rg.chi2_line_grid(fit, (0, 3), (-3, 2), n=50, digits=12)
+    assert Z.shape == (50, 50)
+    i, j = 17, 31
+    assert Z[i, j] == pytest.approx(rg.chi2_line(ms[j], cs[i], x, y, s), rel=1e-9)
+    assert Z.min() >= fit.chi2 * (1 - 1e-9)
+    ms4, cs4, Z4 = rg.chi2_line_grid(fit, (0, 3), (-3, 2), n=50)
+    assert len(repr(Z4.tolist())) < 60_000, "rounded grid stays small for the browser"
+
+
+def test_line_descent_converges_and_diverges():
+    x, y, _ = noisy_line()
+    fit = rg.line_fit(x, y)
+    d = rg.line_descent(fit, fit.m - 1, fit.c + 3, rate=1.0, steps=5000)
+    assert d.converged, d.reason
+    assert d.m[-1] == pytest.approx(fit.m, rel=1e-6) and d.c[-1] == pytest.approx(fit.c, abs=1e-5)
+    assert np.all(np.diff(d.chi2) <= 1e-9 * d.chi2[0]), "χ² never increases with a stable step"
+    # the descent's first step is minus γ times the finite-difference gradient
+    h = 1e-6
+    gm = (rg.chi2_line(fit.m - 1 + h, fit.c + 3, x, y) - rg.chi2_line(fit.m - 1 - h, fit.c + 3, x, y)) / (2 * h)
+    assert (d.m[0] - d.m[1]) / d.step == pytest.approx(gm, rel=1e-5)
+    run = rg.line_descent(fit, fit.m - 1, fit.c + 3, rate=2.2, steps=5000)
+    assert not run.converged and "without bound" in run.reason
+
+
+def test_fit_model_recovers_a_known_curve_with_sigma():
+    rng = np.random.default_rng(0)
+    x = np.linspace(0, 5, 60)
+    s = np.full(x.size, 0.05)
+    y = 3.0 * np.exp(-0.7 * x) + 0.5 + rng.normal(0, 0.05, x.size)
+    fit = rg.fit_model("A*exp(-k*x) + B", x, y, {"A": 1, "k": 1, "B": 0}, sigma=s)
+    p, cov = optimize.curve_fit(lambda x, A, k, B: A * np.exp(-k * x) + B, x, y, p0=[1, 1, 0],
+                                sigma=s, absolute_sigma=True)
+    assert fit.success, fit.message
+    for i, k in enumerate("AkB"):
+        assert fit.params[k] == pytest.approx(p[i], rel=1e-6)
+        assert fit.stderr[k] == pytest.approx(math.sqrt(cov[i, i]), rel=1e-4)
+    assert fit.reduced_chi2 == pytest.approx(fit.chi2 / (x.size - 3))
+    assert fit.residuals.shape == x.shape
+
+
+def test_fit_model_is_honest_about_failure():
+    x = np.linspace(0, 1, 20)
+    y = 2 * x + 1
+    # a parameter the model does not depend on: covariance cannot be estimated
+    bad = rg.fit_model("a*x + b + 0*c", x, y, {"a": 1, "b": 0, "c": 5})
+    assert not bad.success and bad.message
+    # two parameters that only appear as a product are not identifiable
+    prod = rg.fit_model("a*b*x + c", x, y, {"a": 1, "b": 1, "c": 0})
+    assert not prod.success and "covariance" in prod.message
+    # undefined everywhere from the start
+    nan = rg.fit_model("sqrt(-1 - a^2)*x", x, y, {"a": 1})
+    assert not nan.success and "start" in nan.message
+    # too few points
+    few = rg.fit_model("a + b*x + c*x^2", x[:2], y[:2], {"a": 0, "b": 0, "c": 0})
+    assert not few.success
+    with pytest.raises(ExpressionError):
+        rg.fit_model("a*x + __import__('os')", x, y, {"a": 1})
+
+
+def test_a_start_at_the_exact_optimum_is_not_a_failure():
+    x = np.linspace(0, 1, 20)
+    y = 2 * x + 1 + np.sin(7 * x) / 10
+    m, c = np.polyfit(x, y, 1)
+    fit = rg.fit_model("m*x + c", x, y, {"m": m, "c": c})
+    assert fit.success, fit.message
+
+
+@pytest.mark.parametrize("name,truth", [
+    ("Exponential", {"A": 5.0, "k": -0.4}),
+    ("Gaussian", {"A": 80.0, "mu": 170.0, "sigma": 8.0}),
+    ("Logistic", {"L": 10.0, "k": 1.5, "x0": 2.0}),
+    ("Power law", {"A": 2.0, "b": 1.5}),
+    ("Sinusoid", {"A": 2.0, "w": 3.0, "phi": 0.5, "c": 1.0}),
+    ("Polynomial", {"a0": 1.0, "a1": -2.0, "a2": 0.5}),
+])
+def test_builtin_models_from_automatic_guesses(name, truth):
+    rng = np.random.default_rng(1)
+    x = np.linspace(150, 190, 40) if name == "Gaussian" else np.linspace(0.1, 6, 80)
+    model = rg.builtin_model(name, 2)
+    y = rg.model_values(model, list(truth), list(truth.values()), x)
+    y = y + rng.normal(0, 0.01 * np.ptp(y), x.size)
+    p0 = rg.guess_start(name, x, y, 2)
+    assert set(p0) == set(truth)
+    fit = rg.fit_model(model, x, y, p0)
+    assert fit.success, fit.message
+    for k, v in truth.items():
+        assert fit.params[k] == pytest.approx(v, rel=0.05, abs=0.05), (k, fit.params)
+
+
+def test_steepest_descent_goes_downhill_and_names_its_stop():
+    rng = np.random.default_rng(2)
+    x = np.linspace(0, 4, 30)
+    y = 2 * np.exp(-0.5 * x) + rng.normal(0, 0.01, x.size)
+    d = rg.steepest_descent("A*exp(-k*x)", x, y, {"A": 1.0, "k": 1.0}, steps=3000)
+    assert np.all(np.diff(d.chi2) <= 0)
+    assert d.chi2[-1] < d.chi2[0] / 100
+    assert d.reason and ("converged" in d.reason or "limit" in d.reason)
+    lib = rg.fit_model("A*exp(-k*x)", x, y, {"A": 1.0, "k": 1.0})
+    assert d.path[-1][0] == pytest.approx(lib.params["A"], rel=1e-2)
+    short = rg.steepest_descent("A*exp(-k*x)", x, y, {"A": 1.0, "k": 1.0}, steps=3)
+    assert len(short.path) == 4 and "limit" in short.reason
+    undefined = rg.steepest_descent("sqrt(-1-A^2)*x", x, y, {"A": 1.0}, steps=10)
+    assert not undefined.converged and "undefined" in undefined.reason
+
+
+def test_chi2_grid_matches_direct_sum():
+    x = np.linspace(0, 3, 25)
+    y = 1.5 * np.exp(-0.8 * x)
+    a, b, Z = rg.chi2_grid("A*exp(-k*x)", x, y, {"A": 1.5, "k": 0.8}, "A", "k", (1, 2), (0.5, 1), n=40, digits=10)
+    assert Z.shape == (40, 40)
+    direct = float(((y - a[5] * np.exp(-b[9] * x)) ** 2).sum())
+    assert Z[9, 5] == pytest.approx(direct, rel=1e-8)
+
+
+def test_model_parameters_extracts_names():
+    assert rg.model_parameters("b1*(1-exp(-b2*x))") == ["b1", "b2"]
+    assert rg.model_parameters("A*sin(w*x + phi) + 1e-3*c + pi*e") == ["A", "w", "phi", "c"]
+    assert rg.model_parameters("2x + 1") == []
+
+
+def test_safe_csv_escapes_formula_injection():
+    import pandas as pd
+    df = pd.DataFrame({"=cmd|'/c calc'!A0": ["+1", "@SUM(A1)", "-2", "plain"], "v": [-1.5, 2.0, 3.0, 4.0]})
+    text = rg.safe_csv(df)
+    cells = [c for row in csv.reader(io.StringIO(text)) for c in row]
+    assert not any(c.startswith(("=", "+", "-", "@")) for c in cells)
+    assert "'=cmd|'/c calc'!A0" in cells and "'-1.5" in cells and "plain" in cells and "2.0" in cells
+
+
+def test_subsample_and_histogram():
+    idx = rg.subsample(1_000_000, 2000)
+    assert len(idx) == 2000 and np.all(np.diff(idx) > 0)
+    assert len(rg.subsample(50, 2000)) == 50
+    centres, counts, sig = rg.histogram(np.random.default_rng(0).normal(170, 8, 1000), 20)
+    assert counts.sum() == 1000 and np.all(sig >= 1) and len(centres) == 20
