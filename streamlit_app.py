@@ -1,6 +1,7 @@
 """Calculus Explorer: the entry point (`streamlit run streamlit_app.py`)."""
 import streamlit as st
 
+import lecture
 import ui
 
 st.set_page_config(page_title="Calculus Explorer", page_icon="∂", layout="wide",
@@ -14,8 +15,10 @@ PAGES = [
     st.Page("pages/taylor.py", title="4 · Taylor series", icon="🎯", url_path="taylor"),
     st.Page("pages/optimisation.py", title="5 · Optimisation", icon="⛳", url_path="optimisation"),
     st.Page("pages/regression.py", title="6 · Regression", icon="📉", url_path="regression"),
+    st.Page("pages/practice.py", title="Practice", icon="✍️", url_path="practice"),
 ]
 
 page = st.navigation(PAGES)
 ui.sidebar_controls()
+lecture.sidebar(page)
 page.run()

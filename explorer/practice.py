@@ -130,6 +130,11 @@ class Question:
     steps: tuple[Step, ...]
     mistakes: tuple[Mistake, ...] = ()
     hint: str = ""
+    points: tuple[tuple[int, int], ...] = ()     # data points (least-squares questions)
+
+    @property
+    def id(self) -> str:
+        return f"{self.module}:{self.kind}:{self.latex}"
 
 
 @dataclass(frozen=True)
@@ -705,11 +710,20 @@ def _q_regression(rng: random.Random, difficulty: int) -> Question:
     if syy != 0:
         cands.append(("regressing x on y", "The slope divides by Σ(xᵢ − x̄)², the spread of x, not of y.",
                       [fr(sxy / syy), None]))
-    table = " | ".join(f"({x}, {y})" for x, y in zip(xs, ys))
+    table = ", ".join(f"({x}, {y})" for x, y in zip(xs, ys))
     return Question("regression", "least-squares line",
                     f"Fit the least-squares line y = m x + c to the five points {table}:",
                     r"(x_i, y_i) = " + r",\ ".join(f"({x},{y})" for x, y in zip(xs, ys)),
-                    parts, steps, _mistakes(parts, cands))
+                    parts, steps, _mistakes(parts, cands), points=tuple(zip(xs, ys)))
+
+
+def points_figure(question: Question):
+    """A scatter of a least-squares question's points (no fitted line: that is the answer)."""
+    import plotly.graph_objects as go
+    xs, ys = zip(*question.points)
+    fig = go.Figure(go.Scatter(x=xs, y=ys, mode="markers", marker=dict(size=11), name="data"))
+    fig.update_layout(height=300, xaxis_title="x", yaxis_title="y", showlegend=False)
+    return fig
 
 
 _MAKERS: dict[str, Callable[[random.Random, int], Question]] = {

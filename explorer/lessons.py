@@ -1,0 +1,264 @@
+"""Lessons for lecture mode: short ordered lists of page states, kept as TOML files in data/lessons/.
+
+A lesson file (see data/lessons/README.md)::
+
+    title = "Taylor series: building a function from its derivatives"
+    module = "taylor"
+
+    [[steps]]
+    page = "taylor"                      # a page's url path
+    caption = "Order 1: the tangent line." # one line, shown prominently
+    [steps.params]                       # widget keys -> values, exactly as in the page's URL
+    order = 1
+    x0 = 0.5
+
+Pure python (``tomllib`` reads; ``dumps`` writes, since the standard library has no TOML writer).
+Widget values are kept as the text the URL carries; a page treats an unknown key or a bad value
+like any other shared link (ignored / default with a notice), so a stale lesson cannot break a page.
+"""
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+from urllib.parse import urlencode
+
+__all__ = ["Lesson", "LessonStep", "LessonError", "PAGES", "RESERVED", "loads", "load", "dumps",
+           "save", "validate", "load_all", "step_query", "step_url", "LESSON_DIR"]
+
+LESSON_DIR = Path(__file__).resolve().parents[1] / "data" / "lessons"
+
+# url path -> page file (as registered in streamlit_app.py)
+PAGES: dict[str, str] = {
+    "home": "pages/home.py",
+    "derivatives": "pages/derivatives.py",
+    "multivariate": "pages/multivariate.py",
+    "chain-rule": "pages/chain_rule.py",
+    "taylor": "pages/taylor.py",
+    "optimisation": "pages/optimisation.py",
+    "regression": "pages/regression.py",
+    "practice": "pages/practice.py",
+}
+# URL parameters lecture mode itself uses (a lesson step may not set them)
+RESERVED = ("lecture", "slide", "present")
+
+MAX_STEPS = 60
+MAX_CAPTION = 240
+MAX_TITLE = 120
+MAX_VALUE = 500
+MAX_PARAMS = 40
+_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,39}")
+_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,59}")
+
+
+class LessonError(ValueError):
+    """A lesson file is not valid; the message says where and why."""
+
+
+@dataclass(frozen=True)
+class LessonStep:
+    page: str                                   # url path, a key of PAGES
+    caption: str
+    params: tuple[tuple[str, str], ...] = ()    # (widget key, URL value), in file order
+
+    @property
+    def page_file(self) -> str:
+        return PAGES[self.page]
+
+    def params_dict(self) -> dict[str, str]:
+        return dict(self.params)
+
+
+@dataclass(frozen=True)
+class Lesson:
+    name: str                                   # file stem, also the ?lecture= value
+    title: str
+    module: str
+    steps: tuple[LessonStep, ...] = field(default_factory=tuple)
+
+    def with_step(self, step: LessonStep, at: int | None = None) -> "Lesson":
+        """A copy with ``step`` inserted at index ``at`` (default: at the end)."""
+        steps = list(self.steps)
+        steps.insert(len(steps) if at is None else max(0, min(at, len(steps))), step)
+        if len(steps) > MAX_STEPS:
+            raise LessonError(f"A lesson has at most {MAX_STEPS} steps.")
+        return Lesson(self.name, self.title, self.module, tuple(steps))
+
+    def without_step(self, index: int) -> "Lesson":
+        steps = list(self.steps)
+        if len(steps) <= 1 or not 0 <= index < len(steps):
+            raise LessonError("A lesson keeps at least one step.")
+        del steps[index]
+        return Lesson(self.name, self.title, self.module, tuple(steps))
+
+
+# ---------------------------------------------------------------------------------------------
+# Validation
+def _value_text(key: str, v: Any, where: str) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        if not math.isfinite(v):
+            raise LessonError(f"{where}: the value of '{key}' must be a finite number.")
+        return repr(v)
+    if isinstance(v, str):
+        if len(v) > MAX_VALUE:
+            raise LessonError(f"{where}: the value of '{key}' is too long (at most {MAX_VALUE} characters).")
+        if any(ord(c) < 32 or ord(c) == 127 for c in v):
+            raise LessonError(f"{where}: the value of '{key}' contains a control character.")
+        return v
+    raise LessonError(f"{where}: the value of '{key}' must be text, a number or true/false, "
+                      f"not {type(v).__name__}.")
+
+
+def _one_line(text: Any, what: str, limit: int, where: str) -> str:
+    if not isinstance(text, str) or not text.strip():
+        raise LessonError(f"{where}: '{what}' must be non-empty text.")
+    if "\n" in text.strip() or "\r" in text:
+        raise LessonError(f"{where}: '{what}' must be a single line.")
+    if len(text) > limit:
+        raise LessonError(f"{where}: '{what}' is too long (at most {limit} characters).")
+    if any(ord(c) < 32 or ord(c) == 127 for c in text.strip()):
+        raise LessonError(f"{where}: '{what}' contains a control character.")
+    return text.strip()
+
+
+def validate(data: Mapping[str, Any], name: str = "lesson") -> Lesson:
+    """A checked ``Lesson`` from parsed TOML data; raises ``LessonError`` naming the problem."""
+    if not isinstance(data, Mapping):
+        raise LessonError("A lesson must be a table with 'title', 'module' and [[steps]].")
+    if not _NAME.fullmatch(name):
+        raise LessonError(f"Invalid lesson name {name[:40]!r}: use lower-case letters, digits, - and _.")
+    unknown = set(data) - {"title", "module", "steps", "description"}
+    if unknown:
+        raise LessonError(f"Unknown field(s) {', '.join(sorted(unknown))}: a lesson has title, module and steps.")
+    title = _one_line(data.get("title"), "title", MAX_TITLE, "The lesson")
+    module = data.get("module")
+    if module not in PAGES:
+        raise LessonError(f"The lesson's module must be one of {', '.join(PAGES)}, not {str(module)[:40]!r}.")
+    steps_data = data.get("steps")
+    if not isinstance(steps_data, list) or not steps_data:
+        raise LessonError("A lesson needs at least one [[steps]] entry.")
+    if len(steps_data) > MAX_STEPS:
+        raise LessonError(f"A lesson has at most {MAX_STEPS} steps.")
+    steps = []
+    for i, s in enumerate(steps_data, 1):
+        where = f"Step {i}"
+        if not isinstance(s, Mapping):
+            raise LessonError(f"{where} must be a table.")
+        extra = set(s) - {"page", "caption", "params"}
+        if extra:
+            raise LessonError(f"{where}: unknown field(s) {', '.join(sorted(extra))}.")
+        page = s.get("page")
+        if page not in PAGES:
+            raise LessonError(f"{where}: 'page' must be one of {', '.join(PAGES)}, not {str(page)[:40]!r}.")
+        caption = _one_line(s.get("caption"), "caption", MAX_CAPTION, where)
+        params = s.get("params", {})
+        if not isinstance(params, Mapping):
+            raise LessonError(f"{where}: 'params' must be a table of widget keys and values.")
+        if len(params) > MAX_PARAMS:
+            raise LessonError(f"{where}: at most {MAX_PARAMS} params.")
+        pairs = []
+        for k, v in params.items():
+            if not isinstance(k, str) or not _KEY.fullmatch(k):
+                raise LessonError(f"{where}: {str(k)[:40]!r} is not a valid widget key.")
+            if k in RESERVED:
+                raise LessonError(f"{where}: '{k}' is reserved for lecture mode.")
+            pairs.append((k, _value_text(k, v, where)))
+        steps.append(LessonStep(page, caption, tuple(pairs)))
+    return Lesson(name, title, module, tuple(steps))
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading and writing
+def loads(text: str, name: str = "lesson") -> Lesson:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise LessonError(f"The lesson file is not valid TOML: {err}") from None
+    return validate(data, name)
+
+
+def load(path: "str | Path") -> Lesson:
+    path = Path(path)
+    return loads(path.read_text(encoding="utf-8"), path.stem)
+
+
+def load_all(directory: "str | Path" = LESSON_DIR) -> dict[str, Lesson]:
+    """Every valid lesson in ``directory`` by name, in file-name order (invalid files are skipped:
+    the tests check the shipped ones)."""
+    out = {}
+    for path in sorted(Path(directory).glob("*.toml")):
+        try:
+            out[path.stem] = load(path)
+        except (LessonError, OSError, UnicodeDecodeError):
+            continue
+    return out
+
+
+def _toml_str(s: str) -> str:
+    out = ['"']
+    for ch in s:
+        if ch == '"':
+            out.append('\\"')
+        elif ch == "\\":
+            out.append("\\\\")
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\t":
+            out.append("\\t")
+        elif ord(ch) < 32 or ord(ch) == 127:
+            out.append(f"\\u{ord(ch):04X}")
+        else:
+            out.append(ch)
+    out.append('"')
+    return "".join(out)
+
+
+def _toml_value(v: str) -> str:
+    """URL values that are plain numbers or booleans are written as TOML numbers/booleans."""
+    if v in ("true", "false"):
+        return v
+    if re.fullmatch(r"-?(0|[1-9][0-9]{0,14})", v):
+        return v
+    if re.fullmatch(r"-?(0|[1-9][0-9]{0,14})\.[0-9]{1,15}", v):
+        return v
+    return _toml_str(v)
+
+
+def dumps(lesson: Lesson) -> str:
+    """TOML text for ``lesson``; ``loads(dumps(l), l.name) == l``."""
+    lines = [f"title = {_toml_str(lesson.title)}", f"module = {_toml_str(lesson.module)}"]
+    for s in lesson.steps:
+        lines += ["", "[[steps]]", f"page = {_toml_str(s.page)}", f"caption = {_toml_str(s.caption)}"]
+        if s.params:
+            lines.append("[steps.params]")
+            lines += [f"{k} = {_toml_value(v)}" for k, v in s.params]
+    return "\n".join(lines) + "\n"
+
+
+def save(lesson: Lesson, path: "str | Path") -> None:
+    text = dumps(lesson)
+    loads(text, lesson.name)          # never write a file we could not read back
+    Path(path).write_text(text, encoding="utf-8")
+
+
+def step_query(lesson: Lesson, index: int, extra: Iterable[tuple[str, str]] = ()) -> dict[str, str]:
+    """The query parameters of step ``index`` (0-based) in lecture mode."""
+    step = lesson.steps[index]
+    q = dict(step.params)
+    q.update({"lecture": lesson.name, "slide": str(index + 1)})
+    q.update(dict(extra))
+    return q
+
+
+def step_url(base: str, lesson: Lesson, index: int, extra: Iterable[tuple[str, str]] = ()) -> str:
+    """The full URL of step ``index``: ``base`` is the app's root URL (e.g. http://host:8501/)."""
+    step = lesson.steps[index]
+    root = base.rstrip("/") + "/"
+    return root + step.page + "?" + urlencode(step_query(lesson, index, extra))
