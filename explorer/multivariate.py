@@ -257,13 +257,23 @@ def nearest_stationary_point(derivs: Derivatives, x0: float, y0: float, xr=None,
     def jac(p):
         return np.array([[float(h(*p)) for h in row] for row in hs])
 
-    sol = root(fun, [x0, y0], jac=jac, method="hybr")
-    if not sol.success or not np.all(np.isfinite(sol.x)):
-        return None
-    x, y = (float(v) for v in sol.x)
-    if xr is not None and not (xr[0] <= x <= xr[1] and yr[0] <= y <= yr[1]):
-        return None
-    return x, y
+    scale = 1.0 + float(np.nanmax(np.abs(fun([x0, y0])))) if np.all(np.isfinite(fun([x0, y0]))) else 1.0
+    for method in ("hybr", "lm", "df-sane"):      # Newton-like first; df-sane copes with Rosenbrock's valley
+        try:
+            with np.errstate(all="ignore"):
+                sol = root(fun, [x0, y0], jac=jac if method != "df-sane" else None, method=method)
+        except (ValueError, FloatingPointError, OverflowError):
+            continue
+        if not np.all(np.isfinite(sol.x)):
+            continue
+        x, y = (float(v) for v in sol.x)
+        g = fun([x, y])
+        if not (np.all(np.isfinite(g)) and np.hypot(*g) < 1e-9 * scale):
+            continue
+        if xr is not None and not (xr[0] <= x <= xr[1] and yr[0] <= y <= yr[1]):
+            continue
+        return x, y
+    return None
 
 
 def numeric_gradient(text: str, x0: float, y0: float, h: float = 1e-5) -> np.ndarray:

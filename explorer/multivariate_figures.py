@@ -140,8 +140,7 @@ def contour_figure(grid: mv.Grid, arrows, pa: mv.PointAnalysis, *, theta: float 
                                  unselected=dict(marker=dict(opacity=0.01)),
                                  hovertemplate="click to move the point here<br>(%{x:.2f}, %{y:.2f})<extra></extra>",
                                  showlegend=False))
-    fig.update_layout(height=height, showlegend=True, clickmode="event+select", dragmode=False,
-                      legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0, font=dict(size=11)),
+    fig.update_layout(height=height, showlegend=False, clickmode="event+select", dragmode=False,
                       xaxis=dict(title="x", range=list(xr), constrain="domain"),
                       yaxis=dict(title="y", range=list(yr), scaleanchor="x", scaleratio=1),
                       hovermode="closest", hoverdistance=30)
@@ -170,22 +169,41 @@ def slices_figure(sl: mv.Slices, pa: mv.PointAnalysis, height: int = 340) -> go.
     return fig
 
 
-def directional_figure(grad, theta: float, height: int = 300) -> go.Figure:
+def directional_figure(grad, theta: float, height: int = 320) -> go.Figure:
+    """Left: ∇f (scaled to length 1), the unit vector u(θ) and the projection ∇f·u; right: D_u f(θ)."""
+    fig = make_subplots(1, 2, column_widths=[0.3, 0.7], horizontal_spacing=0.08,
+                        subplot_titles=("u(θ) and ∇f/|∇f| at the point", "D_u f = ∇f · u for every θ"))
+    gn = float(np.hypot(*grad))
+    c = np.linspace(0, 2 * math.pi, 73)
+    fig.add_trace(go.Scatter(x=np.cos(c), y=np.sin(c), mode="lines", line=dict(color="#ccc", width=1),
+                             hoverinfo="skip"), 1, 1)
+    ux, uy = math.cos(theta), math.sin(theta)
+    if np.isfinite(gn) and gn > 0:
+        gx, gy = grad[0] / gn, grad[1] / gn
+        ax, ay = arrows_xy(0, 0, gx, gy)
+        fig.add_trace(go.Scatter(x=ax, y=ay, mode="lines", line=dict(color=GRADCOL, width=3), name="∇f/|∇f|"), 1, 1)
+        p = gx * ux + gy * uy          # the projection of the unit gradient onto u
+        fig.add_trace(go.Scatter(x=[gx, p * ux], y=[gy, p * uy], mode="lines", line=dict(color="grey", dash="dot"),
+                                 hoverinfo="skip"), 1, 1)
+    ax, ay = arrows_xy(0, 0, ux, uy)
+    fig.add_trace(go.Scatter(x=ax, y=ay, mode="lines", line=dict(color=DIRCOL, width=3), name="u(θ)"), 1, 1)
+    fig.update_xaxes(range=[-1.25, 1.25], visible=False, row=1, col=1)
+    fig.update_yaxes(range=[-1.25, 1.25], visible=False, scaleanchor="x", scaleratio=1, row=1, col=1)
     t = np.linspace(0, 2 * math.pi, 181)
     d = grad[0] * np.cos(t) + grad[1] * np.sin(t)
-    fig = go.Figure(go.Scatter(x=_f32(np.degrees(t)), y=_f32(d), mode="lines", name="D_u f(θ)",
-                               line=dict(color=DIRCOL, width=3)))
-    gn = float(np.hypot(*grad))
+    fig.add_trace(go.Scatter(x=_f32(np.degrees(t)), y=_f32(d), mode="lines", name="D_u f(θ)",
+                             line=dict(color=DIRCOL, width=3)), 1, 2)
     if np.isfinite(gn):
         best = math.degrees(mv.steepest_angle(grad))
         fig.add_trace(go.Scatter(x=[0, 360], y=[gn, gn], mode="lines", line=dict(color="grey", dash="dot"),
-                                 name="|∇f|"))
+                                 name="|∇f|"), 1, 2)
         fig.add_trace(go.Scatter(x=[best], y=[gn], mode="markers", marker=dict(size=12, symbol="star", color="black"),
-                                 name="largest: along ∇f"))
+                                 name="largest: along ∇f"), 1, 2)
     fig.add_trace(go.Scatter(x=[math.degrees(theta)], y=[mv.directional_derivative(grad, theta)], mode="markers",
-                             marker=dict(size=13, color=DIRCOL, line=dict(width=2, color="black")), name="your θ"))
-    fig.update_layout(height=height, xaxis=dict(title="θ (degrees)", range=[0, 360], dtick=45),
-                      yaxis_title="D_u f", legend=dict(orientation="h", y=1.02, yanchor="bottom"))
+                             marker=dict(size=13, color=DIRCOL, line=dict(width=2, color="black")), name="your θ"), 1, 2)
+    fig.update_xaxes(title_text="θ (degrees)", range=[0, 360], dtick=45, row=1, col=2)
+    fig.update_yaxes(title_text="D_u f", row=1, col=2)
+    fig.update_layout(height=height, showlegend=False)
     return fig
 
 

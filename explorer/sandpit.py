@@ -92,8 +92,8 @@ def make_pit(kind: str = "intro", seed: int = 0) -> Pit:
         return Pit(kind, int(seed), 0.15, centre, wells)
     if kind == "rocks":
         wells = ((*spot(), float(rng.uniform(5, 8)), float(rng.uniform(1.5, 3.0))),)
-        ripples = tuple((float(rng.uniform(0.3, 0.6)), float(rng.uniform(3, 5)), float(rng.uniform(0, 6.28)),
-                         float(rng.uniform(3, 5)), float(rng.uniform(0, 6.28))) for _ in range(2))
+        ripples = tuple((float(rng.uniform(0.5, 0.8)), float(rng.uniform(3.5, 6)), float(rng.uniform(0, 6.28)),
+                         float(rng.uniform(3.5, 6)), float(rng.uniform(0, 6.28))) for _ in range(3))
         return Pit(kind, int(seed), a, centre, wells, ripples)
     # well: a shallow bowl with a deep narrow well away from the bowl's centre
     wx, wy = spot(0.8)

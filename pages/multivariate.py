@@ -144,19 +144,20 @@ def explore(text: str, xr: tuple, yr: tuple) -> None:
         if found is None:
             st.session_state["_mv_nostat"] = True
         else:
-            st.session_state["x0"], st.session_state["y0"] = (round(found[0], 6), round(found[1], 6))
+            st.session_state["x0"], st.session_state["y0"] = (round(found[0], 9), round(found[1], 9))
 
-    c1, c2, c3, c4, c5 = st.columns([3, 3, 1.4, 1.4, 1.6])
+    c1, c2 = st.columns(2)
     with c1:
         x0 = _point_slider("x₀", "x0", xr[0], xr[1], px, step_x)
     with c2:
         y0 = _point_slider("y₀", "y0", yr[0], yr[1], py, step_y)
+    c3, c4, c5 = st.columns(3)
     with c3:
-        planes = ui.toggle("cutting planes", True, key="planes")
+        planes = ui.toggle("cutting planes x = x₀, y = y₀", True, key="planes")
     with c4:
         tangent = ui.toggle("tangent plane", False, key="tplane")
     with c5:
-        st.button("Go to nearest ∇f = 0", on_click=to_stationary,
+        st.button("Go to the nearest point where ∇f = 0", on_click=to_stationary,
                   help="Newton's method on ∇f = 0 from the current point (scipy.optimize.root)")
     if st.session_state.pop("_mv_nostat", False):
         st.info("No stationary point found near here inside the window; try another starting point.")
@@ -175,7 +176,8 @@ def explore(text: str, xr: tuple, yr: tuple) -> None:
         ui.chart(fig, key="fmap", on_select=on_click, selection_mode="points")
         ui.notice("**click the map to move the point.** The white arrows are ∇f: they cross the contour "
                   "lines at right angles and point uphill; the red arrow −∇f points straight downhill. "
-                  "The dotted lines are the Hessian's eigenvectors (blue: curving up, orange: curving down).")
+                  "The dotted lines through the point are the Hessian's eigenvectors: the directions of greatest and least "
+                  "curvature (turquoise: curving up, orange: curving down).")
 
     st.latex(rf"f(x_0, y_0) = f({mv.fmt(x0)}, {mv.fmt(y0)}) = {mv.fmt(pa.f)},\qquad "
              rf"\nabla f = \left(\frac{{\partial f}}{{\partial x}}, \frac{{\partial f}}{{\partial y}}\right)"
@@ -218,7 +220,7 @@ def directional(pa) -> None:
              rf"({mv.fmt(pa.grad[1])})\sin\theta = {mv.fmt(d)}\qquad \text{{largest}} = |\nabla f| = "
              rf"{mv.fmt(pa.grad_norm)} \text{{ at }} \theta = {best:.1f}^\circ")
     ui.chart(mf.directional_figure(pa.grad, theta), key="dirfig")
-    ui.notice("the slope in direction θ is a cosine wave in θ: largest (= |∇f|) when u points along ∇f, "
+    ui.notice("the slope in direction θ is the shadow of ∇f on u (left, dotted): a cosine wave in θ, largest (= |∇f|) when u points along ∇f, "
               "zero along the contour line (90° away), most negative along −∇f.")
 
 

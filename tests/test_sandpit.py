@@ -1,0 +1,131 @@
+"""explorer.sandpit: surfaces, seeding, minima and scoring."""
+import math
+
+import numpy as np
+import pytest
+
+from explorer import sandpit as sb
+from explorer.expressions import compile_expression
+from explorer.multivariate import SANDPIT_INTRO
+
+CASES = [(k, s) for k in sb.KINDS for s in (1, 2, 3)]
+
+
+def test_intro_pit_is_the_course_surface():
+    pit = sb.make_pit("intro", 0)
+    f = compile_expression(SANDPIT_INTRO, ("x", "y"))
+    g = np.linspace(0, 6, 31)
+    X, Y = np.meshgrid(g, g)
+    np.testing.assert_allclose(pit.value(X, Y), f(X, Y), rtol=1e-12)
+
+
+@pytest.mark.parametrize("kind, seed", CASES)
+def test_gradient_against_finite_differences(kind, seed):
+    pit = sb.make_pit(kind, seed)
+    rng = np.random.default_rng(0)
+    pts = rng.uniform(0, 6, (20, 2))
+    h = 1e-6
+    gx, gy = pit.gradient(pts[:, 0], pts[:, 1])
+    fdx = (pit.value(pts[:, 0] + h, pts[:, 1]) - pit.value(pts[:, 0] - h, pts[:, 1])) / (2 * h)
+    fdy = (pit.value(pts[:, 0], pts[:, 1] + h) - pit.value(pts[:, 0], pts[:, 1] - h)) / (2 * h)
+    np.testing.assert_allclose(gx, fdx, atol=1e-5 * (1 + np.abs(gx).max()))
+    np.testing.assert_allclose(gy, fdy, atol=1e-5 * (1 + np.abs(gy).max()))
+
+
+def test_seeding_is_reproducible_and_seeds_differ():
+    for kind in ("smooth", "several", "rocks", "well"):
+        assert sb.make_pit(kind, 42) == sb.make_pit(kind, 42)
+        assert sb.make_pit(kind, 42) != sb.make_pit(kind, 43)
+    # the same seed gives different kinds different surfaces
+    assert sb.make_pit("smooth", 5).wells != sb.make_pit("rocks", 5).wells[:1] + sb.make_pit("smooth", 5).wells[1:]
+    with pytest.raises(ValueError):
+        sb.make_pit("lava", 1)
+
+
+@pytest.mark.parametrize("kind, seed", CASES)
+def test_global_minimum_is_the_lowest_point_of_a_dense_grid(kind, seed):
+    pit = sb.make_pit(kind, seed)
+    m = sb.find_minima(pit)
+    g = np.linspace(0, 6, 601)
+    X, Y = np.meshgrid(g, g)
+    Z = pit.value(X, Y)
+    assert m.global_value <= Z.min() + 1e-9
+    assert m.global_value == pytest.approx(float(pit.value(*m.global_min)))
+    i = np.unravel_index(Z.argmin(), Z.shape)
+    assert math.hypot(X[i] - m.global_min[0], Y[i] - m.global_min[1]) < 0.02
+    assert all(v >= m.global_value for _, _, v in m.local)
+
+
+def test_intro_minimum_and_its_trap():
+    m = sb.find_minima(sb.make_pit("intro", 0))
+    assert m.global_min == pytest.approx((1.209, 4.011), abs=5e-3)
+    assert m.global_value == pytest.approx(-46.154, abs=1e-2)
+    # the corner (0, 6) is a lower-than-its-neighbours trap that is not the bottom
+    assert any(math.hypot(x, y - 6) < 0.1 for x, y, _ in m.local[1:])
+
+
+def test_kinds_have_their_character():
+    for seed in (1, 2, 3):
+        assert len(sb.find_minima(sb.make_pit("several", seed)).local) >= 3
+        assert len(sb.find_minima(sb.make_pit("rocks", seed)).local) >= 4
+        well = sb.make_pit("well", seed)
+        wx, wy, _, width = well.wells[0]
+        assert width < 0.2
+        assert sb.find_minima(well).global_min == pytest.approx((wx, wy), abs=0.05)
+
+
+def _game(kind="intro", seed=0, mode="gradient"):
+    pit = sb.make_pit(kind, seed)
+    return sb.new_game(kind, seed, mode), pit, sb.find_minima(pit)
+
+
+def test_dip_reads_depth_and_gradient():
+    game, pit, m = _game()
+    r = sb.dip(game, pit, m, 3.0, 2.0)
+    d = r.game.dips[-1]
+    assert d.depth == pytest.approx(-float(pit.value(3.0, 2.0)))
+    assert d.grad == pytest.approx(tuple(float(v) for v in pit.gradient(3.0, 2.0)))
+    assert r.status == "miss" and not r.game.won and r.game.remaining == sb.MAX_DIPS - 1
+    assert game.dips == ()                       # games are immutable
+
+
+def test_winning_radius():
+    game, pit, m = _game()
+    gx, gy = m.global_min
+    near = sb.dip(game, pit, m, gx + 0.14, gy)
+    assert near.status == "win" and near.game.won and near.game.revealed and near.game.over
+    far = sb.dip(game, pit, m, gx + 0.16, gy)
+    assert far.status != "win" and not far.game.won
+    assert sb.dip(near.game, pit, m, 1, 1).status == "over"
+
+
+def test_local_minimum_is_told_so():
+    game, pit, m = _game()
+    lx, ly, _ = next(p for p in m.local[1:] if math.hypot(p[0], p[1] - 6) < 0.1)
+    r = sb.dip(game, pit, m, lx, ly)
+    assert r.status == "local" and "local" in r.message and not r.game.won
+
+
+def test_twenty_five_dips_with_a_warning_near_the_end():
+    game, pit, m = _game("smooth", 7)
+    gx, gy = m.global_min
+    far = (0.0, 0.0) if math.hypot(gx, gy) > 1 else (6.0, 6.0)
+    warned = []
+    for i in range(sb.MAX_DIPS):
+        r = sb.dip(game, pit, m, *far)
+        game = r.game
+        warned.append("left" in r.message)
+    assert warned[:sb.MAX_DIPS - sb.WARN_AT - 1] == [False] * (sb.MAX_DIPS - sb.WARN_AT - 1)
+    assert all(warned[sb.MAX_DIPS - sb.WARN_AT:-1])
+    assert "last dip" in r.message and game.over and game.revealed and game.remaining == 0
+    assert sb.dip(game, pit, m, gx, gy).status == "over"      # no 26th dip, not even a winning one
+
+
+def test_outside_and_modes():
+    game, pit, m = _game(mode="depth")
+    assert game.mode == "depth"
+    assert sb.dip(game, pit, m, 6.5, 1).status == "outside"
+    assert sb.new_game("intro", 0, "nonsense").mode == "gradient"
+    g2 = sb.with_mode(sb.dip(game, pit, m, 1, 1).game, "gradient")
+    assert g2.mode == "gradient" and len(g2.dips) == 1
+    assert sb.reveal(game).revealed
