@@ -82,6 +82,9 @@ ui.page_header(
 st.header("The data")
 source = ui.select("Data", SOURCES, 0, key="data", widget=st.radio, horizontal=True)
 xlabel, ylabel, table, table_name = "x", "y", None, ""
+if st.session_state.get("_reg_source", source) != source:
+    st.session_state.pop("model", None)       # a new data set starts from its suggested model
+st.session_state["_reg_source"] = source
 
 if source == GENERATED:
     g = st.columns(5)

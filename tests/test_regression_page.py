@@ -1,0 +1,108 @@
+"""The Regression page through AppTest: defaults, widgets that change results, upload (good, bad,
+previous data kept), typed models, honest messages."""
+import numpy as np
+import pytest
+
+from helpers import run_page
+
+PAGE = "pages/regression.py"
+
+
+def no_exception(at):
+    assert not at.exception, [e.value for e in at.exception]
+
+
+@pytest.fixture(scope="module")
+def at():
+    at = run_page(PAGE)
+    no_exception(at)
+    return at
+
+
+def latex_text(at):
+    return " ".join(e.value for e in at.latex)
+
+
+def test_defaults_draw_every_section(at):
+    charts = at.get("plotly_chart")
+    assert len(charts) >= 5, "hand fit, landscape, models, parameter contour, residuals"
+    assert any("\\chi^2" in e.value for e in at.latex)
+    assert any("\\sum_i w_i(x_i-\\bar x)(y_i-\\bar y)" in e.value for e in at.latex), "closed form shown"
+    notices = [c.value for c in at.caption if "What to notice" in c.value]
+    assert len(notices) >= len(charts), "every chart says what to notice"
+    assert not at.error
+
+
+def test_hand_sliders_change_live_chi2(at):
+    before = latex_text(at)
+    at.slider(key="m").set_value(at.slider(key="m").max).run()
+    no_exception(at)
+    assert latex_text(at) != before
+
+
+def test_generated_data_sliders(at):
+    at.slider(key="n").set_value(200).run()
+    no_exception(at)
+    assert any("200 points" in c.value for c in at.caption)
+
+
+def test_samples_and_models(at):
+    at.radio(key="data").set_value("Sample: heights histogram").run()
+    no_exception(at)
+    assert at.radio(key="model").value == "Gaussian"
+    table = at.dataframe[-1].value
+    mu = float(table.loc[table["parameter"] == "mu", "value"].iloc[0])
+    assert 165 < mu < 175, "the heights histogram's centre"
+    assert any("converged" in s.value.lower() for s in at.success)
+    for model in ["Polynomial", "Exponential", "Logistic", "Power law", "Sinusoid", "Straight line"]:
+        at.radio(key="model").set_value(model).run()
+        no_exception(at)
+        assert at.get("plotly_chart")
+
+
+def test_typed_model_with_start_fields_and_bad_text(at):
+    at.radio(key="data").set_value("Sample: decay counts with σ").run()
+    at.radio(key="model").set_value("Typed model").run()
+    at.text_input(key="typed").input("N*exp(-t0*x) + B").run()
+    no_exception(at)
+    keys = {n.key for n in at.number_input}
+    assert {"s_N", "s_t0", "s_B"} <= keys
+    at.number_input(key="s_N").set_value(900).run()
+    at.number_input(key="s_t0").set_value(0.02).run()
+    at.number_input(key="s_B").set_value(10).run()
+    no_exception(at)
+    table = at.dataframe[-1].value
+    t0 = float(table.loc[table["parameter"] == "t0", "value"].iloc[0])
+    assert 1 / t0 == pytest.approx(60, rel=0.15), "the decay time of the sample"
+    at.text_input(key="typed").input("N*exp(-t0*x").run()
+    no_exception(at)
+    assert any("Cannot read that model" in e.value for e in at.error)
+    assert at.text_input(key="typed").value == "N*exp(-t0*x", "nothing typed is lost"
+    assert at.get("plotly_chart"), "the last valid model is still drawn"
+
+
+def test_upload_good_then_bad_keeps_previous_data():
+    at = run_page(PAGE, {"data": "Upload a CSV"})
+    no_exception(at)
+    rows = "\n".join(f"{i},{2 * i + 1 + (0.1 if i % 2 else -0.1)}" for i in range(1, 40))
+    csv = ("time;value\n" + rows.replace(",", ";") + "\n41;NA\n42;?\n").encode()
+    at.file_uploader(key="upload").set_value(("mine.csv", csv, "text/csv")).run()
+    no_exception(at)
+    assert any("2 rows with missing or non-numeric values were dropped" in i.value for i in at.info)
+    metric = {m.label: m.value for m in at.metric}
+    assert float(metric["m"].split("±")[0]) == pytest.approx(2.0, abs=0.01), metric
+    at.file_uploader(key="upload").set_value(("photo.csv", b"\x89PNG\r\n\x1a\nxxxx", "text/csv")).run()
+    no_exception(at)
+    assert any("PNG" in e.value for e in at.error)
+    assert any("Still using the data loaded before" in i.value and "mine.csv" in i.value for i in at.info)
+    m = {m.label: m.value for m in at.metric}["m"]
+    assert float(m.split("±")[0]) == pytest.approx(2.0, abs=0.01), "previous data still fitted"
+    at.file_uploader(key="upload").set_value(("flat.csv", b"x,y\n1,2\n1,3\n1,4\n", "text/csv")).run()
+    no_exception(at)
+    assert any("equal" in e.value for e in at.error), "all-equal x is refused at fit time"
+
+
+def test_bad_url_values_fall_back():
+    at = run_page(PAGE, {"m": "1e99", "model": "nonsense", "rate": "abc"})
+    no_exception(at)
+    assert at.get("plotly_chart")
