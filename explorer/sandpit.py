@@ -21,14 +21,14 @@ WARN_AT = 5            # warn when this many dips (or fewer) remain
 WIN_RADIUS = 0.15
 LOCAL_RADIUS = 0.25    # "you are at the bottom of a dip" radius around a local minimum
 
-KINDS = {
-    "intro": "The course's intro pit",
-    "smooth": "A random smooth pit",
-    "several": "Several minima",
-    "rocks": "Rough: rocks in the sand",
-    "well": "A narrow well",
+KINDS = {                     # kind -> the label a learner sees (and the URL holds)
+    "intro": "course intro",
+    "smooth": "smooth",
+    "several": "several minima",
+    "rocks": "rocks",
+    "well": "narrow well",
 }
-MODES = {"gradient": "Depth and −∇f", "depth": "Depth only"}
+MODES = {"gradient": "with gradient", "depth": "depth only"}
 
 
 @dataclass(frozen=True)

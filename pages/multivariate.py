@@ -380,12 +380,13 @@ def _reveal():
 def sandpit() -> None:
     c1, c2, c3, c4 = st.columns([2.2, 1.3, 2, 1.2])
     with c1:
-        kind = ui.select("Pit", list(sb.KINDS), 0, key="pit", format_func=lambda k: sb.KINDS[k])
+        label = ui.select("Pit", list(sb.KINDS.values()), 0, key="pit")
+        kind = next((k for k, v in sb.KINDS.items() if v == label), "intro")
     with c2:
         seed = int(ui.number("Seed", 1, key="seed", min_value=0, max_value=99999, step=1))
     with c3:
-        mode = ui.select("Mode", list(sb.MODES), 0, key="mode", widget=st.radio, horizontal=True,
-                         format_func=lambda m: sb.MODES[m]) or "gradient"
+        mlabel = ui.select("Mode", list(sb.MODES.values()), 0, key="mode", widget=st.radio, horizontal=True)
+        mode = next((k for k, v in sb.MODES.items() if v == mlabel), "gradient")
     with c4:
         st.button("🎲 New random pit", on_click=_new_seed, help="A new seed (the link changes too, so "
                                                                 "a class can share the same pit)")

@@ -1,0 +1,139 @@
+"""AppTest of the multivariate page: defaults, linked widgets, badges, the map and the Sandpit."""
+import pytest
+
+from helpers import run_page
+
+PAGE = "pages/multivariate.py"
+
+
+def _text(at):
+    return " ".join([e.value for e in at.success] + [e.value for e in at.info] + [e.value for e in at.warning]
+                    + [e.value for e in at.error])
+
+
+def _latex(at):
+    return " ".join(e.value for e in at.latex)
+
+
+def _spec_bytes(at):
+    return sum(len(c.proto.spec) for c in at.get("plotly_chart"))
+
+
+def _button(at, label):
+    return next(b for b in at.button if b.label.startswith(label))
+
+
+def test_defaults_draw_every_view_small_enough():
+    at = run_page(PAGE)
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.get("plotly_chart")) == 4          # 3D surface, contour map, slices, directional
+    assert "not a stationary point" in _text(at)
+    assert r"\frac{\partial f}{\partial x} = 2 x" in _latex(at)
+    assert _spec_bytes(at) < 250_000, _spec_bytes(at)
+    assert len(at.caption) >= 4 and all("What to notice" in c.value for c in at.caption[-4:]) or \
+        sum("What to notice" in c.value for c in at.caption) >= 4
+
+
+def test_point_sliders_drive_the_badge():
+    at = run_page(PAGE)
+    at.slider(key="x0").set_value(0.0)
+    at.slider(key="y0").set_value(0.0).run()
+    assert not at.exception
+    assert "minimum" in " ".join(e.value for e in at.success)
+    assert r"H(x_0, y_0) = \begin{bmatrix} 2 & 0 \\ 0 & 2 \end{bmatrix}" in _latex(at)
+
+
+def test_saddle_preset_and_typed_inconclusive():
+    at = run_page(PAGE)
+    at.selectbox(key="f_preset").select("saddle").run()
+    at.slider(key="x0").set_value(0.0)
+    at.slider(key="y0").set_value(0.0).run()
+    assert "saddle point" in _text(at)
+    at.text_input(key="f").input("x^4 + y^4").run()
+    assert not at.exception
+    assert "test inconclusive" in _text(at)
+
+
+def test_preset_moves_the_window_and_the_point():
+    at = run_page(PAGE)
+    at.selectbox(key="f_preset").select("Himmelblau").run()
+    assert not at.exception
+    assert at.number_input(key="xmin").value == -5.0 and at.number_input(key="ymax").value == 5.0
+    assert at.slider(key="x0").max == 5.0
+
+
+def test_nearest_stationary_point_button():
+    at = run_page(PAGE)
+    at.selectbox(key="f_preset").select("Himmelblau").run()
+    at.slider(key="x0").set_value(2.8)
+    at.slider(key="y0").set_value(2.2).run()
+    _button(at, "Go to the nearest").click().run()
+    assert not at.exception
+    assert at.slider(key="x0").value == pytest.approx(3.0, abs=1e-6)
+    assert at.slider(key="y0").value == pytest.approx(2.0, abs=1e-6)
+    assert "minimum" in " ".join(e.value for e in at.success)
+
+
+def test_bad_input_is_explained_and_nothing_breaks():
+    at = run_page(PAGE)
+    at.text_input(key="f").input("x^2 + y(").run()
+    assert not at.exception
+    assert any("never closed" in e.value for e in at.error)
+    assert at.text_input(key="f").value == "x^2 + y("
+    assert len(at.get("plotly_chart")) == 4
+    at.number_input(key="xmin").set_value(5.0).run()     # from > to
+    assert not at.exception
+    assert any("from < to" in e.value for e in at.error)
+
+
+def test_theta_slider_gives_grad_dot_u():
+    at = run_page(PAGE, {"x0": "1", "y0": "1"})
+    at.slider(key="theta").set_value(45).run()
+    assert not at.exception
+    assert r"= 2.828" in _latex(at)       # (2, 2)·(cos 45°, sin 45°) = 2√2
+
+
+def test_map_tab_polar_determinant_is_r():
+    at = run_page(PAGE, {"view": "Map", "map": "polar → cartesian"})
+    assert not at.exception, [e.value for e in at.exception]
+    assert r"\det J = x" in _latex(at)
+    at.slider(key="mx").set_value(1.5).run()
+    assert r"\det J = 1.5" in _latex(at)
+    assert "orientation kept" in _text(at)
+
+
+def test_map_tab_typed_components_and_orientation_flip():
+    at = run_page(PAGE, {"view": "Map"})
+    at.radio(key="map").set_value("✏️ Type your own").run()
+    at.text_input(key="u").input("y").run()
+    at.text_input(key="v").input("x").run()
+    assert not at.exception
+    assert "orientation flipped" in _text(at)
+    at.text_input(key="v").input("x +* 2").run()
+    assert not at.exception and any("Cannot read v" in e.value for e in at.error)
+
+
+def test_sandpit_typed_dips_and_winning():
+    at = run_page(PAGE, {"view": "Sandpit", "pit": "course intro", "seed": "1"})
+    assert not at.exception, [e.value for e in at.exception]
+    at.number_input(key="_dipx").set_value(3.0)
+    at.number_input(key="_dipy").set_value(2.0)
+    _button(at, "Dip here").click().run()
+    game = at.session_state["_pit_game"]
+    assert len(game.dips) == 1 and not game.won
+    assert "Dips used: 1 / 25" in at.get("progress")[0].proto.text
+    at.number_input(key="_dipx").set_value(1.2)
+    at.number_input(key="_dipy").set_value(4.0)
+    _button(at, "Dip here").click().run()
+    assert at.session_state["_pit_game"].won
+    assert "You found the bottom" in _text(at)
+    assert len(at.get("plotly_chart")) == 2          # the board and the revealed 3D pit
+
+
+def test_sandpit_seed_and_mode_come_from_the_url():
+    at = run_page(PAGE, {"view": "Sandpit", "pit": "smooth", "seed": "777", "mode": "depth only"})
+    assert not at.exception
+    game = at.session_state["_pit_game"]
+    assert (game.kind, game.seed, game.mode) == ("smooth", 777, "depth")
+    _button(at, "Reveal").click().run()
+    assert at.session_state["_pit_game"].revealed and len(at.get("plotly_chart")) == 2
