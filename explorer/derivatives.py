@@ -722,16 +722,23 @@ def _simplify_work(expr: sp.Expr) -> sp.Expr:
     return sp.simplify(expr)
 
 
-def derivative_steps(f: "str | sp.Expr", timeout: float = 1.0) -> Derivation:
+def _tidy(expr: sp.Expr) -> sp.Expr:
+    """A cheap tidy-up (pull out common factors) for results too big to ``simplify`` quickly."""
+    return sp.factor_terms(expr)
+
+
+def derivative_steps(f: "str | sp.Expr", timeout: float = 1.0, max_ops: int = 60) -> Derivation:
     """The derivative of ``f`` by the named rules.  ``raw`` is the rules' assembly, ``result`` its
-    simplification (``simplified`` False when simplifying took longer than ``timeout``)."""
+    simplification: ``sympy.simplify`` (under ``timeout``) when ``raw`` has at most ``max_ops``
+    operations, otherwise a cheap tidy-up (``simplified`` is False only when sympy timed out)."""
     expr = parse_expression(f, VARS) if isinstance(f, str) else f
     deriver = _Deriver()
     raw = deriver.d(_real(expr))
     raw = _no_delta(raw)
     simplified = True
     try:
-        result = symbolic.call(_simplify_work, raw, timeout=timeout) if sp.count_ops(raw) < 150 else raw
+        work = _simplify_work if sp.count_ops(raw) <= max_ops else _tidy
+        result = symbolic.call(work, raw, timeout=timeout)
         if sp.count_ops(result) > sp.count_ops(raw):
             result = raw
     except symbolic.SymbolicTimeout:
