@@ -140,6 +140,8 @@ def select(label: str, options: Sequence[Any], index: int = 0, *, key: str, widg
     if raw is not None and key not in st.session_state and raw not in [str(o) for o in options]:
         _bad_link(label, raw, options[index])
     widget = widget or st.selectbox
+    if widget in (st.segmented_control, st.pills):
+        return widget(label, options, default=options[index], key=key, bind="query-params", **kwargs)
     return widget(label, options, index=index, key=key, bind="query-params", **kwargs)
 
 

@@ -966,13 +966,16 @@ _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _escape_cell(v) -> str:
-    text = "" if v is None else (repr(float(v)) if isinstance(v, (float, np.floating)) else str(v))
+    if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool):
+        return repr(float(v))    # a number is data, never a formula: -1.5 stays a number
+    text = "" if v is None else str(v)
     return "'" + text if text.startswith(_DANGEROUS) else text
 
 
 def safe_csv(df: pd.DataFrame) -> str:
-    """CSV text with every cell (and header) that begins with =, +, -, @ (or tab/CR) prefixed by
-    an apostrophe, so a spreadsheet never runs it as a formula (CSV injection)."""
+    """CSV text with every text cell (and header) that begins with =, +, -, @ (or tab/CR) prefixed
+    by an apostrophe, so a spreadsheet never runs it as a formula (CSV injection). Numbers are
+    written as numbers (a negative residual stays a number)."""
     out = io.StringIO()
     wr = csv.writer(out, lineterminator="\n")
     wr.writerow([_escape_cell(c) for c in df.columns])

@@ -352,7 +352,7 @@ def nonlinear(x, y, s, xlabel, ylabel, default_model):
                            file_name="fit_parameters.csv", mime="text/csv", key="dl_params")
         d2.download_button("⬇️ Residuals (CSV)", data=lambda: rg.safe_csv(res),
                            file_name="fit_residuals.csv", mime="text/csv", key="dl_res")
-        st.caption("Cells that begin with =, +, − or @ are written with a leading ' so a spreadsheet "
+        st.caption("Text cells that begin with =, +, − or @ get a leading ' so a spreadsheet "
                    "never runs them as formulas.")
 
 

@@ -178,9 +178,13 @@ def test_safe_csv_escapes_formula_injection():
     import pandas as pd
     df = pd.DataFrame({"=cmd|'/c calc'!A0": ["+1", "@SUM(A1)", "-2", "plain"], "v": [-1.5, 2.0, 3.0, 4.0]})
     text = rg.safe_csv(df)
-    cells = [c for row in csv.reader(io.StringIO(text)) for c in row]
-    assert not any(c.startswith(("=", "+", "-", "@")) for c in cells)
-    assert "'=cmd|'/c calc'!A0" in cells and "'-1.5" in cells and "plain" in cells and "2.0" in cells
+    rows = list(csv.reader(io.StringIO(text)))
+    text_cells = [rows[0][0]] + [r[0] for r in rows[1:]]
+    assert not any(c.startswith(("=", "+", "-", "@")) for c in text_cells)
+    assert "'=cmd|'/c calc'!A0" in text_cells and "'+1" in text_cells and "'-2" in text_cells
+    assert "plain" in text_cells
+    # numbers stay numbers: a negative residual is data, not a formula
+    assert [r[1] for r in rows[1:]] == ["-1.5", "2.0", "3.0", "4.0"]
 
 
 def test_subsample_and_histogram():
