@@ -136,6 +136,11 @@ def nice(v: float, digits: int = 6) -> str:
     return s
 
 
+def digits_for_step(h: float) -> int:
+    """Significant figures needed to see f(x0 + h) differ from f(x0): about 5 + log10(1/h), ≤ 16."""
+    return int(min(16, max(6, 5 + math.ceil(-math.log10(abs(h)))))) if h else 16
+
+
 # ---------------------------------------------------------------------------------------------
 # 1. Rise over run
 @dataclass

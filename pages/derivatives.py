@@ -83,9 +83,10 @@ def explore(text: str) -> None:
     s = D.secant(text, x0, h)
     g = gradient(text)
     here = [b for b in g.breaks if abs(b.x - x0) < 1e-6]
+    digits = D.digits_for_step(h)       # enough digits that f(x0+h) and f(x0) visibly differ
 
     st.latex(r"\text{slope of the secant} = \frac{\text{rise}}{\text{run}} = \frac{f(x_0+h)-f(x_0)}{h}"
-             rf"= \frac{{{_num(s.f1)} - {_num(s.f0)}}}{{{_num(h)}}} = {_num(s.slope)}")
+             rf"= \frac{{{_num(s.f1, digits)} - {_num(s.f0, digits)}}}{{{_num(h)}}} = {_num(s.slope)}")
     if math.isfinite(s.true_slope):
         label = "f'(x_0)" if s.exact else r"f'(x_0)\ (\text{numeric})"
         st.latex(rf"{label} = {_num(s.true_slope)} \qquad |\text{{secant}} - f'(x_0)| = {_num(s.error)}")
@@ -150,9 +151,9 @@ def _wrap(latex: str) -> str:
     return rf"\left({latex}\right)"
 
 
-def _num(v: float) -> str:
+def _num(v: float, digits: int = 6) -> str:
     """A number for LaTeX."""
-    s = D.nice(v, 6)
+    s = D.nice(v, digits)
     return {"undefined": r"\text{undefined}", "+∞": r"+\infty", "−∞": r"-\infty"}.get(
         s, s.replace("×10^", r"\times10^{") + ("}" if "×10^" in s else ""))
 

@@ -1,0 +1,129 @@
+"""AppTest for the "What is calculus?" page: defaults, sliders, presets, break points, quizzes."""
+import pytest
+
+from helpers import run_page
+
+PAGE = "pages/derivatives.py"
+
+
+def _text(at):
+    """All the text the page shows (markdown, captions, LaTeX, alerts)."""
+    parts = []
+    for kind in ("markdown", "caption", "latex", "warning", "info", "error", "success"):
+        parts += [str(e.value) for e in at.get(kind)]
+    return "\n".join(parts)
+
+
+@pytest.fixture(scope="module")
+def at():
+    return run_page(PAGE)
+
+
+def test_defaults_draw_every_section(at):
+    assert not at.exception, [e.value for e in at.exception]
+    charts = at.get("plotly_chart")
+    assert len(charts) >= 6           # secant, zoom, errors, gradient, quiz f and its candidates
+    captions = [c.value for c in at.caption]
+    assert sum("What to notice" in c for c in captions) >= len(charts), "every chart has a notice"
+    text = _text(at)
+    assert "2 x" in text                                  # f' = 2x from the definition and the rules
+    assert r"\lim_{h\to 0}" in text
+    assert "Power rule" in text
+    assert "equals `sympy.diff" in text
+    assert at.slider(key="x0").value == 1.0 and at.slider(key="logh").value == -0.5
+
+
+def test_h_slider_moves_the_secant_towards_the_tangent(at):
+    at.text_input(key="f").input("x^2").run()
+    at.slider(key="x0").set_value(1.0).run()
+    at.slider(key="logh").set_value(0.0).run()
+    # h = 1: secant slope of x^2 at 1 is (4 - 1)/1 = 3
+    assert any("= 3" in str(l.value) and "rise" in str(l.value) for l in at.latex)
+    at.slider(key="logh").set_value(-8.0).run()
+    assert not at.exception
+    lat = [str(l.value) for l in at.latex if "rise" in str(l.value)][0].strip("$\n ")
+    assert lat.endswith("= 2")                            # 2 + 1e-8 shown to 6 figures
+    assert r"\frac{1.00000002 - 1}" in lat               # enough digits to see the tiny rise
+
+
+@pytest.mark.parametrize("preset, kind", [("|x| (a corner)", "corner"), ("1/x (a pole)", "pole"),
+                                          ("sign x (a jump)", "jump"), ("max(x, 0) (ReLU)", "corner")])
+def test_non_differentiable_presets_say_so_with_limits(preset, kind):
+    at = run_page(PAGE)
+    at.selectbox(key="f_preset").select(preset).run()
+    assert not at.exception
+    text = _text(at)
+    assert f"Not differentiable at x = 0** ({kind})" in text
+    assert r"\lim_{x\to 0^-} f'(x)" in text
+    at.slider(key="x0").set_value(0.0).run()
+    assert any("No derivative at x₀ = 0" in w.value for w in at.warning)
+
+
+def test_every_preset_runs_without_exception():
+    at = run_page(PAGE)
+    from explorer.derivatives import PRESETS
+    for name in PRESETS:
+        at.selectbox(key="f_preset").select(name).run()
+        assert not at.exception, (name, [e.value for e in at.exception])
+        assert len(at.get("plotly_chart")) >= 5, name
+
+
+def test_chain_rule_steps_for_a_typed_function():
+    at = run_page(PAGE, {"f": "sin(x^2)", "x0": "0.5", "logh": "-3"})
+    assert at.slider(key="x0").value == 0.5 and at.slider(key="logh").value == -3.0
+    text = _text(at)
+    assert "Chain rule" in text and "Standard derivative on the outside" in text
+    assert r"f'(x) = 2 x \cos{\left(x^{2} \right)}" in text
+
+
+def test_bad_typed_function_keeps_page_working():
+    at = run_page(PAGE)
+    at.text_input(key="f").input("sin(x").run()
+    assert not at.exception
+    assert at.error and "Cannot read that formula" in at.error[0].value
+    assert len(at.get("plotly_chart")) >= 5
+
+
+def test_differentiate_this_quiz_checks_and_reveals_steps():
+    at = run_page(PAGE)
+    from explorer.derivatives import differentiate_question
+    seed = at.session_state["dq_seed"]
+    q = differentiate_question(seed, None)
+    at.text_input(key="dq_answer").input(q.answer).run()
+    at.button(key="dq_check").click().run()
+    assert not at.exception
+    assert any("Correct" in s.value for s in at.success)
+    assert "Worked steps" in [e.label for e in at.expander]
+    # a wrong answer, then a new question that differs from the last one
+    at.text_input(key="dq_answer").input("0").run()
+    at.button(key="dq_check").click().run()
+    assert any("Not equal" in e.value for e in at.error)
+    at.button(key="dq_new").click().run()
+    assert at.session_state["dq_prev"] == q.text
+    assert differentiate_question(at.session_state["dq_seed"], q.text).text != q.text
+    assert at.text_input(key="dq_answer").value == ""
+
+
+def test_differentiate_quiz_unreadable_answer():
+    at = run_page(PAGE)
+    at.text_input(key="dq_answer").input("2x +* 3").run()
+    at.button(key="dq_check").click().run()
+    assert not at.exception
+    assert any("Cannot read that answer" in e.value for e in at.error)
+
+
+def test_match_the_graph_quiz():
+    at = run_page(PAGE)
+    from explorer.derivatives import match_question
+    mq = match_question(at.session_state["mq_seed"], None)
+    right = mq.labels[mq.correct]
+    wrong = next(l for l in mq.labels if l != right)
+    at.radio(key="mq_pick").set_value(wrong).run()
+    at.button(key="mq_check").click().run()
+    assert any("Not quite" in e.value for e in at.error)
+    at.radio(key="mq_pick").set_value(right).run()
+    at.button(key="mq_check").click().run()
+    assert any("Right" in s.value for s in at.success)
+    at.button(key="mq_new").click().run()
+    assert not at.exception
+    assert at.session_state["mq_prev"] == mq.f_text
