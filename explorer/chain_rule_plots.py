@@ -3,24 +3,20 @@ from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from explorer.chain_rule import BOX, ChainAt
 from explorer.network import LayerLedger
 
 
-def _r(a, digits: int = 4):
-    """Round for the wire (JSON) and turn NaN into None so plotly leaves a gap."""
-    a = np.round(np.asarray(a, dtype=float), digits)
-    return np.where(np.isfinite(a), a, None).tolist()
+def _r(a, digits: int = 4) -> np.ndarray:
+    """For the wire: float32 arrays travel as compact base64 (and validate ~15× faster than lists).
+
+    NaN stays NaN, which plotly draws as a gap.
+    """
+    return np.asarray(a, dtype=float).astype(np.float32)
 
 
-def _round_sig(a: np.ndarray, sig: int = 4) -> list:
-    a = np.asarray(a, dtype=float)
-    out = []
-    for v in a.ravel():
-        out.append(float(f"{v:.{sig}g}") if np.isfinite(v) else None)
-    return np.array(out, dtype=object).reshape(a.shape).tolist()
+_round_sig = _r
 
 
 # ---------------------------------------------------------------------------------------------
@@ -101,41 +97,63 @@ def cost_history(costs: np.ndarray, max_points: int = 400) -> go.Figure:
     return fig
 
 
-LEDGER_COLUMNS = [
-    ("dC_da", r"∂C/∂a⁽ˡ⁾"),
-    ("sigma_prime", "σ′(z⁽ˡ⁾)"),
-    ("dC_dz", "∂C/∂z⁽ˡ⁾ = ∂C/∂b⁽ˡ⁾"),
-    ("a_prev", "a⁽ˡ⁻¹⁾"),
-    ("dC_dW", "∂C/∂W⁽ˡ⁾"),
-    ("W", "W⁽ˡ⁾"),
-]
+def _sup(n: int) -> str:
+    return str(n).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
 
 
 def ledger_figure(layers: list[LayerLedger]) -> go.Figure:
-    """One row per layer; columns: ∂C/∂a, σ′(z), their product ∂C/∂z, a⁽ˡ⁻¹⁾, ∂C/∂W, W."""
-    sup = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
-    titles = []
+    """All factors of every layer on one canvas (one heatmap trace: fast to build and to send).
+
+    Each layer is a band:  ∂C/∂a⁽ˡ⁾ | σ′(z⁽ˡ⁾) | ∂C/∂z⁽ˡ⁾ | ∂C/∂W⁽ˡ⁾ (with the row a⁽ˡ⁻¹⁾ above it,
+    so the outer product ∂C/∂z · a⁽ˡ⁻¹⁾ᵀ reads like a multiplication table) | W⁽ˡ⁾.
+    Colour is each value relative to the largest magnitude in its own block (red +, blue −);
+    the printed number is the value itself.
+    """
+    GAP, LABEL = 2, 2
+    width = max(3 + 2 * lay.W.shape[1] for lay in layers) + 6 * GAP
+    rows_z, rows_t, annotations = [], [], []
+
+    def put(block_rows, col0, M, label=None, label_row=None):
+        m = float(np.nanmax(np.abs(M))) if M.size else 0.0
+        m = m or 1.0
+        for i, row in enumerate(M):
+            for j, v in enumerate(row):
+                block_rows[i][0][col0 + j] = v / m
+                block_rows[i][1][col0 + j] = f"{v:.2g}"
+        if label:
+            annotations.append(dict(x=col0 + (M.shape[1] - 1) / 2, y=label_row, text=label,
+                                    showarrow=False, font=dict(size=12), yanchor="middle"))
+
+    top = 0
     for lay in layers:
-        for _, label in LEDGER_COLUMNS:
-            titles.append(label.replace("⁽ˡ⁾", f"⁽{str(lay.layer).translate(sup)}⁾")
-                          .replace("⁽ˡ⁻¹⁾", f"⁽{str(lay.layer - 1).translate(sup)}⁾"))
-    widths = [1, 1, 1, 1, 3, 3]
-    fig = make_subplots(rows=len(layers), cols=len(LEDGER_COLUMNS), subplot_titles=titles,
-                        column_widths=widths, horizontal_spacing=0.035, vertical_spacing=0.09)
-    for r, lay in enumerate(layers, start=1):
-        for c, (attr, _) in enumerate(LEDGER_COLUMNS, start=1):
-            v = np.asarray(getattr(lay, attr), dtype=float)
-            M = v.reshape(-1, 1) if v.ndim == 1 else v
-            # diverging colours centred on zero: the sign of each factor matters
-            m = float(np.max(np.abs(M))) or 1.0
-            text = [[f"{val:.2g}" for val in row] for row in M]
-            fig.add_trace(go.Heatmap(z=_round_sig(M), zmin=-m, zmax=m, colorscale="RdBu_r",
-                                     showscale=False, text=text, texttemplate="%{text}",
-                                     textfont=dict(size=9), xgap=1, ygap=1,
-                                     hovertemplate="row %{y}, col %{x}: %{z}<extra></extra>"),
-                          row=r, col=c)
-            fig.update_xaxes(showticklabels=False, row=r, col=c)
-            fig.update_yaxes(showticklabels=False, autorange="reversed", row=r, col=c)
-    fig.update_annotations(font_size=12)
-    fig.update_layout(height=210 * len(layers) + 40, margin=dict(t=40))
+        n, k = lay.W.shape
+        l = lay.layer
+        band = [[[np.nan] * width, [""] * width] for _ in range(LABEL + 1 + 1 + n)]
+        r0 = LABEL + 2                               # first row of the n-tall blocks
+        label_row = top + LABEL - 1
+        body = band[r0:]
+        col = 0
+        for attr, lab in (("dC_da", f"∂C/∂a{_sup(l)}"), ("sigma_prime", f"σ′(z{_sup(l)})"),
+                          ("dC_dz", f"∂C/∂z{_sup(l)} = ∂C/∂b{_sup(l)}")):
+            put(body, col, np.asarray(getattr(lay, attr)).reshape(-1, 1), lab, label_row)
+            col += 1 + GAP
+        col += 1
+        put(band[LABEL:LABEL + 1], col, np.asarray(lay.a_prev).reshape(1, -1))
+        put(body, col, np.asarray(lay.dC_dW), f"a{_sup(l - 1)} above, ∂C/∂W{_sup(l)} below", label_row)
+        col += k + GAP
+        put(body, col, np.asarray(lay.W), f"W{_sup(l)}", label_row)
+        for r in band:
+            rows_z.append(r[0])
+            rows_t.append(r[1])
+        annotations.append(dict(x=-0.5, y=top + r0 + (n - 1) / 2, text=f"<b>layer {l}</b>", showarrow=False,
+                                xanchor="right", font=dict(size=13)))
+        top += len(band)
+    Z = np.array(rows_z, dtype=float)
+    fig = go.Figure(go.Heatmap(z=_r(Z), text=rows_t, texttemplate="%{text}", textfont=dict(size=10),
+                               colorscale="RdBu_r", zmin=-1, zmax=1, showscale=False, xgap=2, ygap=2,
+                               hovertemplate="%{text}<extra></extra>"))
+    fig.update_layout(annotations=annotations, height=22 * top + 60,
+                      xaxis=dict(visible=False, range=[-3.5, width]),
+                      yaxis=dict(visible=False, autorange="reversed"),
+                      plot_bgcolor="rgba(0,0,0,0)")
     return fig

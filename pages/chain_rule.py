@@ -206,7 +206,7 @@ def _reset_clicked():
         _reset(s["config"])
 
 
-def _draw_training(ex: int) -> None:
+def _draw_training() -> None:
     """The charts of the training panel (a fragment of its own while playing)."""
     s = _state()
     if st.session_state.get("_nn_playing"):
@@ -232,7 +232,17 @@ def _draw_training(ex: int) -> None:
                   "stuck near a saddle before it finds the next feature of the curve. Too much "
                   "aggression makes the cost jump up.")
 
+    ledger_panel()
+
+
+@st.fragment
+def ledger_panel() -> None:
+    """The ledger and the gradient check: a fragment, so choosing k redraws only this."""
+    s = _state()
+    net, x, y = s["net"], s["x"], s["y"]
+    act = net.activation
     st.subheader("The backprop ledger")
+    ex = int(ui.slider("Training example k", 0, N_POINTS - 1, 25, 1, key="ex"))
     ck, layers = nn.ledger(net, x, y, ex)
     L = len(layers)
     st.markdown(f"Every factor of the chain rule for training example **k = {ex}** "
@@ -296,18 +306,7 @@ def network_section():
     else:
         st.latex(rf"\text{{target: }}(x(t), y(t)) = {nn.TARGET_LATEX[target]}")
 
-    c1, c2, c3 = st.columns(3)
-    with c1:
-        ui.slider("Learning rate η (aggression)", 0.1, 20.0, 7.0, 0.1, key="rate")
-    with c2:
-        ui.slider("Gradient noise", 0.0, 3.0, 0.0, 0.1, key="noise",
-                  help="Each gradient component is multiplied by (1 + noise·ξ), ξ ~ N(0, 1): "
-                       "a stochastic descent that still goes downhill on average.")
-    with c3:
-        ui.select("Iterations per step / tick", [1, 10, 100, 1000], 2, key="steps",
-                  widget=st.radio, horizontal=True)
-    if act == "tanh" and st.session_state.get("rate", 7.0) > 1.5:
-        st.caption("Tip: tanh's slope is up to 4× the sigmoid's, so it trains best with aggression ≈ 0.3.")
+    knobs()
 
     config = (target, tx, ty, hidden, act, seed)
     s = _state()
@@ -318,24 +317,40 @@ def network_section():
         st.caption("The typed curve was shrunk to fit inside the box the outputs can reach.")
 
     playing = st.session_state.get("_nn_playing", False)
-    b1, b2, b3, b4 = st.columns([1, 1, 1, 3])
+    b1, b2, b3, _ = st.columns([1, 1, 1, 3])
     with b1:
         st.button("⏸ Pause" if playing else "▶ Play", key="nn_play", on_click=_toggle_play,
                   type="primary", width="stretch")
     with b2:
-        st.button(f"Step {st.session_state.get('steps') or 100}", key="nn_step", on_click=_step_clicked,
-                  width="stretch", disabled=playing)
+        st.button("Step", key="nn_step", on_click=_step_clicked, width="stretch", disabled=playing,
+                  help="Train for the chosen number of iterations once.")
     with b3:
         st.button("↺ Reset", key="nn_reset", on_click=_reset_clicked, width="stretch")
-    with b4:
-        ex = int(ui.slider("Ledger: training example k", 0, N_POINTS - 1, 25, 1, key="ex"))
 
     if st.session_state.get("_nn_playing"):
         # a fragment of its own, rerun by the browser every tick without any input: it trains
         # a batch of iterations and redraws; pausing removes it, which stops the timer
-        st.fragment(run_every=TICK_SECONDS)(_draw_training)(ex)
+        st.fragment(run_every=TICK_SECONDS)(_draw_training)()
     else:
-        _draw_training(ex)
+        _draw_training()
+
+
+@st.fragment
+def knobs():
+    """Learning rate, noise and iterations per step: read at the next training step, so moving
+    them redraws nothing else (a fragment of their own)."""
+    c1, c2, c3 = st.columns(3)
+    with c1:
+        ui.slider("Learning rate η (aggression)", 0.1, 20.0, 7.0, 0.1, key="rate")
+    with c2:
+        ui.slider("Gradient noise", 0.0, 3.0, 0.0, 0.1, key="noise",
+                  help="Each gradient component is multiplied by (1 + noise·ξ), ξ ~ N(0, 1): "
+                       "a stochastic descent that still goes downhill on average.")
+    with c3:
+        ui.select("Iterations per step / tick", [1, 10, 100, 1000], 2, key="steps",
+                  widget=st.radio, horizontal=True)
+    if st.session_state.get("act") == "tanh" and st.session_state.get("rate", 7.0) > 1.5:
+        st.caption("Tip: tanh's slope is up to 4× the sigmoid's, so it trains best with aggression ≈ 0.3.")
 
 
 network_section()
