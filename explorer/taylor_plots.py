@@ -1,0 +1,181 @@
+"""Plotly figures for the Taylor page (no streamlit here)."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from explorer.taylor import Curves, Local2D, Radius, _round_sig, eps_intervals
+
+F_COLOUR, T_COLOUR, ERR_COLOUR, BOUND_COLOUR = "#1f4e9c", "#d62728", "#d62728", "#7f7f7f"
+BAND_COLOUR = "rgba(44, 160, 44, 0.16)"
+ERR_FLOOR = 1e-17
+
+
+def _r(a, sig=4):
+    return [None if not np.isfinite(v) else float(v) for v in _round_sig(a, sig)]
+
+
+def _clip(y: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    span = hi - lo
+    y = np.array(y, dtype=float)
+    y[(y < lo - 2 * span) | (y > hi + 2 * span)] = np.nan
+    return y
+
+
+def _y_range(f: np.ndarray) -> tuple[float, float]:
+    fin = f[np.isfinite(f)]
+    if fin.size == 0:
+        return -1.0, 1.0
+    lo, hi = np.percentile(fin, [2, 98])
+    if np.ptp(fin) < 50:
+        lo, hi = min(lo, fin.min()), max(hi, fin.max())
+    if hi - lo < 1e-9:
+        lo, hi = lo - 1, hi + 1
+    pad = 0.15 * (hi - lo)
+    return float(lo - pad), float(hi + pad)
+
+
+def _shapes(x, err_k, eps, a, radius: Radius | None, window):
+    shapes = [dict(type="rect", xref="x", yref="y domain", x0=lo, x1=hi, y0=0, y1=1,
+                   fillcolor=BAND_COLOUR, line=dict(width=0), layer="below")
+              for lo, hi in eps_intervals(x, err_k, eps)]
+    shapes.append(dict(type="line", xref="x", yref="y domain", x0=a, x1=a, y0=0, y1=1,
+                       line=dict(color="black", width=1, dash="dot")))
+    if radius is not None and math.isfinite(radius.radius) and radius.radius > 0:
+        for edge in (a - radius.radius, a + radius.radius):
+            if window[0] <= edge <= window[1]:
+                for yref in ("y domain", "y2 domain"):
+                    shapes.append(dict(type="line", xref="x", yref=yref, x0=edge, x1=edge, y0=0, y1=1,
+                                       line=dict(color="#9467bd", width=2, dash="dash")))
+    return shapes
+
+
+def figure_1d(c: Curves, a: float, n: int, eps: float, radius: Radius | None, nplay: int,
+              height: int = 640) -> go.Figure:
+    """f and Tₙ (top), |f − Tₙ| and the Lagrange bound on a log scale (bottom), ε-band shaded,
+    radius of convergence marked, and plotly frames n = 0..nplay with a ▶ button (client-side)."""
+    x = c.x
+    window = (float(x[0]), float(x[-1]))
+    lo, hi = _y_range(c.f)
+    xr = [round(float(v), 4) for v in x]
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.64, 0.36], vertical_spacing=0.06)
+    fig.add_trace(go.Scatter(x=xr, y=_r(c.f, 5), name="f(x)", line=dict(color=F_COLOUR, width=3)), 1, 1)
+
+    def t_y(k):
+        return _r(_clip(c.T[k], lo, hi))
+
+    def e_y(k):
+        return _r(np.maximum(c.err[k], ERR_FLOOR), 3)
+
+    fig.add_trace(go.Scatter(x=xr, y=t_y(n), name=f"T_{n}(x)", line=dict(color=T_COLOUR, width=3)), 1, 1)
+    fig.add_trace(go.Scatter(x=xr, y=e_y(n), name=f"|f − T_{n}|", line=dict(color=ERR_COLOUR, width=2),
+                             showlegend=False), 2, 1)
+    fig.add_trace(go.Scatter(x=xr, y=_r(c.bound[n], 3), name=f"Lagrange bound (n = {n})",
+                             line=dict(color=BOUND_COLOUR, width=2, dash="dash")), 2, 1)
+    fig.add_trace(go.Scatter(x=[xr[0], xr[-1]], y=[eps, eps], name="ε", mode="lines",
+                             line=dict(color="#2ca02c", width=1.5, dash="dot")), 2, 1)
+    fig.update_yaxes(range=[lo, hi], row=1, col=1, title_text="y")
+    finite_err = c.err[np.isfinite(c.err)]
+    top = max(10.0, float(np.nanmax(finite_err))) if finite_err.size else 10.0
+    fig.update_yaxes(type="log", row=2, col=1, title_text="|f − Tₙ|",
+                     range=[-16, math.log10(top) + 0.5], exponentformat="power")
+    fig.update_xaxes(range=list(window), row=2, col=1, title_text="x")
+    fig.update_xaxes(range=list(window), row=1, col=1)
+    shapes = _shapes(x, c.err[n], eps, a, radius, window)
+    fig.update_layout(shapes=shapes, height=height, hovermode="x unified",
+                      legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0))
+    # ---- client-side animation over the order
+    frames = []
+    for k in range(nplay + 1):
+        frames.append(go.Frame(
+            name=str(k),
+            data=[go.Scatter(y=t_y(k), name=f"T_{k}(x)"), go.Scatter(y=e_y(k), name=f"|f − T_{k}|"),
+                  go.Scatter(visible=(k == n))],
+            traces=[1, 2, 3],
+            layout=dict(shapes=_shapes(x, c.err[k], eps, a, radius, window),
+                        title=dict(text=f"order n = {k}"))))
+    fig.frames = frames
+    anim = dict(frame=dict(duration=600, redraw=True), transition=dict(duration=0), fromcurrent=False,
+                mode="immediate")
+    fig.update_layout(
+        title=dict(text=f"order n = {n}", x=0.5, y=0.985),
+        updatemenus=[dict(type="buttons", direction="left", x=0.0, y=-0.12, xanchor="left", yanchor="top",
+                          showactive=False, pad=dict(t=0, r=6),
+                          buttons=[dict(label="▶ Play n = 0, 1, 2, …", method="animate", args=[None, anim]),
+                                   dict(label="⏸ Pause", method="animate",
+                                        args=[[None], dict(frame=dict(duration=0, redraw=False),
+                                                           mode="immediate", transition=dict(duration=0))])])],
+        sliders=[dict(active=n, x=0.3, len=0.7, y=-0.08, yanchor="top", pad=dict(t=0),
+                      currentvalue=dict(prefix="animation: n = "),
+                      steps=[dict(label=str(k), method="animate",
+                                  args=[[str(k)], dict(frame=dict(duration=0, redraw=True), mode="immediate",
+                                                       transition=dict(duration=0))])
+                             for k in range(nplay + 1)])])
+    fig.update_layout(margin=dict(b=110))
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------
+SURF_COLOURS = {"T0": "#ff7f0e", "T1": "#d62728", "T2": "#2ca02c"}
+SURF_NAMES = {"T0": "T₀ (constant)", "T1": "T₁ (tangent plane, J)", "T2": "T₂ (quadratic, J and H)"}
+
+
+def figure_2d_surfaces(s: dict, loc: Local2D, show: dict[str, bool], height: int = 560) -> go.Figure:
+    F = s["f"]
+    fin = F[np.isfinite(F)]
+    zlo, zhi = (float(fin.min()), float(fin.max())) if fin.size else (-1.0, 1.0)
+    span = max(zhi - zlo, 1e-6)
+    zlo, zhi = zlo - 0.25 * span, zhi + 0.25 * span
+    xs = [round(float(v), 4) for v in s["x"]]
+    ys = [round(float(v), 4) for v in s["y"]]
+
+    def z(arr):
+        arr = np.where((arr < zlo) | (arr > zhi), np.nan, arr)
+        return [[None if not np.isfinite(v) else v for v in row] for row in _round_sig(arr, 4)]
+
+    fig = go.Figure(go.Surface(x=xs, y=ys, z=z(F), name="f(x, y)", colorscale="Blues", showscale=False,
+                               opacity=0.95, showlegend=True))
+    for key in ("T0", "T1", "T2"):
+        if show.get(key):
+            col = SURF_COLOURS[key]
+            fig.add_trace(go.Surface(x=xs, y=ys, z=z(s[key]), name=SURF_NAMES[key], opacity=0.55,
+                                     colorscale=[[0, col], [1, col]], showscale=False, showlegend=True))
+    x0, y0 = loc.point
+    fig.add_trace(go.Scatter3d(x=[x0], y=[y0], z=[loc.value_f], mode="markers", name="(x₀, y₀, f(x₀, y₀))",
+                               marker=dict(size=6, color="black")))
+    fig.update_layout(height=height, scene=dict(zaxis=dict(range=[zlo, zhi]), xaxis_title="x", yaxis_title="y",
+                                                zaxis_title="z", aspectmode="cube"),
+                      legend=dict(orientation="h", y=1.0, x=0))
+    return fig
+
+
+def figure_2d_error(s: dict, loc: Local2D, which: str, eps: float, height: int = 460) -> go.Figure:
+    """log₁₀|f − T| as a heatmap, with the ε contour of T₁ (dashed) and T₂ (solid)."""
+    E = s["E1" if which == "T1" else "E2"]
+    with np.errstate(all="ignore"):
+        L = np.log10(np.maximum(E, 1e-16))
+        L1 = np.log10(np.maximum(s["E1"], 1e-16))
+        L2 = np.log10(np.maximum(s["E2"], 1e-16))
+    xs = [round(float(v), 4) for v in s["x"]]
+    ys = [round(float(v), 4) for v in s["y"]]
+
+    def zz(a):
+        return [[None if not np.isfinite(v) else round(float(v), 2) for v in row] for row in a]
+
+    le = math.log10(eps)
+    fig = go.Figure(go.Heatmap(x=xs, y=ys, z=zz(L), colorscale="Magma", reversescale=True, zmin=-8, zmax=1,
+                               colorbar=dict(title=dict(text="log₁₀|f − T|")),
+                               hovertemplate="x=%{x}<br>y=%{y}<br>log₁₀ error=%{z}<extra></extra>"))
+    for lab, arr, dash in (("T₁", L1, "dash"), ("T₂", L2, "solid")):
+        fig.add_trace(go.Contour(x=xs, y=ys, z=zz(arr), showscale=False, contours_coloring="none",
+                                 contours=dict(start=le, end=le, size=1), name=f"error of {lab} = ε",
+                                 line=dict(color="#00e5ff" if lab == "T₂" else "white", width=3, dash=dash),
+                                 showlegend=True, hoverinfo="skip"))
+    fig.add_trace(go.Scatter(x=[loc.point[0]], y=[loc.point[1]], mode="markers", name="(x₀, y₀)",
+                             marker=dict(color="#00e5ff", size=10, symbol="x")))
+    fig.update_layout(height=height, xaxis_title="x", yaxis_title="y", yaxis_scaleanchor="x",
+                      legend=dict(orientation="h", y=1.08, x=0))
+    return fig
