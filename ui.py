@@ -86,13 +86,17 @@ def chart(fig: go.Figure, key: str | None = None, **kwargs: Any):
 def chart3d(fig: go.Figure, key: str, **kwargs: Any):
     """Draw a 3D figure so that a view the user turned survives reruns.
 
-    ``uirevision`` keeps plotly's camera when the same chart element is updated in place.
+    ``st.plotly_chart`` remounts a chart whose figure changed (resetting the camera even with
+    ``uirevision``), so this draws through ``plotly3d``: a component with a fixed identity that
+    updates the same plot in place with ``Plotly.react``, where ``uirevision`` keeps the view.
     """
+    import plotly3d
+
     style(fig)
     fig.update_layout(uirevision=key)
-    fig.update_scenes(uirevision=key) if hasattr(fig, "update_scenes") else None
+    fig.update_scenes(uirevision=key)
     kwargs.setdefault("config", {"displaylogo": False})
-    return st.plotly_chart(fig, key=key, **kwargs)
+    return plotly3d.plotly_chart_3d(fig, key=key, **kwargs)
 
 
 def notice(text: str) -> None:

@@ -1,0 +1,115 @@
+"""A plotly chart that keeps the view a user turned when Streamlit reruns the script.
+
+``st.plotly_chart`` gives a chart a new identity whenever its figure changes, so the browser
+remounts it and a 3D camera the learner turned snaps back, even with plotly's ``uirevision``.
+``plotly_chart_3d`` instead mounts a small ``st.components.v2`` component (in the main document,
+no iframe, no shadow root) with a FIXED identity (its key) and hands it the new figure on every
+rerun; its JavaScript (``plotly3d/plotly3d.js``) updates the same plot div in place with
+``Plotly.react``, so ``uirevision`` does its job.
+
+plotly.js itself is the file the plotly Python package ships (``plotly/package_data/plotly.min.js``,
+no CDN, no network); the app server serves it as a static component asset and the browser loads it
+once per document (each rerun then sends only the figure's JSON). The chart applies Streamlit's
+plotly theme like ``st.plotly_chart(theme="streamlit")`` does.
+
+Use it through ``ui.chart3d(fig, key=...)`` (which also applies presenter-mode styling).
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import plotly
+import plotly.graph_objects as go
+import plotly.io as pio
+
+HERE = Path(__file__).resolve().parent
+JS = (HERE / "plotly3d" / "plotly3d.js").read_text(encoding="utf-8")
+PLOTLY_DIR = Path(plotly.__file__).resolve().parent / "package_data"
+PLOTLY_FILE = "plotly.min.js"
+COMPONENT_NAME = "plotly3d_chart"
+ASSET_NAME = "plotlyjs"          # registered by declare_component as "plotly3d.plotlyjs"
+ASSET_FULL_NAME = f"{__name__}.{ASSET_NAME}"
+DEFAULT_HEIGHT = 450             # plotly.js's default, as st.plotly_chart uses
+DEFAULT_CONTENT_WIDTH = 700
+
+_component = None
+
+
+def _mount():
+    """The component's mount function (registered lazily, once per process)."""
+    global _component
+    if _component is None:
+        import streamlit as st
+        _component = st.components.v2.component(COMPONENT_NAME, js=JS, isolate_styles=False)
+    return _component
+
+
+def _ensure_asset_route() -> None:
+    """Serve plotly.min.js at ``component/plotly3d.plotlyjs/plotly.min.js`` on this runtime."""
+    from streamlit.runtime import Runtime
+    if not Runtime.exists():
+        return
+    registry = Runtime.instance().component_registry
+    if registry.get_component_path(ASSET_FULL_NAME) is None:
+        from streamlit.components.v1 import declare_component
+        declare_component(ASSET_NAME, path=str(PLOTLY_DIR))
+
+
+def asset_path() -> str:
+    """The URL path of plotly.js relative to the app's base URL."""
+    return f"component/{ASSET_FULL_NAME}/{PLOTLY_FILE}"
+
+
+def _base_path() -> str:
+    from streamlit import config
+    base = (config.get_option("server.baseUrlPath") or "").strip("/")
+    return f"/{base}/" if base else "/"
+
+
+def _size(value: Any, fig_value: Any, default: int) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)) and value > 0:
+        return int(value)
+    if isinstance(fig_value, (int, float)) and fig_value > 0:
+        return int(fig_value)
+    return default
+
+
+def payload(fig: go.Figure, key: str, *, config: dict | None = None, width: Any = "stretch",
+            height: Any = "content", theme: str | None = "streamlit") -> tuple[bytes, int, int | None]:
+    """The bytes the component receives: a line of options, then the figure's JSON.
+
+    Returns ``(data, height_px, width_px_or_None)``; ``None`` width means "fill the container".
+    """
+    h = _size(height if not isinstance(height, str) else None, fig.layout.height, DEFAULT_HEIGHT)
+    w = None
+    if width == "content":
+        w = _size(None, fig.layout.width, DEFAULT_CONTENT_WIDTH)
+    elif isinstance(width, (int, float)) and not isinstance(width, bool) and width > 0:
+        w = int(width)
+    meta = dict(key=str(key), height=h, width=w, config=config or {}, theme=theme or None,
+                asset=asset_path(), fallback=_base_path() + asset_path())
+    spec = pio.to_json(fig, validate=False)
+    return (json.dumps(meta, separators=(",", ":")) + "\n" + spec).encode("utf-8"), h, w
+
+
+def plotly_chart_3d(fig: go.Figure, key: str, *, config: dict | None = None,
+                    width: Any = "stretch", height: Any = "content",
+                    use_container_width: bool | None = None, theme: str | None = "streamlit",
+                    **_ignored: Any):
+    """Draw ``fig`` so that a camera the user turned survives reruns (same API as st.plotly_chart,
+    minus selections). ``key`` is required: it is the chart's identity across reruns."""
+    if key is None or str(key) == "":
+        raise ValueError("plotly_chart_3d needs a key: it is what keeps the chart's identity")
+    if use_container_width is not None:
+        width = "stretch" if use_container_width else "content"
+    if fig.layout.uirevision is None:
+        fig.update_layout(uirevision=str(key))
+    data, h, w = payload(fig, key, config=config, width=width, height=height, theme=theme)
+    _ensure_asset_route()
+    # A fixed identity: the element id depends on the key only, never on the figure.
+    ident = "p3d-" + str(key).replace("__", "_-")
+    return _mount()(key=ident, data=data, width=w if w else "stretch", height=h)
