@@ -88,9 +88,15 @@ def derivative_exprs(text: str) -> Derivatives:
     return Derivatives(f, (fx, fy), ((fxx, fxy), (fxy, fyy)))
 
 
-def derivatives(text: str, timeout: float = 3.0) -> Derivatives:
-    """∇f and H of ``text`` (raises ``ExpressionError`` or ``symbolic.SymbolicTimeout``)."""
+def derivatives(text: str, timeout: float = 5.0) -> Derivatives:
+    """∇f and H of ``text`` (raises ``ExpressionError`` or ``symbolic.SymbolicTimeout``).
+
+    The presets are known to be quick and are differentiated directly; typed text goes through
+    ``symbolic.call`` under a deadline.
+    """
     parse_expression(text, VARS)          # fail fast with the parser's message
+    if text in PRESETS.values():
+        return derivative_exprs(text)
     return symbolic.call(derivative_exprs, text, timeout=timeout)
 
 
@@ -446,6 +452,8 @@ def map_jacobian_exprs(u_text: str, v_text: str) -> MapJacobian:
 def map_jacobian(u_text: str, v_text: str, timeout: float = 3.0) -> MapJacobian:
     parse_expression(u_text, VARS)
     parse_expression(v_text, VARS)
+    if (u_text, v_text) in MAP_PRESETS.values():
+        return map_jacobian_exprs(u_text, v_text)
     try:
         return symbolic.call(map_jacobian_exprs, u_text, v_text, timeout=timeout)
     except symbolic.SymbolicTimeout:

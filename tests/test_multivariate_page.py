@@ -16,7 +16,13 @@ def _latex(at):
 
 
 def _spec_bytes(at):
-    return sum(len(c.proto.spec) for c in at.get("plotly_chart"))
+    return sum(len(c.proto.spec) for c in at.get("plotly_chart")) + \
+        sum(c.proto.ByteSize() for c in at.get("bidi_component"))
+
+
+def _charts(at):
+    """2D charts (st.plotly_chart) and 3D charts (ui.chart3d's component)."""
+    return len(at.get("plotly_chart")), len(at.get("bidi_component"))
 
 
 def _button(at, label):
@@ -26,12 +32,11 @@ def _button(at, label):
 def test_defaults_draw_every_view_small_enough():
     at = run_page(PAGE)
     assert not at.exception, [e.value for e in at.exception]
-    assert len(at.get("plotly_chart")) == 4          # 3D surface, contour map, slices, directional
+    assert _charts(at) == (3, 1)          # contour map, slices, directional; the 3D surface
     assert "not a stationary point" in _text(at)
     assert r"\frac{\partial f}{\partial x} = 2 x" in _latex(at)
     assert _spec_bytes(at) < 250_000, _spec_bytes(at)
-    assert len(at.caption) >= 4 and all("What to notice" in c.value for c in at.caption[-4:]) or \
-        sum("What to notice" in c.value for c in at.caption) >= 4
+    assert sum("What to notice" in c.value for c in at.caption) == 4      # one per chart
 
 
 def test_point_sliders_drive_the_badge():
@@ -80,7 +85,7 @@ def test_bad_input_is_explained_and_nothing_breaks():
     assert not at.exception
     assert any("never closed" in e.value for e in at.error)
     assert at.text_input(key="f").value == "x^2 + y("
-    assert len(at.get("plotly_chart")) == 4
+    assert _charts(at) == (3, 1)
     at.number_input(key="xmin").set_value(5.0).run()     # from > to
     assert not at.exception
     assert any("from < to" in e.value for e in at.error)
@@ -127,7 +132,7 @@ def test_sandpit_typed_dips_and_winning():
     _button(at, "Dip here").click().run()
     assert at.session_state["_pit_game"].won
     assert "You found the bottom" in _text(at)
-    assert len(at.get("plotly_chart")) == 2          # the board and the revealed 3D pit
+    assert _charts(at) == (1, 1)          # the board and the revealed 3D pit
 
 
 def test_sandpit_seed_and_mode_come_from_the_url():
@@ -136,4 +141,4 @@ def test_sandpit_seed_and_mode_come_from_the_url():
     game = at.session_state["_pit_game"]
     assert (game.kind, game.seed, game.mode) == ("smooth", 777, "depth")
     _button(at, "Reveal").click().run()
-    assert at.session_state["_pit_game"].revealed and len(at.get("plotly_chart")) == 2
+    assert at.session_state["_pit_game"].revealed and _charts(at) == (1, 1)

@@ -1,0 +1,67 @@
+"""In a real browser: the multivariate page draws, a click on the contour map moves the point,
+a click in the Sandpit dips the stick, and the map view draws."""
+import pytest
+
+from helpers import wait_for_app
+
+pytestmark = pytest.mark.browser
+
+
+def _slider_value(page, key):
+    return float(page.locator(f".st-key-{key} input[type=range]").first.input_value())
+
+
+def _click_plot(page, key, fx, fy):
+    """Click at fractions (fx from the left, fy from the top) of a plotly chart's plotting area."""
+    drag = page.locator(f".st-key-{key} .js-plotly-plot .nsewdrag").first
+    drag.scroll_into_view_if_needed()
+    box = drag.bounding_box()
+    x, y = box["x"] + fx * box["width"], box["y"] + fy * box["height"]
+    page.mouse.move(x, y)
+    page.wait_for_timeout(300)           # let plotly find the hovered point
+    page.mouse.click(x, y)
+
+
+def _no_exception(page):
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_click_on_the_contour_map_moves_the_point(page, app_url):
+    page.goto(app_url + "multivariate")
+    wait_for_app(page)
+    page.wait_for_selector(".st-key-fmap .js-plotly-plot .nsewdrag", timeout=60000)
+    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 4", timeout=60000)
+    page.wait_for_selector(".js-plotly-plot .gl-container", state="attached", timeout=60000)   # the 3D surface
+    _no_exception(page)
+    assert (_slider_value(page, "x0"), _slider_value(page, "y0")) == (1.0, 1.0)
+    # bowl on [-3, 3]²: a quarter from the left and a quarter from the bottom is (-1.5, -1.5)
+    _click_plot(page, "fmap", 0.25, 0.75)
+    page.wait_for_function("() => document.querySelector('.st-key-x0 input[type=range]').value != '1'",
+                           timeout=30000)
+    wait_for_app(page)
+    x0, y0 = _slider_value(page, "x0"), _slider_value(page, "y0")
+    assert x0 == pytest.approx(-1.5, abs=0.2) and y0 == pytest.approx(-1.5, abs=0.2)
+    assert "x0=" in page.url                      # the clicked point is in the link
+    _no_exception(page)
+
+
+def test_sandpit_click_dips_the_stick(page, app_url):
+    page.goto(app_url + "multivariate?view=Sandpit&pit=course+intro&seed=3")
+    wait_for_app(page)
+    page.wait_for_selector(".st-key-pitboard .js-plotly-plot .nsewdrag", timeout=60000)
+    _no_exception(page)
+    assert page.get_by_text("Dips used: 0 / 25").count() == 1
+    _click_plot(page, "pitboard", 0.5, 0.5)
+    page.wait_for_selector("text=Dips used: 1 / 25", timeout=30000)
+    wait_for_app(page)
+    assert page.get_by_text("Depth").count() >= 1
+    _no_exception(page)
+
+
+def test_map_view_draws(page, app_url):
+    page.goto(app_url + "multivariate?view=Map&map=polar+%E2%86%92+cartesian")
+    wait_for_app(page)
+    page.wait_for_selector(".st-key-mapfig .js-plotly-plot .main-svg", timeout=60000)
+    _no_exception(page)
+    assert page.locator(".st-key-mapfig .scatterlayer .trace").count() >= 8
+    assert page.locator(".katex").count() >= 3
