@@ -29,7 +29,14 @@ __all__ = [
     "ConstraintWalk", "constraint_walk", "grid",
 ]
 
-X, Y, LAM = sp.Symbol("x"), sp.Symbol("y"), sp.Symbol("lam")
+# real symbols: then d|x|/dx is sign(x), not an expression in re(x), im(x)
+X, Y, LAM = sp.Symbol("x", real=True), sp.Symbol("y", real=True), sp.Symbol("lam", real=True)
+
+
+def _parse(text: str, variables=("x", "y")) -> sp.Expr:
+    """The safe parser, with the variables made real symbols for differentiation."""
+    e = parse_expression(text, variables)
+    return e.xreplace({sp.Symbol("x"): X, sp.Symbol("y"): Y})
 
 
 class _NonFinite(ArithmeticError):
@@ -40,16 +47,18 @@ class _NonFinite(ArithmeticError):
 # Compiled scalar bundles: one call returns f and all the derivatives a step needs.
 def _scalar_bundle(exprs: Sequence[sp.Expr], syms: Sequence[sp.Symbol]) -> Callable[..., tuple]:
     """A function of floats returning a tuple of floats; raises _NonFinite on any domain error."""
-    exprs = list(exprs)
+    # derivatives of abs/sign/max leave Derivative(...) or DiracDelta terms: 0 almost everywhere
+    exprs = [sp.sympify(e).replace(sp.Derivative, lambda *a: sp.S.Zero)
+             .replace(sp.DiracDelta, lambda *a: sp.S.Zero) for e in exprs]
     probe = tuple(0.3127 + 0.1 * i for i in range(len(syms)))
     fast = None
     try:
         fast = sp.lambdify(syms, exprs, modules="math", cse=True)
         fast(*probe)
-    except (NameError, TypeError, AttributeError, KeyError, ImportError, SyntaxError):
-        fast = None                         # a function plain math does not know (sign, Heaviside, ...)
     except (ValueError, OverflowError, ZeroDivisionError):
         pass                                # a domain error at the probe point is fine
+    except Exception:
+        fast = None                         # a function plain math does not know (sign, Heaviside, ...)
     slow = []   # the numpy/scipy fallback, built only when plain math cannot do it
 
     def run_slow(*args):
@@ -83,13 +92,13 @@ def _scalar_bundle(exprs: Sequence[sp.Expr], syms: Sequence[sp.Symbol]) -> Calla
 
 @functools.lru_cache(maxsize=64)
 def _newton_bundle(f: str):
-    expr = parse_expression(f, ("x",))
+    expr = _parse(f, ("x",))
     return _scalar_bundle([expr, sp.diff(expr, X)], [X])
 
 
 @functools.lru_cache(maxsize=64)
 def _derivatives_2d(f: str):
-    expr = parse_expression(f, ("x", "y"))
+    expr = _parse(f)
     fx, fy = sp.diff(expr, X), sp.diff(expr, Y)
     return expr, fx, fy, sp.diff(fx, X), sp.diff(fx, Y), sp.diff(fy, Y)
 
@@ -220,7 +229,7 @@ def newton_basins(f: str, lo: float, hi: float, n: int = 400, max_iter: int = 50
     """Run Newton from every x0 of ``linspace(lo, hi, n)`` at once (vectorised) and label the root."""
     expr = parse_expression(f, ("x",))
     fn = compile_expression(expr, ("x",))
-    dfn = compile_expression(sp.diff(expr, X), ("x",))
+    dfn = compile_expression(sp.diff(_parse(f, ("x",)), X).xreplace({X: sp.Symbol("x")}), ("x",))
     x0 = np.linspace(lo, hi, n)
     x = x0.copy()
     active = np.ones(n, bool)
@@ -284,7 +293,8 @@ class DescentResult:
     grad_norm: np.ndarray       # ‖∇f‖ at each point
     converged: bool
     reason: str
-    failure: str | None = None  # None, "divergence", "non-finite", "max-iter", "singular", "stationary"
+    failure: str | None = None  # None, "divergence", "non-finite", "max-iter", "singular", "stationary",
+    #                             "left-window"
     used_newton: np.ndarray | None = None   # hybrid: which steps were Newton steps
 
     @property
@@ -293,7 +303,8 @@ class DescentResult:
 
 
 def descend(f: str, start: tuple[float, float], method: str, step: float = 0.1,
-            max_iter: int = 1000) -> DescentResult:
+            max_iter: int = 1000, bounds: tuple[float, float, float, float] | None = None
+            ) -> DescentResult:
     """Minimise f(x, y) from ``start`` with one of METHODS, recording every point.
 
     gradient  p ← p − γ∇f
@@ -302,7 +313,8 @@ def descend(f: str, start: tuple[float, float], method: str, step: float = 0.1,
               HYBRID_MAX_STEP, then −γ∇f (the course's sandpit strategy)
     momentum  v ← βv − γ∇f, p ← p + v  (β = 0.9)
     adam      Adam with learning rate γ, β = (0.9, 0.999)
-    Converged when ‖∇f‖ < 1e-8; stops with a message when values blow up or become undefined.
+    Converged when ‖∇f‖ < 1e-8; stops with a message when values blow up or become undefined,
+    and (when ``bounds`` = (x0, x1, y0, y1) is given, e.g. the walls of a sandpit) when it leaves them.
     """
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
@@ -321,11 +333,13 @@ def descend(f: str, start: tuple[float, float], method: str, step: float = 0.1,
         except _NonFinite:
             if fs:   # drop the point we could not evaluate
                 xs.pop(), ys.pop()
-            failure = "non-finite" if len(fs) else "non-finite"
-            reason = (f"Stopped: f or its derivatives are not defined (NaN/∞) at ({px:.4g}, {py:.4g})"
-                      + (" — the steps blew up." if len(fs) else "."))
+            failure = "non-finite"
+            reason = (f"Stopped after {k} steps: f or its derivatives are not defined (NaN/∞) at "
+                      f"({px:.4g}, {py:.4g}) — the step left the region where f exists.")
             if len(fs) and (abs(px) > 1e3 or abs(py) > 1e3 or abs(fs[-1]) > 1e100):
                 failure = "divergence"
+                reason = (f"Diverged after {k} steps: the values exploded (f is not finite at "
+                          f"({px:.3g}, {py:.3g})). Try a smaller step γ.")
             break
         fs.append(fv)
         gnorm = math.hypot(gx, gy)
@@ -342,6 +356,11 @@ def descend(f: str, start: tuple[float, float], method: str, step: float = 0.1,
             failure = "divergence"
             reason = (f"Diverged after {k} steps: the point ran off to ({px:.3g}, {py:.3g}) "
                       "(values exploding). Try a smaller step γ.")
+            break
+        if bounds is not None and not (bounds[0] <= px <= bounds[1] and bounds[2] <= py <= bounds[3]):
+            failure = "left-window"
+            reason = (f"Left the area after {k} steps at ({px:.3g}, {py:.3g}): outside it the surface "
+                      "keeps falling, so descent would run off for ever.")
             break
         if k >= max_iter:
             failure = "max-iter"
@@ -442,8 +461,7 @@ class LagrangeSolution:
 
 @functools.lru_cache(maxsize=32)
 def _lagrange_bundle(f: str, g: str):
-    fe = parse_expression(f, ("x", "y"))
-    ge = parse_expression(g, ("x", "y"))
+    fe, ge = _parse(f), _parse(g)
     fx, fy, gx, gy = sp.diff(fe, X), sp.diff(fe, Y), sp.diff(ge, X), sp.diff(ge, Y)
     exprs = [fe, fx, fy, ge, gx, gy, sp.diff(fx, X), sp.diff(fx, Y), sp.diff(fy, Y),
              sp.diff(gx, X), sp.diff(gx, Y), sp.diff(gy, Y)]
@@ -455,8 +473,7 @@ def _lagrange_symbolic(f: str, g: str) -> list[tuple[float, float, float]] | Non
 
     Returns the real solutions as floats, or None when sympy's answer is not a finite list of points.
     """
-    fe = parse_expression(f, ("x", "y"))
-    ge = parse_expression(g, ("x", "y"))
+    fe, ge = _parse(f), _parse(g)
     eqs = [sp.diff(fe, X) - LAM * sp.diff(ge, X), sp.diff(fe, Y) - LAM * sp.diff(ge, Y), ge]
     sols = sp.solve(eqs, [X, Y, LAM], dict=True)
     out = []
@@ -590,7 +607,7 @@ class _Component:
 
 @functools.lru_cache(maxsize=32)
 def _g_bundle(g: str):
-    ge = parse_expression(g, ("x", "y"))
+    ge = _parse(g)
     return _scalar_bundle([ge, sp.diff(ge, X), sp.diff(ge, Y)], [X, Y])
 
 
@@ -697,6 +714,20 @@ def _trace(gb, p, ds, window, max_points: int = 2500) -> _Component | None:
     return _Component(np.array(pts), closed)
 
 
+@functools.lru_cache(maxsize=32)
+def _walk_bundle(f: str, g: str):
+    fe, ge = _parse(f), _parse(g)
+    return _scalar_bundle([fe, sp.diff(fe, X), sp.diff(fe, Y), sp.diff(ge, X), sp.diff(ge, Y)], [X, Y])
+
+
+def _ok(bundle, a, b) -> bool:
+    try:
+        bundle(float(a), float(b))
+        return True
+    except _NonFinite:
+        return False
+
+
 @dataclass
 class ConstraintWalk:
     s: np.ndarray            # cumulative arclength (jumps between components are not counted)
@@ -720,13 +751,10 @@ def constraint_walk(f: str, g: str, window: tuple[float, float, float, float]) -
     seg = np.hypot(*np.diff(pts, axis=0).T)
     seg[np.diff(comp) != 0] = 0.0
     s = np.concatenate([[0.0], np.cumsum(seg)])
-    fe, fx, fy, *_ = _derivatives_2d(f)
-    ge = parse_expression(g, ("x", "y"))
+    fb = _walk_bundle(f, g)
     x, y = pts[:, 0], pts[:, 1]
-    fv = compile_expression(fe, ("x", "y"))(x, y)
-    gf = np.column_stack([compile_expression(fx, ("x", "y"))(x, y), compile_expression(fy, ("x", "y"))(x, y)])
-    gg = np.column_stack([compile_expression(sp.diff(ge, X), ("x", "y"))(x, y),
-                          compile_expression(sp.diff(ge, Y), ("x", "y"))(x, y)])
+    vals = np.array([fb(float(a), float(b)) if _ok(fb, a, b) else (np.nan,) * 5 for a, b in pts])
+    fv, gf, gg = vals[:, 0], vals[:, 1:3], vals[:, 3:5]
     with np.errstate(all="ignore"):
         cos = np.abs(np.sum(gf * gg, axis=1)) / (np.hypot(*gf.T) * np.hypot(*gg.T))
     return ConstraintWalk(s, x, y, fv, gf, gg, np.clip(cos, 0, 1), comp, [c.closed for c in comps])

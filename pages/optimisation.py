@@ -1,13 +1,324 @@
-"""Page shell: Optimisation."""
-import numpy as np
-import plotly.graph_objects as go
+"""Page: Optimisation — Newton-Raphson, gradient descent and friends, Lagrange multipliers."""
+from __future__ import annotations
+
+import time
+
+import pandas as pd
+import streamlit as st
 
 import ui
-from explorer.expressions import evaluate
+from explorer import optimise as opt
+from explorer import optimise_figures as figs
 
-ui.page_header('Optimisation', 'Newton-Raphson, gradient descent and Lagrange multipliers.')
-text, expr = ui.function_input("f", {'bowl': 'x^2 + y^2'}, key="f", variables=('x', 'y'))
-g = np.linspace(-3, 3, 61)
-X, Y = np.meshgrid(g, g)
-ui.chart(go.Figure(go.Contour(x=g, y=g, z=evaluate(expr, ("x", "y"), X, Y))), key="f_plot")
-ui.notice("this page is a shell: the full module is on its way.")
+QUIZ = "x^6/6 - 3x^4 - 2x^3/3 + 27x^2/2 + 18x - 30"
+NEWTON_PRESETS = {
+    "Course quiz polynomial": QUIZ,
+    "x³ − 2x + 2 (a cycle from 0)": "x^3 - 2x + 2",
+    "arctan x (diverges from |x₀| > 1.39)": "atan(x)",
+    "x² − 2 (√2)": "x^2 - 2",
+    "cos x − x": "cos(x) - x",
+    "ln x (leaves the domain)": "ln(x)",
+}
+NEWTON_MAX = 50
+
+SANDPIT = "-((x-4.1)^2 + (y-0.9)^2) - 30exp(-((x-1.5)^2 + (y-3.7)^2)/2.8)"
+DESCENT_PRESETS = {
+    "Bowl": "x^2 + y^2",
+    "Elongated valley": "x^2 + 10y^2",
+    "Rosenbrock": "(1 - x)^2 + 100(y - x^2)^2",
+    "Himmelblau": "(x^2 + y - 11)^2 + (x + y^2 - 7)^2",
+    "Sandpit (course)": SANDPIT,
+}
+# (window, usual start, walls?) per preset text
+DESCENT_VIEW = {
+    "x^2 + y^2": ((-3.0, 3.0, -3.0, 3.0), (2.0, 1.5), False),
+    "x^2 + 10y^2": ((-3.0, 3.0, -3.0, 3.0), (2.5, 1.0), False),
+    "(1 - x)^2 + 100(y - x^2)^2": ((-2.0, 2.0, -1.0, 3.0), (-1.2, 1.0), False),
+    "(x^2 + y - 11)^2 + (x + y^2 - 7)^2": ((-5.0, 5.0, -5.0, 5.0), (0.0, 0.0), False),
+    SANDPIT: ((0.0, 6.0, 0.0, 6.0), (3.0, 2.0), True),
+}
+
+LAGRANGE = {
+    "Course quiz 1: Gaussian on an ellipse": ("exp(-(2x^2 + y^2 - x*y)/2)", "x^2 + 3(y + 1)^2 - 1", (-2.0, 2.0, -2.6, 0.6)),
+    "Course quiz 2: −exp on cosh y + x = 2": ("-exp(x - y^2 + x*y)", "cosh(y) + x - 2", (-3.0, 2.0, -3.0, 3.0)),
+    "xy on x + y = 10": ("x*y", "x + y - 10", (-1.0, 11.0, -1.0, 11.0)),
+    "x²y on a circle": ("x^2*y", "x^2 + y^2 - 3", (-2.5, 2.5, -2.5, 2.5)),
+}
+LAGRANGE_F = {k: v[0] for k, v in LAGRANGE.items()}
+LAGRANGE_G = {k: v[1] for k, v in LAGRANGE.items()}
+
+
+# ---------------------------------------------------------------------------------------------
+# Cached explorer calls (keyed by text and numbers)
+@st.cache_data(max_entries=128, show_spinner=False)
+def newton_run(f: str, x0: float, max_iter: int):
+    return opt.newton_raphson(f, x0, max_iter)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def basins(f: str, lo: float, hi: float):
+    return opt.newton_basins(f, lo, hi, 400, NEWTON_MAX)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def descent_run(f: str, start: tuple, method: str, step: float, max_iter: int, bounds):
+    return opt.descend(f, start, method, step, max_iter, bounds=bounds)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def surface_grid(f: str, window: tuple, n: int = 60):
+    return opt.grid(f, window, n)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def lagrange(f: str, g: str, window: tuple):
+    return opt.lagrange_solve(f, g, window)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def walk(f: str, g: str, window: tuple):
+    return opt.constraint_walk(f, g, window)
+
+
+ui.page_header(
+    "Optimisation",
+    "Three tools for finding where functions are zero, lowest or best under a constraint — each drawn "
+    "one step at a time, with the cases where it goes wrong.")
+
+
+# ---------------------------------------------------------------------------------------------
+# 1 · Newton-Raphson
+def _step(delta: int) -> None:
+    st.session_state["n"] = int(min(NEWTON_MAX, max(0, st.session_state.get("n", 3) + delta)))
+
+
+def _play() -> None:
+    st.session_state["_play_from"] = 0
+    st.session_state["n"] = int(min(NEWTON_MAX, st.session_state.get("_newton_steps", NEWTON_MAX)))
+
+
+@st.fragment
+def newton_section() -> None:
+    st.header("1 · Newton-Raphson: roots by following tangents")
+    st.latex(r"x_{n+1} = x_n - \frac{f(x_n)}{f'(x_n)}")
+    text, _ = ui.function_input("f", NEWTON_PRESETS, key="nf", variables=("x",))
+    c1, c2 = st.columns(2)
+    with c1:
+        x0 = ui.slider("Start x₀", -10.0, 10.0, 3.1, 0.01, key="x0")
+    with c2:
+        half = ui.slider("Window: x from −w to w", 1.0, 40.0, 5.0, 0.5, key="w")
+    res = newton_run(text, x0, NEWTON_MAX)
+    st.session_state["_newton_steps"] = res.steps
+    c1, c2, c3, c4 = st.columns([4, 1, 1, 1], vertical_alignment="bottom")
+    with c1:
+        n = ui.slider("Steps drawn n", 0, NEWTON_MAX, 3, 1, key="n")
+    with c2:
+        st.button("◀ Back", on_click=_step, args=(-1,), width="stretch")
+    with c3:
+        st.button("Step ▶", on_click=_step, args=(1,), width="stretch")
+    with c4:
+        st.button("▶ Play", on_click=_play, width="stretch", help="Draw the steps one by one")
+
+    if res.converged:
+        st.success(f"**Converged.** {res.reason}", icon="✅")
+    else:
+        st.warning(f"**Failure — {opt.FAILURES[res.failure]}.** {res.reason}", icon="⚠️")
+    for note in res.notes:
+        st.info(note, icon="🔎")
+
+    chart = st.empty()
+    play_from = st.session_state.pop("_play_from", None)
+    shown = min(n, res.steps)
+    if play_from is not None and shown > 0:
+        delay = min(0.6, 8.0 / max(shown, 1))
+        for k in range(play_from, shown):
+            with chart.container():
+                ui.chart(figs.newton_figure(res, k, (-half, half)))
+            time.sleep(delay)
+    with chart.container():
+        ui.chart(figs.newton_figure(res, shown, (-half, half)), key="newton_plot")
+    ui.notice("each red tangent line starts at (xₙ, f(xₙ)) and its crossing of the axis is the next "
+              "guess. Near a root the crossings pile up fast; where the tangent is nearly flat the next "
+              "guess is thrown far away (try x₀ = 1.99 on the quiz polynomial, then x₀ = 3.1).")
+
+    h = res.history
+    rows = min(len(h), len(res.fx), shown + 1)
+    table = pd.DataFrame({"n": range(rows), "xₙ": h[:rows], "f(xₙ)": res.fx[:rows], "f′(xₙ)": res.dfx[:rows]})
+    st.dataframe(table, hide_index=True, width="stretch", height=min(300, 38 + 35 * rows),
+                 column_config={c: st.column_config.NumberColumn(format="%.10g") for c in ("xₙ", "f(xₙ)", "f′(xₙ)")})
+
+    b = basins(text, -half, half)
+    ui.chart(figs.basin_figure(b, x0), key="basin_plot")
+    ui.notice("the strip colours every starting point x₀ in the window by the root Newton ends at "
+              "(grey: it fails). Basins are not intervals around each root — near the places where "
+              "f′ = 0 the colours interleave, so a tiny change of x₀ changes the answer.")
+
+
+# ---------------------------------------------------------------------------------------------
+# 2 · Descent in 2D
+def _descent_view(text: str):
+    if text in DESCENT_VIEW:
+        return DESCENT_VIEW[text]
+    return (-3.0, 3.0, -3.0, 3.0), (2.0, 1.5), False
+
+
+@st.fragment
+def descent_section() -> None:
+    st.header("2 · Gradient descent and friends in two dimensions")
+    st.latex(r"\text{steepest: } \mathbf{x} \leftarrow \mathbf{x} - \gamma\nabla f \qquad "
+             r"\text{Newton: } \mathbf{x} \leftarrow \mathbf{x} - H^{-1}\nabla f \qquad "
+             r"\text{momentum: } \mathbf{v} \leftarrow 0.9\,\mathbf{v} - \gamma\nabla f,\ \mathbf{x} \leftarrow \mathbf{x} + \mathbf{v}")
+    st.caption("**Hybrid** (the course's sandpit strategy): take the Newton step −H⁻¹∇f unless it points "
+               "uphill or is longer than 2, then take −γ∇f instead. **Adam**: steps of length ≈ γ "
+               "scaled per coordinate by running averages of ∇f and ∇f².")
+    text, _ = ui.function_input("f", DESCENT_PRESETS, key="df", variables=("x", "y"))
+    window, usual, walls = _descent_view(text)
+    if text == SANDPIT:
+        st.caption("The Sandpit surface is used **as given**: the phone is at the bottom of the pit near "
+                   "(1.2, 4.0), the deepest point inside the sandpit's walls [0, 6]². Its negative would "
+                   "turn the pit into a hump and send every method to the hill-top at (4.2, 0.79) — the "
+                   "wrong place. Outside the walls the surface keeps falling, so a run that leaves them "
+                   "is stopped. Newton, which only looks for ∇f = 0, happily climbs the hill at (4.2, 0.79).")
+
+    # a new preset: jump to its usual start; a click on the map: start there (before the sliders exist)
+    last = st.session_state.get("_df_last")
+    if last is not None and last != text and text in DESCENT_VIEW:
+        st.session_state["sx"], st.session_state["sy"] = usual
+    st.session_state["_df_last"] = text
+    event = st.session_state.get("dmap")
+    pts = (event or {}).get("selection", {}).get("points", []) if isinstance(event, dict) else \
+        (getattr(getattr(event, "selection", None), "points", None) or [])
+    if pts:
+        p = pts[0]
+        sig = (round(float(p["x"]), 3), round(float(p["y"]), 3))
+        if sig != st.session_state.get("_dmap_click"):
+            st.session_state["_dmap_click"] = sig
+            st.session_state["sx"] = float(min(6.0, max(-6.0, round(sig[0] / 0.05) * 0.05)))
+            st.session_state["sy"] = float(min(6.0, max(-6.0, round(sig[1] / 0.05) * 0.05)))
+
+    c1, c2, c3, c4 = st.columns(4)
+    with c1:
+        sx = ui.slider("Start x", -6.0, 6.0, usual[0], 0.05, key="sx")
+    with c2:
+        sy = ui.slider("Start y", -6.0, 6.0, usual[1], 0.05, key="sy")
+    with c3:
+        lr = ui.slider("Step size γ", 0.001, 1.0, 0.1, 0.001, key="lr", format="%.3f")
+    with c4:
+        iters = ui.slider("Max steps", 10, 1000, 300, 10, key="iters")
+    c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+    with c1:
+        method = ui.select("Strategy", list(opt.METHODS), 0, key="meth", widget=st.radio,
+                           horizontal=True, format_func=lambda m: opt.METHODS.get(m, m))
+    with c2:
+        race = ui.toggle("Race all five", False, key="race",
+                         help="Run every strategy from the same start and compare")
+
+    # the view grows to include the start
+    window = (min(window[0], sx - 0.5), max(window[1], sx + 0.5), min(window[2], sy - 0.5), max(window[3], sy + 0.5))
+    bounds = window if walls else None
+    start = (float(sx), float(sy))
+    methods = list(opt.METHODS) if race else [method]
+    runs = [descent_run(text, start, m, float(lr), int(iters), bounds) for m in methods]
+
+    main = runs[0] if not race else None
+    if main is not None:
+        if main.converged and main.failure is None:
+            st.success(f"**{opt.METHODS[main.method]}:** {main.reason}", icon="✅")
+        else:
+            st.warning(f"**{opt.METHODS[main.method]}:** {main.reason}", icon="⚠️")
+    else:
+        st.markdown("**The race** — same start, same γ, same step budget:")
+        st.dataframe(pd.DataFrame({
+            "strategy": [opt.METHODS[r.method] for r in runs],
+            "steps": [r.iterations for r in runs],
+            "converged": ["✅" if r.converged and r.failure is None else "⚠️" if r.converged else "❌" for r in runs],
+            "ends at": [f"({r.path[-1, 0]:.4g}, {r.path[-1, 1]:.4g})" for r in runs],
+            "f at the end": [float(r.values[-1]) if len(r.values) else float("nan") for r in runs],
+            "outcome": [r.reason for r in runs],
+        }), hide_index=True, width="stretch")
+
+    g = surface_grid(text, window)
+    c1, c2 = st.columns(2)
+    with c1:
+        ui.chart(figs.descent_contour(g, runs, window), key="dmap", on_select="rerun",
+                 selection_mode="points")
+        ui.notice("steepest descent crosses the contours at right angles and zig-zags across narrow "
+                  "valleys; Newton jumps straight to the bottom of a bowl but heads for ANY flat point "
+                  "(maxima and saddles too). Click anywhere on the map to start from there.")
+    with c2:
+        ui.chart3d(figs.descent_surface(g, runs, window), key="dsurf")
+        ui.notice("the same paths lifted onto the surface: each step should go downhill — the ones "
+                  "that climb are Newton steps aimed at a hill-top or saddle.")
+    ui.chart(figs.descent_values(runs), key="dvals")
+    ui.notice("on a log scale a straight falling line means steady (linear) convergence; Newton's "
+              "curve plunges once it is close — the number of correct digits doubles each step.")
+
+
+# ---------------------------------------------------------------------------------------------
+# 3 · Lagrange multipliers
+def _problem_changed() -> None:
+    name = st.session_state.get("prob")
+    if name in LAGRANGE:
+        f, g, _ = LAGRANGE[name]
+        st.session_state["lf"], st.session_state["lf_preset"] = f, name
+        st.session_state["lg"], st.session_state["lg_preset"] = g, name
+
+
+@st.fragment
+def lagrange_section() -> None:
+    st.header("3 · Lagrange multipliers: the best point on a curve")
+    st.latex(r"\nabla f = \lambda \nabla g, \qquad g(x, y) = 0")
+    ui.select("Problem", list(LAGRANGE), 0, key="prob", on_change=_problem_changed)
+    c1, c2 = st.columns(2)
+    with c1:
+        ftext, _ = ui.function_input("f", LAGRANGE_F, key="lf", variables=("x", "y"))
+    with c2:
+        gtext, _ = ui.function_input("g", LAGRANGE_G, key="lg", variables=("x", "y"),
+                                     help="The constraint is g(x, y) = 0: type the left-hand side.")
+    window = next((w for f, g, w in LAGRANGE.values() if f == ftext and g == gtext), (-4.0, 4.0, -4.0, 4.0))
+    sol = lagrange(ftext, gtext, window)
+    wk = walk(ftext, gtext, window)
+    if sol.note:
+        st.info(sol.note)
+    pos = ui.slider("Move the point along the constraint", 0.0, 1.0, 0.25, 0.005, key="pos")
+    if wk is None:
+        st.warning("The constraint curve g = 0 does not pass through this window, so there is nothing to walk along.")
+        idx = 0
+    else:
+        idx = int(round(pos * (len(wk.x) - 1)))
+        cos = float(wk.parallel[idx]) if pd.notna(wk.parallel[idx]) else 0.0
+        c1, c2 = st.columns([3, 1])
+        with c1:
+            st.progress(cos, text=f"How parallel are ∇f and ∇g?  |cos θ| = {cos:.3f}"
+                        + ("  — parallel: a candidate point!" if cos > 0.999 else ""))
+        with c2:
+            st.metric("f at the point", f"{wk.f[idx]:.5g}")
+    fg = surface_grid(ftext, window, 70)
+    gg = surface_grid(gtext, window, 70)
+    c1, c2 = st.columns([3, 2])
+    with c1:
+        ui.chart(figs.lagrange_figure(fg, gg, wk, idx, sol.points, window), key="lmap")
+        ui.notice("slide the point along the red curve: where f is largest or smallest on it, the curve "
+                  "just touches a contour of f, so ∇f and ∇g point along the same line (|cos θ| = 1). "
+                  "λ is the ratio of their lengths.")
+    with c2:
+        if wk is not None:
+            ui.chart(figs.along_figure(wk, idx, sol.points), key="lalong")
+            ui.notice("the constrained problem becomes a 1D one: f along the curve. Its peaks and "
+                      "troughs are exactly the Lagrange points marked on the map.")
+    st.markdown(f"**Solutions of ∇f = λ∇g, g = 0** ({'exact, by sympy' if sol.method == 'symbolic' else 'numeric root finding from many starts along the curve'}):")
+    if sol.points:
+        st.dataframe(pd.DataFrame({
+            "x": [p.x for p in sol.points], "y": [p.y for p in sol.points], "λ": [p.lam for p in sol.points],
+            "f": [p.f for p in sol.points],
+            "kind": [{"max": "constrained maximum", "min": "constrained minimum"}.get(p.kind, "neither")
+                     for p in sol.points]}),
+            hide_index=True, width="stretch",
+            column_config={c: st.column_config.NumberColumn(format="%.8g") for c in ("x", "y", "λ", "f")})
+    else:
+        st.info("No solutions found in this window.")
+
+
+newton_section()
+descent_section()
+lagrange_section()

@@ -1,0 +1,257 @@
+"""Plotly figures for the Optimisation page (no streamlit here): Newton tangents, basin strip,
+descent paths on contours and surfaces, f against iteration, Lagrange contours with gradient arrows."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import plotly.graph_objects as go
+
+from explorer.expressions import compile_expression
+from explorer.optimise import Basins, ConstraintWalk, DescentResult, LagrangePoint, METHODS, NewtonResult
+
+METHOD_COLOURS = {"gradient": "#d62728", "newton": "#1f77b4", "hybrid": "#2ca02c",
+                  "momentum": "#9467bd", "adam": "#ff7f0e"}
+ROOT_COLOURS = ["#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#bcbd22"]
+FAIL_COLOUR = "#b0b0b0"
+
+
+def _r(a, sig: int = 5):
+    """Round an array to ~sig significant digits (relative to its largest finite value): small JSON."""
+    a = np.asarray(a, dtype=float)
+    fin = np.isfinite(a)
+    if not fin.any():
+        return a
+    mag = float(np.max(np.abs(a[fin]))) or 1.0
+    return np.round(a, max(0, sig - 1 - int(math.floor(math.log10(mag)))))
+
+
+def _yrange(y: np.ndarray, include=()):
+    fin = y[np.isfinite(y)]
+    if not len(fin):
+        return [-1, 1]
+    lo, hi = np.quantile(fin, 0.03), np.quantile(fin, 0.97)
+    vals = [lo, hi, *include]
+    lo, hi = min(vals), max(vals)
+    pad = 0.15 * (hi - lo or 1.0)
+    return [float(lo - pad), float(hi + pad)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Newton-Raphson
+def newton_figure(res: NewtonResult, shown: int, window: tuple[float, float]) -> go.Figure:
+    lo, hi = window
+    f = compile_expression(res.f, ("x",))
+    xs = np.linspace(lo, hi, 400)
+    ys = f(xs)
+    yr = _yrange(ys, include=(0.0,))
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=_r(xs), y=_r(ys), name="f(x)", line=dict(color="#333", width=2)))
+    fig.add_hline(y=0, line=dict(color="#888", width=1))
+    h, fx = res.history, res.fx
+    shown = max(0, min(shown, len(h) - 1, len(fx)))
+    tx, ty, vx, vy = [], [], [], []
+    for k in range(shown):
+        a, b = h[k], h[k + 1]
+        d = b - a
+        # the tangent from (x_k, f(x_k)) down to its crossing (x_{k+1}, 0), a little beyond both ends
+        tx += [a - 0.15 * d, b + 0.15 * d, None]
+        ty += [fx[k] * 1.15, -0.15 * fx[k], None]
+        if k + 1 < len(fx):
+            vx += [b, b, None]
+            vy += [0, fx[k + 1], None]
+    fig.add_trace(go.Scatter(x=_r(tx), y=_r(ty), mode="lines", name="tangent lines",
+                             line=dict(color="#d62728", width=2)))
+    fig.add_trace(go.Scatter(x=_r(vx), y=_r(vy), mode="lines", name="back up to f",
+                             line=dict(color="#d62728", width=1, dash="dot"), showlegend=False))
+    px = h[: shown + 1]
+    fig.add_trace(go.Scatter(x=_r(px), y=np.zeros(len(px)), mode="markers+text", name="xₙ on the axis",
+                             text=[f"x{_sub(k)}" for k in range(len(px))], textposition="bottom center",
+                             marker=dict(color="#d62728", size=9, symbol="x")))
+    cur = min(shown, len(fx) - 1)
+    if cur >= 0:
+        fig.add_trace(go.Scatter(x=[h[cur]], y=[fx[cur]], mode="markers", name=f"(x{_sub(cur)}, f(x{_sub(cur)}))",
+                                 marker=dict(color="#1f77b4", size=12)))
+    fig.update_layout(height=430, xaxis=dict(range=[lo, hi], title="x"), yaxis=dict(range=yr, title="f(x)"),
+                      legend=dict(orientation="h", y=1.08), title="Newton-Raphson: follow the tangent to the axis")
+    return fig
+
+
+def _sub(n: int) -> str:
+    return str(n).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+
+
+def basin_figure(b: Basins, x0: float) -> go.Figure:
+    fig = go.Figure()
+    for i, r in enumerate(b.roots):
+        m = b.label == i
+        fig.add_trace(go.Scatter(x=_r(b.x0[m]), y=np.zeros(int(m.sum())), mode="markers",
+                                 name=f"→ root {r:.4g}", marker=dict(symbol="square", size=14,
+                                 color=ROOT_COLOURS[i % len(ROOT_COLOURS)])))
+    m = b.label < 0
+    if m.any():
+        fig.add_trace(go.Scatter(x=_r(b.x0[m]), y=np.zeros(int(m.sum())), mode="markers", name="fails",
+                                 marker=dict(symbol="square", size=14, color=FAIL_COLOUR)))
+    inside = b.roots[(b.roots >= b.x0[0]) & (b.roots <= b.x0[-1])]
+    fig.add_trace(go.Scatter(x=_r(inside), y=np.full(len(inside), 0.6), mode="markers", name="roots",
+                             marker=dict(symbol="triangle-down", size=13, color="black")))
+    fig.add_trace(go.Scatter(x=[x0], y=[-0.6], mode="markers", name="your x₀",
+                             marker=dict(symbol="triangle-up", size=13, color="#d62728")))
+    fig.update_layout(height=190, yaxis=dict(visible=False, range=[-1, 1]),
+                      xaxis=dict(range=[b.x0[0], b.x0[-1]], title="starting point x₀"),
+                      legend=dict(orientation="h", y=1.35), title="Basins: where Newton goes from each x₀")
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------
+# Descent
+def _thin(path: np.ndarray, keep: int = 400) -> np.ndarray:
+    if len(path) <= keep:
+        return path
+    idx = np.unique(np.concatenate([np.arange(100), np.linspace(100, len(path) - 1, keep - 100).astype(int)]))
+    return path[idx]
+
+
+def descent_contour(grid, runs: list[DescentResult], window, click_points: int = 30,
+                    newton_marks: bool = True) -> go.Figure:
+    xs, ys, Z = grid
+    fig = go.Figure()
+    fig.add_trace(go.Contour(x=xs, y=ys, z=Z, ncontours=30, colorscale="Viridis", showscale=False,
+                             contours=dict(coloring="heatmap", showlines=True), hoverinfo="skip",
+                             name="f", opacity=0.85))
+    # a near-transparent grid of points: clicking one picks the start
+    gx, gy = np.meshgrid(np.round(np.linspace(window[0], window[1], click_points), 3),
+                         np.round(np.linspace(window[2], window[3], click_points), 3))
+    fig.add_trace(go.Scatter(x=gx.ravel(), y=gy.ravel(), mode="markers", name="click to start here",
+                             marker=dict(size=9, color="white", opacity=0.02), showlegend=False,
+                             hovertemplate="start here: (%{x}, %{y})<extra></extra>"))
+    for r in runs:
+        p = _thin(r.path)
+        col = METHOD_COLOURS.get(r.method, "#000")
+        fig.add_trace(go.Scatter(x=_r(p[:, 0]), y=_r(p[:, 1]), mode="lines+markers",
+                                 name=f"{METHODS[r.method]} ({r.iterations} steps)",
+                                 line=dict(color=col, width=2), marker=dict(size=4, color=col)))
+        fig.add_trace(go.Scatter(x=[_r(p[-1:, 0])[0]], y=[_r(p[-1:, 1])[0]], mode="markers", showlegend=False,
+                                 marker=dict(size=12, color=col, symbol="x"), hoverinfo="skip"))
+    if runs:
+        s = runs[0].path[0]
+        fig.add_trace(go.Scatter(x=[s[0]], y=[s[1]], mode="markers", name="start",
+                                 marker=dict(size=14, color="white", line=dict(color="black", width=2))))
+    fig.update_layout(height=520, xaxis=dict(range=list(window[:2]), title="x", constrain="domain"),
+                      yaxis=dict(range=list(window[2:]), title="y", scaleanchor="x", scaleratio=1),
+                      legend=dict(orientation="h", y=-0.15), clickmode="event+select", dragmode="pan",
+                      title="Paths on the contour map (click to choose a start)")
+    return fig
+
+
+def descent_surface(grid, runs: list[DescentResult], window) -> go.Figure:
+    xs, ys, Z = grid
+    fin = Z[np.isfinite(Z)]
+    zr = [float(fin.min()), float(fin.max())] if len(fin) else [-1, 1]
+    fig = go.Figure(go.Surface(x=xs, y=ys, z=Z, colorscale="Viridis", showscale=False, opacity=0.9,
+                               name="f", hoverinfo="skip"))
+    for r in runs:
+        p = _thin(r.path, 300)
+        v = _thin(r.values[:, None], 300)[:, 0] if len(r.values) == len(r.path) else None
+        if v is None:
+            continue
+        m = (p[:, 0] >= window[0]) & (p[:, 0] <= window[1]) & (p[:, 1] >= window[2]) & (p[:, 1] <= window[3])
+        col = METHOD_COLOURS.get(r.method, "#000")
+        fig.add_trace(go.Scatter3d(x=_r(p[m, 0]), y=_r(p[m, 1]), z=_r(v[m]), mode="lines+markers",
+                                   name=METHODS[r.method], line=dict(color=col, width=6),
+                                   marker=dict(size=3, color=col)))
+    fig.update_layout(height=520, scene=dict(xaxis_title="x", yaxis_title="y", zaxis_title="f",
+                                             zaxis=dict(range=zr), aspectmode="cube"),
+                      title="The same paths on the surface", showlegend=False)
+    return fig
+
+
+def descent_values(runs: list[DescentResult]) -> go.Figure:
+    """f(x_k) − (lowest f reached by any run) on a log scale, against k."""
+    lows = [np.nanmin(r.values) for r in runs if len(r.values)]
+    low = min(lows) if lows else 0.0
+    fig = go.Figure()
+    for r in runs:
+        gap = r.values - low
+        k = np.arange(len(gap))
+        m = np.isfinite(gap) & (gap > 0)
+        k, gap = k[m], gap[m]
+        if len(k) > 600:
+            idx = np.unique(np.geomspace(1, len(k), 600).astype(int) - 1)
+            k, gap = k[idx], gap[idx]
+        fig.add_trace(go.Scatter(x=k, y=_r(gap, 4), mode="lines", name=METHODS[r.method],
+                                 line=dict(color=METHOD_COLOURS.get(r.method, "#000"), width=2)))
+    fig.update_layout(height=330, yaxis=dict(type="log", title="f(xₖ) − lowest f reached", exponentformat="power"),
+                      xaxis=dict(title="iteration k"), legend=dict(orientation="h", y=1.15),
+                      title="How fast f falls (log scale)")
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------
+# Lagrange multipliers
+def lagrange_figure(fgrid, ggrid, walk: ConstraintWalk | None, idx: int, points: list[LagrangePoint],
+                    window) -> go.Figure:
+    xs, ys, F = fgrid
+    _, _, G = ggrid
+    fig = go.Figure()
+    fig.add_trace(go.Contour(x=xs, y=ys, z=F, ncontours=25, colorscale="Blues", showscale=False,
+                             contours=dict(coloring="lines"), line=dict(width=1.5), name="contours of f",
+                             hoverinfo="skip", showlegend=True))
+    fig.add_trace(go.Contour(x=xs, y=ys, z=G, contours=dict(start=0, end=0, size=1, coloring="none"),
+                             line=dict(color="#d62728", width=3), showscale=False, name="g(x, y) = 0",
+                             hoverinfo="skip", showlegend=True))
+    for kind, sym, col in (("max", "triangle-up", "#2ca02c"), ("min", "triangle-down", "#9467bd"),
+                           ("other", "circle", "#555")):
+        pts = [p for p in points if p.kind == kind]
+        if pts:
+            fig.add_trace(go.Scatter(x=[p.x for p in pts], y=[p.y for p in pts], mode="markers",
+                                     name=f"solution ({kind})", marker=dict(size=13, symbol=sym, color=col,
+                                                                             line=dict(color="black", width=1)),
+                                     hovertemplate="(%{x:.4f}, %{y:.4f})<extra></extra>"))
+    if walk is not None and len(walk.x):
+        i = int(np.clip(idx, 0, len(walk.x) - 1))
+        px, py = float(walk.x[i]), float(walk.y[i])
+        fig.add_trace(go.Scatter(x=[px], y=[py], mode="markers", name="moving point",
+                                 marker=dict(size=14, color="#ff7f0e", line=dict(color="black", width=1.5))))
+        L = 0.12 * max(window[1] - window[0], window[3] - window[2])
+        for vec, col, label in ((walk.grad_f[i], "#1f77b4", "∇f"), (walk.grad_g[i], "#d62728", "∇g")):
+            n = float(np.hypot(*vec))
+            if not np.isfinite(n) or n == 0:
+                continue
+            ex, ey = px + L * vec[0] / n, py + L * vec[1] / n
+            fig.add_annotation(x=ex, y=ey, ax=px, ay=py, xref="x", yref="y", axref="x", ayref="y",
+                               showarrow=True, arrowhead=3, arrowsize=1.3, arrowwidth=3, arrowcolor=col,
+                               text=label, font=dict(color=col, size=16))
+    fig.update_layout(height=520, xaxis=dict(range=list(window[:2]), title="x", constrain="domain"),
+                      yaxis=dict(range=list(window[2:]), title="y", scaleanchor="x", scaleratio=1),
+                      legend=dict(orientation="h", y=-0.15),
+                      title="Contours of f, the constraint g = 0, and the two gradients")
+    return fig
+
+
+def along_figure(walk: ConstraintWalk, idx: int, points: list[LagrangePoint]) -> go.Figure:
+    s, f = walk.s, walk.f
+    fig = go.Figure()
+    # separate pieces of the curve are drawn as separate lines
+    xs_, fs_ = [], []
+    for c in np.unique(walk.component):
+        m = walk.component == c
+        xs_ += list(_r(s[m])) + [None]
+        fs_ += list(_r(f[m])) + [None]
+    fig.add_trace(go.Scatter(x=xs_, y=fs_, mode="lines", name="f along g = 0", line=dict(color="#1f77b4")))
+    # the solutions, located on the traced curve
+    for p in points:
+        d = np.hypot(walk.x - p.x, walk.y - p.y)
+        j = int(np.nanargmin(d))
+        if d[j] < 0.05 * (np.ptp(walk.x) + np.ptp(walk.y) + 1e-9):
+            fig.add_trace(go.Scatter(x=[s[j]], y=[p.f], mode="markers", showlegend=False,
+                                     marker=dict(size=12, symbol="triangle-up" if p.kind == "max" else
+                                                 "triangle-down" if p.kind == "min" else "circle",
+                                                 color="#2ca02c" if p.kind == "max" else "#9467bd"),
+                                     hovertemplate=f"{p.kind}: f = {p.f:.5g}<extra></extra>"))
+    i = int(np.clip(idx, 0, len(s) - 1))
+    fig.add_trace(go.Scatter(x=[s[i]], y=[f[i]], mode="markers", name="moving point",
+                             marker=dict(size=14, color="#ff7f0e", line=dict(color="black", width=1.5))))
+    fig.update_layout(height=330, xaxis=dict(title="distance travelled along the constraint"),
+                      yaxis=dict(title="f"), showlegend=False, title="f along the constraint")
+    return fig

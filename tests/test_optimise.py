@@ -1,0 +1,257 @@
+"""explorer.optimise against scipy.optimize, known minima and every named failure mode."""
+import math
+import time
+
+import numpy as np
+import pytest
+from scipy import optimize
+
+from explorer import optimise as opt
+from explorer.expressions import compile_expression
+
+QUIZ = "x^6/6 - 3x^4 - 2x^3/3 + 27x^2/2 + 18x - 30"
+ROSENBROCK = "(1 - x)^2 + 100(y - x^2)^2"
+HIMMELBLAU = "(x^2 + y - 11)^2 + (x + y^2 - 7)^2"
+SANDPIT = "-((x-4.1)^2 + (y-0.9)^2) - 30exp(-((x-1.5)^2 + (y-3.7)^2)/2.8)"
+
+
+def _f2(text):
+    fn = compile_expression(text, ("x", "y"))
+    return lambda v: float(fn(v[0], v[1]))
+
+
+# ---------------------------------------------------------------------------------------------
+# Newton-Raphson
+@pytest.mark.parametrize("f, x0", [(QUIZ, 1.0), (QUIZ, -4.5), ("x^2 - 2", 1.0), ("cos(x) - x", 0.5),
+                                   ("exp(x) - 3", 0.0)])
+def test_newton_agrees_with_scipy(f, x0):
+    res = opt.newton_raphson(f, x0)
+    fn = compile_expression(f, ("x",))
+    ref = optimize.newton(lambda x: float(fn(x)), x0, tol=1e-14, maxiter=100)
+    assert res.converged and res.failure is None
+    assert res.root == pytest.approx(ref, abs=1e-10)
+    assert abs(float(fn(res.root))) < 1e-9
+    assert res.history[0] == x0 and res.history[-1] == res.root
+
+
+def test_newton_history_is_the_newton_recurrence():
+    res = opt.newton_raphson("x^2 - 2", 3.0)
+    h = res.history
+    assert np.allclose(h[1:], h[:-1] - (h[:-1] ** 2 - 2) / (2 * h[:-1]), rtol=1e-14)
+    assert res.root == pytest.approx(math.sqrt(2), abs=1e-15)
+    assert res.steps <= 7      # quadratic convergence
+
+
+def test_quiz_polynomial_from_3_1_wanders_and_from_1_99_is_thrown_far():
+    wander = opt.newton_raphson(QUIZ, 3.1)
+    assert wander.converged and wander.steps > 20
+    assert wander.root == pytest.approx(-3.7602139722, abs=1e-9)    # not the nearby root 1.063
+    assert any("wandered" in n for n in wander.notes)
+    thrown = opt.newton_raphson(QUIZ, 1.99)
+    assert abs(thrown.history[1]) > 30                                # x₁ ≈ −36.5
+    assert any("Thrown far" in n for n in thrown.notes)
+    assert opt.newton_raphson(QUIZ, 1.5).root == pytest.approx(1.0630706, abs=1e-6)
+
+
+def test_failure_zero_derivative():
+    res = opt.newton_raphson("x^2 - 1", 0.0)
+    assert not res.converged and res.root is None and res.failure == "zero-derivative"
+    assert "Zero derivative" in res.reason
+    assert opt.newton_raphson(QUIZ, -3.0).failure == "zero-derivative"    # f′(−3) = 0 exactly
+
+
+def test_failure_divergence():
+    res = opt.newton_raphson("atan(x)", 1.5)
+    assert not res.converged and res.failure == "divergence"
+    assert abs(res.history[-1]) > 1e6
+
+
+def test_failure_cycle():
+    res = opt.newton_raphson("x^3 - 2x + 2", 0.0)
+    assert not res.converged and res.failure == "cycle"
+    assert list(res.history) == [0.0, 1.0, 0.0]
+
+
+def test_failure_no_convergence_within_max_iter():
+    res = opt.newton_raphson(QUIZ, 3.1, max_iter=10)
+    assert not res.converged and res.failure == "max-iter" and res.steps == 10
+    assert "10 steps" in res.reason
+
+
+def test_failure_non_finite():
+    res = opt.newton_raphson("ln(x)", 3.0)           # x₁ = 3 − 3 ln 3 < 0: ln undefined
+    assert not res.converged and res.failure == "non-finite"
+
+
+def test_basins_of_the_quiz_polynomial():
+    b = opt.newton_basins(QUIZ, -5, 5, 201)
+    assert np.allclose(b.roots, [-3.7602139722, 1.0630706316], atol=1e-8)
+    # every labelled start agrees with the scalar run
+    for i in range(0, 201, 20):
+        res = opt.newton_raphson(QUIZ, float(b.x0[i]))
+        if b.label[i] >= 0:
+            assert res.converged and res.root == pytest.approx(b.roots[b.label[i]], abs=1e-8)
+        else:
+            assert not res.converged
+    assert (opt.newton_basins("x^3 - 2x + 2", -0.01, 0.01, 3).label == -1).any()   # the cycle fails
+
+
+# ---------------------------------------------------------------------------------------------
+# Descent
+@pytest.mark.parametrize("f, start, method, step, expected", [
+    ("x^2 + y^2", (2, 1.5), "gradient", 0.1, (0, 0)),
+    ("x^2 + 10y^2", (2.5, 1), "gradient", 0.04, (0, 0)),
+    ("x^2 + 10y^2", (2.5, 1), "momentum", 0.01, (0, 0)),
+    (ROSENBROCK, (-1.2, 1), "newton", 0.1, (1, 1)),
+    (ROSENBROCK, (-1.2, 1), "hybrid", 0.01, (1, 1)),
+    (HIMMELBLAU, (0, 0), "hybrid", 0.1, (3, 2)),
+    (HIMMELBLAU, (0, 0), "gradient", 0.01, (3, 2)),
+    (HIMMELBLAU, (0, 0), "adam", 0.1, (3, 2)),
+    (HIMMELBLAU, (-1, 3), "hybrid", 0.05, (-2.805118, 3.131312)),
+    (SANDPIT, (3, 2), "gradient", 0.1, None),
+    (SANDPIT, (3, 2), "hybrid", 0.1, None),
+])
+def test_descent_finds_the_known_minimum_and_agrees_with_scipy(f, start, method, step, expected):
+    res = opt.descend(f, start, method, step)
+    assert res.converged and res.failure is None, res.reason
+    end = res.path[-1]
+    ref = optimize.minimize(_f2(f), end + 0.05, method="BFGS", options={"gtol": 1e-10})
+    assert np.allclose(end, ref.x, atol=1e-6)
+    if expected is not None:
+        assert np.allclose(end, expected, atol=1e-6)
+    assert res.path.shape == (res.iterations + 1, 2) and len(res.values) == len(res.path)
+    assert res.values[-1] <= res.values[0]
+
+
+def test_steps_are_the_hand_written_rules():
+    g = opt.descend("x^2 + 10y^2", (1, 1), "gradient", 0.01, max_iter=3)
+    assert np.allclose(g.path[1], [1 - 0.01 * 2, 1 - 0.01 * 20])
+    n = opt.descend("x^2 + 10y^2 + x*y", (1, 1), "newton", 0.1)
+    assert n.iterations == 1 and np.allclose(n.path[1], 0, atol=1e-15)   # a quadratic: one step
+    m = opt.descend("x^2 + y^2", (1, 0), "momentum", 0.1, max_iter=2)
+    assert np.allclose(m.path[:, 0], [1, 0.8, 0.8 - 0.9 * 0.2 - 0.1 * 2 * 0.8])
+    a = opt.descend("x^2 + y^2", (1, -2), "adam", 0.1, max_iter=1)
+    assert np.allclose(a.path[1], [0.9, -1.9], atol=1e-6)                 # Adam's first step is ±γ
+
+
+def test_hybrid_falls_back_to_gradient_when_newton_goes_uphill():
+    # near the top of a hill Newton heads for the maximum; the hybrid steps downhill instead
+    newton = opt.descend(SANDPIT, (4.0, 1.0), "newton")
+    assert newton.failure == "stationary" and "maximum" in newton.reason
+    hyb = opt.descend(SANDPIT, (4.0, 1.0), "hybrid", 0.1)
+    assert not hyb.used_newton[0]
+    assert np.allclose(hyb.path[1], hyb.path[0] - 0.1 * _grad(SANDPIT, hyb.path[0]), atol=1e-9)
+
+
+def _grad(f, p, h=1e-6):
+    fn = _f2(f)
+    return np.array([(fn(p + [h, 0]) - fn(p - [h, 0])) / (2 * h), (fn(p + [0, h]) - fn(p - [0, h])) / (2 * h)])
+
+
+def test_gradient_matches_finite_differences():
+    res = opt.descend(HIMMELBLAU, (0.3, -0.7), "gradient", 0.001, max_iter=1)
+    g = (res.path[0] - res.path[1]) / 0.001
+    assert np.allclose(g, _grad(HIMMELBLAU, res.path[0]), rtol=1e-6)
+
+
+def test_descent_divergence_stops_with_message():
+    res = opt.descend(ROSENBROCK, (-1.2, 1), "gradient", 0.1)
+    assert not res.converged and res.failure == "divergence"
+    assert "Diverged" in res.reason and np.isfinite(res.path).all() and np.isfinite(res.values).all()
+
+
+def test_descent_undefined_values_stop_with_message():
+    res = opt.descend("sqrt(x) + y^2", (1, 1), "gradient", 0.6)
+    assert not res.converged and res.failure == "non-finite"
+    assert np.isfinite(res.values).all()
+
+
+def test_descent_max_iter_singular_and_walls():
+    assert opt.descend("x^2 + y^2", (1, 1), "gradient", 0.001, max_iter=20).failure == "max-iter"
+    assert opt.descend("x + y^2", (1, 1), "newton").failure == "singular"
+    out = opt.descend(SANDPIT, (5.5, 0.5), "gradient", 0.1, bounds=(0, 6, 0, 6))
+    assert out.failure == "left-window"
+    with pytest.raises(ValueError):
+        opt.descend("x^2", (0, 0), "bogus")
+
+
+def test_thousand_steps_under_50_ms():
+    f = "x^2 + 3sin(x*y) + 0.1y^4"
+    opt.descend(f, (1, 1), "gradient", 1e-5, max_iter=5)      # compile once (cached)
+    best = min(_timed(lambda: opt.descend(f, (1, 1), "gradient", 1e-5, max_iter=1000)) for _ in range(3))
+    assert best < 0.05
+
+
+def _timed(fn):
+    t = time.perf_counter()
+    res = fn()
+    assert res.iterations == 1000
+    return time.perf_counter() - t
+
+
+# ---------------------------------------------------------------------------------------------
+# Lagrange multipliers
+def _fsolve_lagrange(f, g, guess):
+    """An independent check: scipy's fsolve on finite-difference Lagrange conditions."""
+    F, G = _f2(f), _f2(g)
+
+    def eqs(v):
+        x, y, lam = v
+        p = np.array([x, y])
+        return [*(_grad(f, p, 1e-7) - lam * _grad(g, p, 1e-7)), G(p)]
+
+    return optimize.fsolve(eqs, guess, xtol=1e-12)
+
+
+@pytest.mark.parametrize("f, g, window", [
+    ("exp(-(2x^2 + y^2 - x*y)/2)", "x^2 + 3(y + 1)^2 - 1", (-2, 2, -2.6, 0.6)),
+    ("-exp(x - y^2 + x*y)", "cosh(y) + x - 2", (-3, 2, -3, 3)),
+])
+def test_lagrange_quiz_points_match_a_root_finder(f, g, window):
+    pts = opt.lagrange_points(f, g, window)
+    assert len(pts) >= 2
+    kinds = {p.kind for p in pts}
+    assert "max" in kinds and "min" in kinds
+    for p in pts:
+        ref = _fsolve_lagrange(f, g, [p.x + 1e-3, p.y - 1e-3, p.lam])
+        assert np.allclose([p.x, p.y, p.lam], ref, atol=1e-6)
+        assert p.f == pytest.approx(_f2(f)([p.x, p.y]), rel=1e-12)
+    # on a closed constraint the largest f (dense sampling) is the best "max" point
+    best = max(p.f for p in pts if p.kind == "max")
+    walk = opt.constraint_walk(f, g, window)
+    if not walk.closed[0]:      # quiz 2: f → 0⁻ along the open curve; only local extrema exist
+        assert best < np.nanmax(walk.f)
+        return
+    assert best == pytest.approx(np.nanmax(walk.f), rel=1e-4)
+    assert best >= np.nanmax(walk.f) - 1e-12
+
+
+def test_lagrange_quiz_one_known_values():
+    pts = opt.lagrange_points("exp(-(2x^2 + y^2 - x*y)/2)", "x^2 + 3(y + 1)^2 - 1", (-2, 2, -2.6, 0.6))
+    top = pts[0]
+    assert top.kind == "max"
+    assert (top.x, top.y) == pytest.approx((-0.0958377, -0.4253073), abs=1e-6)
+
+
+def test_lagrange_textbook_symbolic():
+    sol = opt.lagrange_solve("x*y", "x + y - 10")
+    assert sol.method == "symbolic"
+    assert len(sol.points) == 1
+    p = sol.points[0]
+    assert (p.x, p.y, p.lam, p.f, p.kind) == (pytest.approx(5), pytest.approx(5), pytest.approx(5), pytest.approx(25), "max")
+    kinds = sorted((round(q.f, 6), q.kind) for q in opt.lagrange_points("x^2*y", "x^2 + y^2 - 3"))
+    assert kinds[0] == (-2.0, "min") and kinds[-1] == (2.0, "max")
+
+
+def test_constraint_walk_is_on_the_curve_and_parallel_at_solutions():
+    f, g, w = "x*y", "x^2/4 + y^2 - 1", (-3, 3, -2, 2)
+    walk = opt.constraint_walk(f, g, w)
+    assert walk.closed == [True]
+    gv = compile_expression(g, ("x", "y"))(walk.x, walk.y)
+    assert np.max(np.abs(gv)) < 1e-10
+    assert walk.s[-1] == pytest.approx(9.688448, rel=2e-3)      # the ellipse's perimeter
+    pts = opt.lagrange_points(f, g, w)
+    assert len(pts) == 4 and {p.kind for p in pts} == {"max", "min"}
+    for p in pts:
+        j = np.argmin(np.hypot(walk.x - p.x, walk.y - p.y))
+        assert walk.parallel[j] > 0.999
