@@ -15,7 +15,9 @@ ERR_FLOOR = 1e-17
 
 
 def _r(a, sig=4):
-    return [None if not np.isfinite(v) else float(v) for v in _round_sig(a, sig)]
+    """A list of floats with ``sig`` significant digits (short JSON: 0.1234, not 0.12340000000000001)."""
+    fmt = f"{{:.{sig}g}}"
+    return [None if not math.isfinite(v) else float(fmt.format(v)) for v in np.asarray(a, dtype=float).tolist()]
 
 
 def _clip(y: np.ndarray, lo: float, hi: float) -> np.ndarray:
@@ -134,7 +136,7 @@ def figure_2d_surfaces(s: dict, loc: Local2D, show: dict[str, bool], height: int
 
     def z(arr):
         arr = np.where((arr < zlo) | (arr > zhi), np.nan, arr)
-        return [[None if not np.isfinite(v) else v for v in row] for row in _round_sig(arr, 4)]
+        return [_r(row, 4) for row in arr]
 
     fig = go.Figure(go.Surface(x=xs, y=ys, z=z(F), name="f(x, y)", colorscale="Blues", showscale=False,
                                opacity=0.95, showlegend=True))
