@@ -142,7 +142,7 @@ def contour_figure(grid: mv.Grid, arrows, pa: mv.PointAnalysis, *, theta: float 
                                  showlegend=False))
     fig.update_layout(height=height, showlegend=False, clickmode="event+select", dragmode=False,
                       xaxis=dict(title="x", range=list(xr), constrain="domain"),
-                      yaxis=dict(title="y", range=list(yr), scaleanchor="x", scaleratio=1),
+                      yaxis=dict(title="y", range=list(yr), scaleanchor="x", scaleratio=1, constrain="domain"),
                       hovermode="closest", hoverdistance=30)
     return fig
 
