@@ -492,7 +492,7 @@ def _lagrange_symbolic(f: str, g: str) -> list[tuple[float, float, float]] | Non
 
 
 def _polynomial_small(text: str, max_degree: int = 4) -> bool:
-    e = parse_expression(text, ("x", "y"))
+    e = _parse(text)
     try:
         return e.is_polynomial(X, Y) and sp.Poly(e, X, Y).total_degree() <= max_degree
     except sp.PolynomialError:
