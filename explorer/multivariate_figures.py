@@ -209,11 +209,10 @@ def directional_figure(grad, theta: float, height: int = 320) -> go.Figure:
 
 # ---------------------------------------------------------------------------------------------
 # Maps R² → R²
-def map_figure(mg: mv.MapGrid, sq: mv.SquareImage, shade, point, height: int = 460) -> go.Figure:
-    fig = make_subplots(1, 3, subplot_titles=("domain (x, y): grid and a small square",
-                                              "image (u, v), shaded by det J",
-                                              "zoom: image of the square vs J·(dx, dy)"),
-                        horizontal_spacing=0.07)
+def map_figure(mg: mv.MapGrid, sq: mv.SquareImage, shade, point, height: int = 440) -> go.Figure:
+    """Left: the domain's grid and a small square; right: their images, shaded by det J."""
+    fig = make_subplots(1, 2, subplot_titles=("domain (x, y)", "image (u, v), shaded by det J"),
+                        horizontal_spacing=0.1)
     fig.add_trace(go.Scatter(x=_f32(mg.x), y=_f32(mg.y), mode="lines", line=dict(color="#888", width=1),
                              hoverinfo="skip", name="grid"), 1, 1)
     fig.add_trace(go.Scatter(x=_f32(sq.square[0]), y=_f32(sq.square[1]), fill="toself", mode="lines",
@@ -226,29 +225,43 @@ def map_figure(mg: mv.MapGrid, sq: mv.SquareImage, shade, point, height: int = 4
     su, sv, sd = shade
     finite = sd[np.isfinite(sd)]
     m = float(np.max(np.abs(finite))) if finite.size else 1.0
+    m = m if m > 0 else 1.0
+    # RdBu: det < 0 (orientation flipped) red, det > 0 (kept) blue, pale near det = 0
     fig.add_trace(go.Scatter(x=_f32(su), y=_f32(sv), mode="markers", name="det J",
-                             marker=dict(size=9, color=_f32(sd), colorscale="RdBu", cmin=-m or -1, cmax=m or 1,
-                                         opacity=0.55, colorbar=dict(title="det J", len=0.8, x=0.64)),
+                             marker=dict(size=8, color=_f32(sd), colorscale="RdBu", cmin=-m, cmax=m,
+                                         opacity=0.35, showscale=False),
                              hovertemplate="det J = %{marker.color:.3g}<extra></extra>"), 1, 2)
     fig.add_trace(go.Scatter(x=_f32(mg.u), y=_f32(mg.v), mode="lines", line=dict(color="#555", width=1),
                              hoverinfo="skip", name="image of grid"), 1, 2)
-    for col in (2, 3):
-        fig.add_trace(go.Scatter(x=_f32(sq.image[0]), y=_f32(sq.image[1]), fill="toself", mode="lines",
-                                 line=dict(color=POINT, width=2), fillcolor="rgba(214,39,40,0.35)",
-                                 name="image of square"), 1, col)
-    p = sq.parallelogram
-    fig.add_trace(go.Scatter(x=_f32(p[0]), y=_f32(p[1]), mode="lines", line=dict(color="black", width=2, dash="dash"),
-                             name="parallelogram J·(dx, dy)"), 1, 3)
-    ax, ay = arrows_xy([p[0, 0], p[0, 0]], [p[1, 0], p[1, 0]], sq.edges[0], sq.edges[1], head=0.3)
-    fig.add_trace(go.Scatter(x=ax[:6], y=ay[:6], mode="lines", line=dict(color=XCOL, width=3), name="J·dx"), 1, 3)
-    fig.add_trace(go.Scatter(x=ax[6:], y=ay[6:], mode="lines", line=dict(color=YCOL, width=3), name="J·dy"), 1, 3)
+    fig.add_trace(go.Scatter(x=_f32(sq.image[0]), y=_f32(sq.image[1]), fill="toself", mode="lines",
+                             line=dict(color=POINT, width=2), fillcolor="rgba(214,39,40,0.5)",
+                             name="image of square"), 1, 2)
     fig.update_layout(height=height, showlegend=False)
-    for col in (1, 2, 3):
-        fig.update_yaxes(scaleanchor=f"x{'' if col == 1 else col}", scaleratio=1, row=1, col=col)
+    fig.update_yaxes(scaleanchor="x", scaleratio=1, constrain="domain", row=1, col=1)
+    fig.update_yaxes(scaleanchor="x2", scaleratio=1, constrain="domain", row=1, col=2)
+    fig.update_xaxes(constrain="domain")
     fig.update_xaxes(title_text="x", row=1, col=1)
     fig.update_yaxes(title_text="y", row=1, col=1)
     fig.update_xaxes(title_text="u", row=1, col=2)
     fig.update_yaxes(title_text="v", row=1, col=2)
+    return fig
+
+
+def square_zoom_figure(sq: mv.SquareImage, height: int = 380) -> go.Figure:
+    """Close up: the true image of the small square against the parallelogram J·(dx, dy)."""
+    fig = go.Figure(go.Scatter(x=_f32(sq.image[0]), y=_f32(sq.image[1]), fill="toself", mode="lines",
+                               line=dict(color=POINT, width=2), fillcolor="rgba(214,39,40,0.35)",
+                               name="image of the square"))
+    p = sq.parallelogram
+    fig.add_trace(go.Scatter(x=_f32(p[0]), y=_f32(p[1]), mode="lines", line=dict(color="black", width=2, dash="dash"),
+                             name="parallelogram J·(dx, dy)"))
+    ax, ay = arrows_xy([p[0, 0], p[0, 0]], [p[1, 0], p[1, 0]], sq.edges[0], sq.edges[1], head=0.3)
+    fig.add_trace(go.Scatter(x=ax[:6], y=ay[:6], mode="lines", line=dict(color=XCOL, width=3), name="J·dx"))
+    fig.add_trace(go.Scatter(x=ax[6:], y=ay[6:], mode="lines", line=dict(color=YCOL, width=3), name="J·dy"))
+    fig.update_layout(height=height, title="zoom: image of the square vs J·(dx, dy)",
+                      legend=dict(orientation="h", y=-0.15),
+                      xaxis=dict(title="u", constrain="domain"),
+                      yaxis=dict(title="v", scaleanchor="x", scaleratio=1, constrain="domain"))
     return fig
 
 
@@ -304,9 +317,10 @@ def pit_board(game: sb.Game, pit: sb.Pit | None = None, minima: sb.Minima | None
     fig.update_layout(height=height, plot_bgcolor=SAND, clickmode="event+select", dragmode=False,
                       hovermode="closest", showlegend=game.revealed,
                       legend=dict(orientation="h", y=1.02, yanchor="bottom"),
-                      xaxis=dict(range=[-0.1, sb.SIZE + 0.1], title="x", showgrid=False, zeroline=False, dtick=1),
+                      xaxis=dict(range=[-0.1, sb.SIZE + 0.1], title="x", showgrid=False, zeroline=False, dtick=1,
+                                 constrain="domain"),
                       yaxis=dict(range=[-0.1, sb.SIZE + 0.1], title="y", showgrid=False, zeroline=False, dtick=1,
-                                 scaleanchor="x", scaleratio=1))
+                                 scaleanchor="x", scaleratio=1, constrain="domain"))
     return fig
 
 

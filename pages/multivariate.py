@@ -279,7 +279,8 @@ def map_section() -> None:
         st.warning("Differentiating this map took too long — try simpler components.", icon="⏳")
         return
     lat = mj.latex()
-    st.latex(lat["map"])
+    st.latex(rf"u(x, y) = {to_latex(mj.u)}")
+    st.latex(rf"v(x, y) = {to_latex(mj.v)}")
     if name == "polar → cartesian":
         st.caption("Here x plays r and y plays θ: (r, θ) ↦ (r cos θ, r sin θ).")
     c1, c2, c3 = st.columns(3)
@@ -293,19 +294,22 @@ def map_section() -> None:
     sq = mv.square_image(mj, float(a), float(b), float(h))
     fig = mf.map_figure(_map_grid(u_text, v_text, xr, yr), sq, _det_shade(u_text, v_text, xr, yr), (a, b))
     ui.chart(fig, key="mapfig")
-    ui.notice("the grid's straight lines bend, but close up every small square becomes (almost) the "
-              "parallelogram spanned by J·dx (red) and J·dy (blue). Shrink the square and the two agree. "
-              "The shading is det J: the local area scale (red/blue = orientation kept/flipped).")
+    ui.notice("the grid's straight lines bend, yet every small square lands as an almost-parallelogram. "
+              "The shading is det J, the local area scale: blue where det J > 0 (orientation kept), red "
+              "where det J < 0 (flipped), pale where det J ≈ 0 (areas squashed).")
     J = sq.J
-    cl, cr = st.columns(2)
+    cl, cr = st.columns([1, 1])
     with cl:
-        st.latex(lat["J"])
-        st.latex(lat["det"])
+        ui.chart(mf.square_zoom_figure(sq), key="mapzoom")
+        ui.notice("close up, the true image of the square (red) is the parallelogram spanned by J·dx and "
+                  "J·dy (dashed). Shrink the square and the two agree.")
     with cr:
         st.latex(rf"J({mv.fmt(a)}, {mv.fmt(b)}) = \begin{{bmatrix}} {mv.fmt(J[0, 0])} & {mv.fmt(J[0, 1])} \\ "
                  rf"{mv.fmt(J[1, 0])} & {mv.fmt(J[1, 1])} \end{{bmatrix}},\qquad \det J = {mv.fmt(sq.det)}")
         st.latex(rf"\frac{{\text{{area of image}}}}{{\text{{area of square}}}} = {mv.fmt(sq.area_ratio)} "
                  rf"\;\approx\; \det J = {mv.fmt(sq.det)}")
+    st.latex(lat["J"])
+    st.latex(lat["det"])
     if sq.det > 0:
         st.success("det J > 0: orientation kept — turning from J·dx to J·dy is still anticlockwise.", icon="🔄")
     elif sq.det < 0:
