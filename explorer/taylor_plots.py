@@ -90,33 +90,50 @@ def figure_1d(c: Curves, a: float, n: int, eps: float, radius: Radius | None, np
     fig.update_layout(shapes=shapes, height=height, hovermode="x unified",
                       legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0))
     # ---- client-side animation over the order
-    frames = []
-    for k in range(nplay + 1):
-        frames.append(go.Frame(
-            name=str(k),
-            data=[go.Scatter(y=t_y(k), name=f"T_{k}(x)"), go.Scatter(y=e_y(k), name=f"|f − T_{k}|"),
-                  go.Scatter(visible=(k == n))],
-            traces=[1, 2, 3],
-            layout=dict(shapes=_shapes(x, c.err[k], eps, a, radius, window),
-                        title=dict(text=f"order n = {k}"))))
-    fig.frames = frames
+    # frames as plain dicts, attached without plotly's (slow) validation
+    frames = [dict(name=str(k),
+                   data=[dict(type="scatter", y=t_y(k), name=f"T_{k}(x)"),
+                         dict(type="scatter", y=e_y(k), name=f"|f − T_{k}|"),
+                         dict(type="scatter", visible=(k == n))],
+                   traces=[1, 2, 3],
+                   layout=dict(shapes=_shapes(x, c.err[k], eps, a, radius, window),
+                               title=dict(text=f"order n = {k}")))
+              for k in range(nplay + 1)]
     anim = dict(frame=dict(duration=600, redraw=True), transition=dict(duration=0), fromcurrent=False,
                 mode="immediate")
     fig.update_layout(
-        title=dict(text=f"order n = {n}", x=0.5, y=0.985),
+        title=dict(text=f"order n = {n}", x=0.5, y=0.985), margin=dict(b=110),
         updatemenus=[dict(type="buttons", direction="left", x=0.0, y=-0.12, xanchor="left", yanchor="top",
                           showactive=False, pad=dict(t=0, r=6),
                           buttons=[dict(label="▶ Play n = 0, 1, 2, …", method="animate", args=[None, anim]),
                                    dict(label="⏸ Pause", method="animate",
                                         args=[[None], dict(frame=dict(duration=0, redraw=False),
-                                                           mode="immediate", transition=dict(duration=0))])])],
-        sliders=[dict(active=n, x=0.3, len=0.7, y=-0.08, yanchor="top", pad=dict(t=0),
-                      currentvalue=dict(prefix="animation: n = "),
-                      steps=[dict(label=str(k), method="animate",
-                                  args=[[str(k)], dict(frame=dict(duration=0, redraw=True), mode="immediate",
-                                                       transition=dict(duration=0))])
-                             for k in range(nplay + 1)])])
-    fig.update_layout(margin=dict(b=110))
+                                                           mode="immediate", transition=dict(duration=0))])])])
+    sliders = [dict(active=n, x=0.3, len=0.7, y=-0.08, yanchor="top", pad=dict(t=0),
+                    currentvalue=dict(prefix="animation: n = "),
+                    steps=[dict(label=str(k), method="animate",
+                                args=[[str(k)], dict(frame=dict(duration=0, redraw=True), mode="immediate",
+                                                     transition=dict(duration=0))])
+                           for k in range(nplay + 1)])]
+    return with_raw(fig, frames=frames, layout=dict(sliders=sliders))
+
+
+class _RawFigure(go.Figure):
+    """A figure whose frames (and some layout) are plain dicts added at serialisation: plotly's
+    validation of 21 frames costs ~0.5 s per slider step, and they are built right here anyway."""
+
+    def to_dict(self):
+        d = super().to_dict()
+        raw = getattr(self, "_raw_extras", {})
+        if raw.get("frames"):
+            d["frames"] = raw["frames"]
+        d.setdefault("layout", {}).update(raw.get("layout", {}))
+        return d
+
+
+def with_raw(fig: go.Figure, frames: list[dict], layout: dict) -> go.Figure:
+    fig.__class__ = _RawFigure
+    fig._raw_extras = dict(frames=frames, layout=layout)
     return fig
 
 
