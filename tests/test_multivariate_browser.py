@@ -63,5 +63,6 @@ def test_map_view_draws(page, app_url):
     wait_for_app(page)
     page.wait_for_selector(".st-key-mapfig .js-plotly-plot .main-svg", timeout=60000)
     _no_exception(page)
-    assert page.locator(".st-key-mapfig .scatterlayer .trace").count() >= 8
+    assert page.locator(".st-key-mapfig .scatterlayer .trace").count() >= 7    # grid, square, dx, dy, det, images
+    assert page.locator(".st-key-mapzoom .scatterlayer .trace").count() >= 4   # image, parallelogram, J·dx, J·dy
     assert page.locator(".katex").count() >= 3
