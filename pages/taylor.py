@@ -74,7 +74,7 @@ def one_variable() -> None:
     cv = curves(text, a, order, lo, hi)
     rad = radius(text, a, order)
     fig = tp.figure_1d(cv, a, n, eps, rad, nplay=order)
-    left, right = st.columns([3, 2])
+    left, right = st.columns([11, 9])
     with left:
         ui.chart(fig, key="t1d")
         ui.notice("near a the red Tₙ hugs f, and each extra order widens the green band where the error is "
@@ -134,8 +134,8 @@ def _coef_block(rows) -> str:
         if len(ck) > 60:
             ck = tx._fmt(c)
         approx = "" if ck == tx._fmt(c) or ck in ("0", "1", "-1") else rf"\approx {tx._fmt(c)}"
-        lines.append(rf"k={k}:&\quad f^{{({k})}}(a) = {dk}, & \frac{{f^{{({k})}}(a)}}{{{k}!}} = {ck} {approx}")
-    return r"\begin{aligned}" + r"\\ ".join(lines) + r"\end{aligned}"
+        lines.append(rf"\frac{{f^{{({k})}}(a)}}{{{k}!}} &= \frac{{{dk}}}{{{k}!}} = {ck} {approx}")
+    return r"\begin{aligned}" + r"\\[2pt] ".join(lines) + r"\end{aligned}"
 
 
 def _nanmax_rows(arr):
