@@ -165,9 +165,10 @@ def _descent_view(text: str):
 @st.fragment
 def descent_section() -> None:
     st.header("2 · Gradient descent and friends in two dimensions")
-    st.latex(r"\text{steepest: } \mathbf{x} \leftarrow \mathbf{x} - \gamma\nabla f \qquad "
-             r"\text{Newton: } \mathbf{x} \leftarrow \mathbf{x} - H^{-1}\nabla f \qquad "
-             r"\text{momentum: } \mathbf{v} \leftarrow 0.9\,\mathbf{v} - \gamma\nabla f,\ \mathbf{x} \leftarrow \mathbf{x} + \mathbf{v}")
+    st.latex(r"\begin{aligned} \text{steepest descent: } & \mathbf{x} \leftarrow \mathbf{x} - \gamma\nabla f \\"
+             r"\text{Newton: } & \mathbf{x} \leftarrow \mathbf{x} - H^{-1}\nabla f \\"
+             r"\text{momentum: } & \mathbf{v} \leftarrow 0.9\,\mathbf{v} - \gamma\nabla f,\quad "
+             r"\mathbf{x} \leftarrow \mathbf{x} + \mathbf{v} \end{aligned}")
     st.caption("**Hybrid** (the course's sandpit strategy): take the Newton step −H⁻¹∇f unless it points "
                "uphill or is longer than 2, then take −γ∇f instead. **Adam**: steps of length ≈ γ "
                "scaled per coordinate by running averages of ∇f and ∇f².")
@@ -280,7 +281,7 @@ def lagrange_section() -> None:
     wk = walk(ftext, gtext, window)
     if sol.note:
         st.info(sol.note)
-    pos = ui.slider("Move the point along the constraint", 0.0, 1.0, 0.25, 0.005, key="pos")
+    pos = ui.slider("Move the point along the constraint", 0.0, 1.0, 0.1, 0.005, key="pos")
     if wk is None:
         st.warning("The constraint curve g = 0 does not pass through this window, so there is nothing to walk along.")
         idx = 0
