@@ -84,11 +84,55 @@ def go(lesson: L.Lesson, index: int) -> None:
     keys = set(st.query_params.keys())
     for s in lesson.steps:
         keys.update(k for k, _ in s.params)
-    for k in keys - set(L.RESERVED):
-        for kk in (k, f"{k}_preset", f"_{k}_last_valid"):   # ui.function_input's companions
-            if kk in st.session_state:
-                del st.session_state[kk]
-    st.switch_page(step.page_file, query_params=L.step_query(lesson, index, _extra()))
+    keys -= set(L.RESERVED)
+    keys |= {f"{k}_preset" for k in keys} | {f"_{k}_last_valid" for k in keys}  # ui.function_input's
+    query = L.step_query(lesson, index, _extra())
+    defaults = _widget_defaults(keys - set(query))
+    for k in keys:
+        if k in defaults:           # a widget of this page the step leaves alone: back to its default
+            st.session_state[k] = defaults[k]
+        elif k in st.session_state:  # set by the step (its URL value seeds the widget) or not a widget
+            del st.session_state[k]
+    _unbind(set(query) | keys)
+    st.switch_page(step.page_file, query_params=query)
+
+
+def _widget_defaults(keys) -> dict:
+    """Default values of the current widgets with these keys.
+
+    Resetting a widget by deleting its state leaves the browser showing the old value while the
+    script uses the default; setting the default through ``st.session_state`` updates both.
+    (Internal API of the pinned streamlit 1.67.0; on any surprise, fall back to deleting.)"""
+    out = {}
+    try:
+        from streamlit.runtime.state.session_state_proxy import get_session_state
+        state = get_session_state()._state
+        for k in keys:
+            wid = state._key_id_mapper.get_id_from_key(k)
+            meta = state._new_widget_state.widget_metadata.get(wid) if wid else None
+            if meta is not None:
+                out[k] = meta.deserializer(None)
+    except Exception:  # noqa: BLE001 - only a nicety; deletion still resets the script's value
+        return {}
+    return out
+
+
+def _unbind(keys) -> None:
+    """Release the URL bindings of ``keys`` so ``st.switch_page`` may set them.
+
+    Streamlit refuses to set a query parameter bound to a widget of the current run
+    (``bind="query-params"``); the widgets bind again when the step's page runs, and since their
+    session values were just cleared they take their values from the step's URL.  (Internal API of
+    the pinned streamlit 1.67.0: tests/test_lecture_browser.py fails if it changes.)"""
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return
+    with ctx.session_state.query_params() as qp:
+        for k in keys:
+            binding = qp.get_binding_for_param(k)
+            if binding is not None:
+                qp.unbind_widget(binding.widget_id)
 
 
 def _request(name: str, index: int) -> None:
