@@ -24,7 +24,6 @@ from typing import Callable, Sequence
 
 import numpy as np
 import sympy as sp
-from scipy.optimize import brentq
 
 from explorer import symbolic
 from explorer.expressions import ExpressionError, compile_expression, parse_expression, to_latex
@@ -84,7 +83,13 @@ def _diff_text(text: str) -> sp.Expr:
 
 @functools.lru_cache(maxsize=256)
 def derivative_expression(text: str) -> sp.Expr | None:
-    """f'(x) from sympy (plain symbol x, Dirac deltas dropped); None if sympy ran out of time."""
+    """f'(x) from sympy (plain symbol x, Dirac deltas dropped); None if sympy ran out of time.
+
+    Typed text is differentiated under the ``symbolic`` deadline; the page's presets and the drill
+    functions (known to take milliseconds) are differentiated in-process, so a page's first paint
+    never waits for a symbolic worker to start."""
+    if text in _KNOWN_QUICK:
+        return _diff_text(text)
     try:
         return symbolic.call(_diff_text, text, timeout=1.0)
     except symbolic.SymbolicTimeout:
@@ -166,14 +171,18 @@ class Secant:
         return self.f0 + self.slope * (np.asarray(xs) - self.x0)
 
 
-def secant(text: str, x0: float, h: float) -> Secant:
+def secant(text: str, x0: float, h: float, breaks: "Sequence[BreakPoint] | None" = None) -> Secant:
+    """The secant of f from x0 to x0 + h.  ``breaks``: the break points, if already known
+    (otherwise they are found near x0); f'(x0) is NaN at a break point."""
     f = compile_expression(text, VARS)
     d, exact = derivative_function(text)
     f0, f1 = _value(f, x0), _value(f, x0 + h)
     rise = f1 - f0
     slope = rise / h if h != 0 else float("nan")
     true = _value(d, x0)
-    if any(abs(b.x - x0) < 1e-9 for b in break_points(text, x0 - 1, x0 + 1)):
+    if breaks is None:
+        breaks = break_points(text, x0 - 1, x0 + 1)
+    if any(abs(b.x - x0) < 1e-6 for b in breaks):
         true = float("nan")
     return Secant(x0, h, f0, f1, rise, h, slope, true, exact)
 
@@ -196,6 +205,13 @@ class DifferenceErrors:
     @property
     def ok(self) -> bool:
         return bool(np.isfinite(self.forward).any() or np.isfinite(self.central).any())
+
+    @property
+    def central_truncation_free(self) -> bool:
+        """True when the central error never rises above round-off level (third derivative 0)."""
+        big = (self.hs >= 1e-3) & np.isfinite(self.central)
+        scale = max(1.0, abs(self.exact_slope))
+        return bool(big.any() and np.max(self.central[big]) < 1e-9 * scale)
 
 
 ERROR_FLOOR = 1e-17     # an error of exactly 0 is drawn here on the log axis
@@ -272,7 +288,10 @@ def _zeros(g: Callable, lo: float, hi: float, n: int = 2001) -> list[float]:
     ys = g(xs)
     found = [float(x) for x, y in zip(xs, ys) if y == 0]
     s = np.sign(ys)
-    for i in np.nonzero(np.isfinite(s[:-1]) & np.isfinite(s[1:]) & (s[:-1] * s[1:] < 0))[0]:
+    changes = np.nonzero(np.isfinite(s[:-1]) & np.isfinite(s[1:]) & (s[:-1] * s[1:] < 0))[0]
+    if changes.size:
+        from scipy.optimize import brentq  # imported on first use: keeps the page's first paint quick
+    for i in changes:
         try:
             found.append(float(brentq(lambda t: _value(g, t), xs[i], xs[i + 1], xtol=1e-14)))
         except ValueError:
@@ -859,7 +878,7 @@ def check_derivative_answer(question: DiffQuestion, answer: str) -> bool:
 
 
 # match-the-graph: f -> its derivative is one of the candidates
-MATCH_POOL = ["x^2", "x^3", "x^3 - 3x", "sin(x)", "cos(x)", "exp(x)", "-x^2", "abs(x)",
+MATCH_POOL: list[str] = ["x^2", "x^3", "x^3 - 3x", "sin(x)", "cos(x)", "exp(x)", "-x^2", "abs(x)",
               "1/(1 + x^2)", "x exp(-x^2)", "x^4 - 4x^2", "sin(2x)", "exp(-x^2)", "2x - x^2/2"]
 
 
@@ -916,3 +935,6 @@ def curve(text: str, lo: float = -3.0, hi: float = 3.0, n: int = 241, clip: floa
     y = compile_expression(text, VARS)(x)
     y[np.abs(y) > clip] = np.nan
     return x, y
+
+
+_KNOWN_QUICK = frozenset(PRESETS.values()) | frozenset(MATCH_POOL)

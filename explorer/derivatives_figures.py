@@ -12,6 +12,17 @@ from explorer.expressions import compile_expression
 BLUE, RED, GREEN, GREY, ORANGE, PURPLE = "#1f5fbf", "#d62728", "#2ca02c", "#7f7f7f", "#ff7f0e", "#9467bd"
 
 
+def _fig(data: list[dict], layout: dict) -> go.Figure:
+    """A figure from plain dicts without plotly's (slow) validation of every point, and with an
+    empty template (Streamlit applies its theme in the browser; the default template would add
+    ~6 KB to every slider step).  Validation is switched back on for later updates (ui.style)."""
+    layout = {"template": {}, **layout}
+    fig = go.Figure(data=[{"type": "scatter", **d} for d in data], layout=layout, _validate=False)
+    fig._validate = True
+    fig._layout_obj._validate = True
+    return fig
+
+
 def _r(a, digits: int = 4) -> list:
     """Round for the wire; NaN becomes None (a gap in the line)."""
     a = sig(np.asarray(a, dtype=float), digits)
@@ -19,32 +30,29 @@ def _r(a, digits: int = 4) -> list:
 
 
 def secant_figure(x: np.ndarray, y: np.ndarray, s: Secant, y_range: tuple[float, float]) -> go.Figure:
-    fig = go.Figure()
-    fig.add_scatter(x=_r(x), y=_r(y), mode="lines", name="f(x)", line=dict(color=BLUE, width=3))
+    data = [dict(x=_r(x), y=_r(y), mode="lines", name="f(x)", line=dict(color=BLUE, width=3))]
     lo, hi = float(x[0]), float(x[-1])
     xs = np.array([lo, hi])
+    annotations = []
     if math.isfinite(s.slope) and math.isfinite(s.f0):
-        fig.add_scatter(x=_r(xs), y=_r(s.line(xs)), mode="lines", name=f"secant, slope {nice(s.slope, 5)}",
-                        line=dict(color=ORANGE, width=2))
+        data.append(dict(x=_r(xs), y=_r(s.line(xs)), mode="lines", name=f"secant, slope {nice(s.slope, 5)}",
+                         line=dict(color=ORANGE, width=2)))
     if math.isfinite(s.true_slope) and math.isfinite(s.f0):
-        fig.add_scatter(x=_r(xs), y=_r(s.tangent(xs)), mode="lines",
-                        name=f"tangent, slope f′(x₀) = {nice(s.true_slope, 5)}",
-                        line=dict(color=GREEN, width=2, dash="dash"))
+        data.append(dict(x=_r(xs), y=_r(s.tangent(xs)), mode="lines",
+                         name=f"tangent, slope f′(x₀) = {nice(s.true_slope, 5)}",
+                         line=dict(color=GREEN, width=2, dash="dash")))
     if math.isfinite(s.f0) and math.isfinite(s.f1):
         x0, x1 = s.x0, s.x0 + s.h
         # the rise/run triangle: run along the bottom, rise up the side
-        fig.add_scatter(x=[x0, x1, x1], y=[s.f0, s.f0, s.f1], mode="lines", name="run h, then rise",
-                        line=dict(color=RED, width=2), fill=None, showlegend=True)
-        fig.add_scatter(x=[x0, x1], y=[s.f0, s.f1], mode="markers", name="(x₀, f(x₀)), (x₀+h, f(x₀+h))",
-                        marker=dict(color=RED, size=9), showlegend=False)
+        data.append(dict(x=_r([x0, x1, x1], 8), y=_r([s.f0, s.f0, s.f1], 8), mode="lines+markers",
+                         name="run h, then rise", line=dict(color=RED, width=2), marker=dict(size=8)))
         if s.h > 0.02 * (hi - lo):
-            fig.add_annotation(x=(x0 + x1) / 2, y=s.f0, text=f"run = {nice(s.h, 3)}", showarrow=False,
-                               yshift=-12, font=dict(color=RED))
-            fig.add_annotation(x=x1, y=(s.f0 + s.f1) / 2, text=f"rise = {nice(s.rise, 3)}", showarrow=False,
-                               xanchor="left", xshift=6, font=dict(color=RED))
-    fig.update_layout(height=420, xaxis_title="x", yaxis_title="f(x)", yaxis_range=list(y_range),
-                      legend=dict(orientation="h", y=-0.18), uirevision="secant")
-    return fig
+            annotations = [dict(x=(x0 + x1) / 2, y=s.f0, text=f"run = {nice(s.h, 3)}", showarrow=False,
+                                yshift=-12, font=dict(color=RED)),
+                           dict(x=x1, y=(s.f0 + s.f1) / 2, text=f"rise = {nice(s.rise, 3)}", showarrow=False,
+                                xanchor="left", xshift=6, font=dict(color=RED))]
+    return _fig(data, dict(height=420, xaxis=dict(title="x"), yaxis=dict(title="f(x)", range=list(y_range)),
+                           legend=dict(orientation="h", y=-0.18), annotations=annotations))
 
 
 def zoom_figure(text: str, s: Secant) -> go.Figure | None:
@@ -54,54 +62,55 @@ def zoom_figure(text: str, s: Secant) -> go.Figure | None:
     w = 2.5 * s.h
     xs = np.linspace(s.x0 - w, s.x0 + w + s.h, 81)
     ys = compile_expression(text, ("x",))(xs)
-    fig = go.Figure()
-    fig.add_scatter(x=_r(xs - s.x0, 6), y=_r(ys - s.f0, 6), mode="lines", name="f", line=dict(color=BLUE, width=3))
     edge = np.array([-w, w + s.h])
-    fig.add_scatter(x=_r(edge, 6), y=_r(s.slope * edge, 6), mode="lines", name="secant", line=dict(color=ORANGE))
+    data = [dict(x=_r(xs - s.x0, 6), y=_r(ys - s.f0, 6), mode="lines", name="f", line=dict(color=BLUE, width=3)),
+            dict(x=_r(edge, 6), y=_r(s.slope * edge, 6), mode="lines", name="secant", line=dict(color=ORANGE))]
     if math.isfinite(s.true_slope):
-        fig.add_scatter(x=_r(edge, 6), y=_r(s.true_slope * edge, 6), mode="lines", name="tangent",
-                        line=dict(color=GREEN, dash="dash"))
-    fig.add_scatter(x=[0, s.h, s.h], y=[0, 0, s.rise], mode="lines+markers", name="run, rise",
-                    line=dict(color=RED, width=2), marker=dict(size=7))
-    fig.update_layout(height=420, xaxis_title="x − x₀", yaxis_title="f(x) − f(x₀)", showlegend=False,
-                      title=dict(text=f"zoomed in: window ≈ {nice(6 * s.h, 2)} wide", font=dict(size=13)))
-    return fig
+        data.append(dict(x=_r(edge, 6), y=_r(s.true_slope * edge, 6), mode="lines", name="tangent",
+                         line=dict(color=GREEN, dash="dash")))
+    data.append(dict(x=_r([0, s.h, s.h], 6), y=_r([0, 0, s.rise], 6), mode="lines+markers", name="run, rise",
+                     line=dict(color=RED, width=2), marker=dict(size=7)))
+    return _fig(data, dict(height=420, showlegend=False, xaxis=dict(title="x − x₀"),
+                           yaxis=dict(title="f(x) − f(x₀)"),
+                           title=dict(text=f"zoomed in: window ≈ {nice(6 * s.h, 2)} wide", font=dict(size=13))))
 
 
 def errors_figure(e: DifferenceErrors, h: float) -> go.Figure:
-    fig = go.Figure()
     hs = _r(e.hs, 4)
-    fig.add_scatter(x=hs, y=_r(e.forward, 3), mode="lines", name="forward (f(x₀+h) − f(x₀))/h",
-                    line=dict(color=ORANGE, width=2))
-    fig.add_scatter(x=hs, y=_r(e.central, 3), mode="lines", name="central (f(x₀+h) − f(x₀−h))/2h",
-                    line=dict(color=PURPLE, width=2))
+    data = [dict(x=hs, y=_r(e.forward, 3), mode="lines", name="forward (f(x₀+h) − f(x₀))/h",
+                 line=dict(color=ORANGE, width=2)),
+            dict(x=hs, y=_r(e.central, 3), mode="lines", name="central (f(x₀+h) − f(x₀−h))/2h",
+                 line=dict(color=PURPLE, width=2))]
     for best, err, colour, name in ((e.best_forward, e.min_forward, ORANGE, "best forward h"),
                                     (e.best_central, e.min_central, PURPLE, "best central h")):
         if math.isfinite(best):
-            fig.add_scatter(x=[best], y=[err], mode="markers", name=f"{name} ≈ {nice(best, 2)}",
-                            marker=dict(color=colour, size=12, symbol="star"))
-    fig.add_vline(x=h, line=dict(color=RED, dash="dot"), annotation_text=f"your h = {nice(h, 2)}",
-                  annotation_position="top")
-    fig.update_xaxes(type="log", title="step h", exponentformat="power")
-    fig.update_yaxes(type="log", title="|difference quotient − f′(x₀)|", exponentformat="power")
-    fig.update_layout(height=420, legend=dict(orientation="h", y=-0.25))
-    return fig
+            data.append(dict(x=[best], y=[err], mode="markers", name=f"{name} ≈ {nice(best, 2)}",
+                             marker=dict(color=colour, size=12, symbol="star")))
+    layout = dict(
+        height=420, legend=dict(orientation="h", y=-0.25),
+        xaxis=dict(type="log", title="step h", exponentformat="power"),
+        yaxis=dict(type="log", title="|difference quotient − f′(x₀)|", exponentformat="power"),
+        shapes=[dict(type="line", xref="x", yref="paper", x0=h, x1=h, y0=0, y1=1,
+                     line=dict(color=RED, dash="dot"))],
+        annotations=[dict(x=math.log10(h), xref="x", yref="paper", y=1.0, yanchor="bottom", showarrow=False,
+                          text=f"your h = {nice(h, 2)}", font=dict(color=RED))])
+    return _fig(data, layout)
 
 
 def gradient_figure(g: GradientData, x0: float, fx0: float, slope: float) -> go.Figure:
-    """f above f′ on a shared x axis (two y axes in one figure: cheaper than make_subplots)."""
+    """f above f′ on a shared x axis (two y axes in one figure)."""
     xr = _r(g.x)
-    data = [go.Scatter(x=xr, y=_r(g.f), mode="lines", name="f", line=dict(color=BLUE, width=3)),
-            go.Scatter(x=xr, y=_r(g.df), mode="lines", name="f′", line=dict(color=GREEN, width=3), yaxis="y2")]
+    data = [dict(x=xr, y=_r(g.f), mode="lines", name="f", line=dict(color=BLUE, width=3)),
+            dict(x=xr, y=_r(g.df), mode="lines", name="f′", line=dict(color=GREEN, width=3), yaxis="y2")]
     if math.isfinite(fx0):
         if math.isfinite(slope):
             xs = np.array([x0 - 0.6, x0 + 0.6])
-            data.append(go.Scatter(x=_r(xs), y=_r(fx0 + slope * (xs - x0)), mode="lines", name="tangent at x₀",
-                                   line=dict(color=RED, width=2)))
-        data.append(go.Scatter(x=[x0], y=[fx0], mode="markers", name="(x₀, f(x₀))", marker=dict(color=RED, size=10)))
+            data.append(dict(x=_r(xs), y=_r(fx0 + slope * (xs - x0)), mode="lines", name="tangent at x₀",
+                             line=dict(color=RED, width=2)))
+        data.append(dict(x=[x0], y=[fx0], mode="markers", name="(x₀, f(x₀))", marker=dict(color=RED, size=10)))
     if math.isfinite(slope):
-        data.append(go.Scatter(x=[x0], y=[slope], mode="markers", name="(x₀, f′(x₀))",
-                               marker=dict(color=RED, size=10), yaxis="y2"))
+        data.append(dict(x=[x0], y=[slope], mode="markers", name="(x₀, f′(x₀))",
+                         marker=dict(color=RED, size=10), yaxis="y2"))
     # one-sided limits at break points: open circles for limits, filled dots for the value
     opened = {1: ([], []), 2: ([], [])}
     filled = ([], [])
@@ -117,13 +126,13 @@ def gradient_figure(g: GradientData, x0: float, fx0: float, slope: float) -> go.
     circle = dict(symbol="circle-open", size=11, color="black", line=dict(width=2))
     for row, (xs_, ys_) in opened.items():
         if xs_:
-            data.append(go.Scatter(x=xs_, y=ys_, mode="markers", name="one-sided limit", marker=circle,
-                                   hoverinfo="x+y", yaxis="y" if row == 1 else "y2"))
+            data.append(dict(x=xs_, y=ys_, mode="markers", name="one-sided limit", marker=circle,
+                             yaxis="y" if row == 1 else "y2"))
     if filled[0]:
-        data.append(go.Scatter(x=filled[0], y=filled[1], mode="markers", name="value f(x)",
-                               marker=dict(size=9, color="black")))
+        data.append(dict(x=filled[0], y=filled[1], mode="markers", name="value f(x)",
+                         marker=dict(size=9, color="black")))
     title = "f′(x): the slope of f" + ("" if g.exact else " (numeric)")
-    layout = go.Layout(
+    layout = dict(
         height=560, showlegend=False,
         xaxis=dict(title="x", anchor="y2"),
         yaxis=dict(domain=[0.56, 1.0], range=list(g.f_range), title="f(x)"),
@@ -132,16 +141,18 @@ def gradient_figure(g: GradientData, x0: float, fx0: float, slope: float) -> go.
                      line=dict(color=RED, dash="dot", width=1))],
         annotations=[dict(text="f(x)", xref="paper", yref="paper", x=0.5, y=1.02, showarrow=False),
                      dict(text=title, xref="paper", yref="paper", x=0.5, y=0.46, showarrow=False)])
-    return go.Figure(data=data, layout=layout)
+    return _fig(data, layout)
 
 
 def small_curve(x: np.ndarray, y: np.ndarray, title: str, colour: str = GREEN) -> go.Figure:
-    fig = go.Figure(go.Scatter(x=_r(x, 3), y=_r(y, 3), mode="lines", line=dict(color=colour, width=3)))
-    fin = np.asarray(y)[np.isfinite(y)]
+    y = np.asarray(y, dtype=float)
+    fin = y[np.isfinite(y)]
+    yaxis = {}
     if fin.size:
         lo, hi = float(np.percentile(fin, 2)), float(np.percentile(fin, 98))
         pad = 0.1 * (hi - lo) if hi > lo else 1.0
-        fig.update_yaxes(range=[lo - pad, hi + pad])
-    fig.add_hline(y=0, line=dict(color=GREY, width=1))
-    fig.update_layout(height=230, title=dict(text=title), showlegend=False)
-    return fig
+        yaxis = dict(range=[lo - pad, hi + pad])
+    return _fig([dict(x=_r(x, 3), y=_r(y, 3), mode="lines", line=dict(color=colour, width=3))],
+                dict(height=230, title=dict(text=title), showlegend=False, yaxis=yaxis,
+                     shapes=[dict(type="line", xref="paper", yref="y", x0=0, x1=1, y0=0, y1=0,
+                                  line=dict(color=GREY, width=1))]))

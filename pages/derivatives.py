@@ -72,16 +72,36 @@ text, expr = ui.function_input("f", D.PRESETS, key="f", variables=("x",))
 
 @st.fragment
 def explore(text: str) -> None:
+    """x₀ reruns everything below it; h reruns only its own section (the nested fragment)."""
     st.subheader("1 · Rise over run")
-    c1, c2 = st.columns(2)
-    with c1:
-        x0 = ui.slider("x₀ (the point)", LO, HI, 1.0, 0.05, key="x0")
-    with c2:
-        logh = ui.slider("step h (log scale: h = 10^slider)", -8.0, 0.0, -0.5, 0.25, key="logh",
-                         format="10^%.2f")
-    h = 10.0 ** logh
-    s = D.secant(text, x0, h)
+    x0 = ui.slider("x₀ (the point)", LO, HI, 1.0, 0.05, key="x0")
     g = gradient(text)
+    rise_over_run(text, x0, g)
+
+    st.subheader("3 · The gradient function f′")
+    s = D.secant(text, x0, 1e-3, g.breaks)
+    ui.chart(F.gradient_figure(g, x0, s.f0, s.true_slope), key="gradient")
+    ui.notice("the height of the lower curve at x₀ is the slope of the upper curve at x₀: where f climbs, "
+              "f′ is positive; where f is flat (a peak or a valley), f′ crosses zero."
+              + (" Open circles mark one-sided limits at the points where f has no derivative." if g.breaks else ""))
+    if not g.exact:
+        st.info("sympy took too long to differentiate this f — showing a numeric result instead "
+                "(central differences).", icon="⏱️")
+    for bp in g.breaks:
+        with st.container(border=True):
+            st.markdown(f"**Not differentiable at x = {D.nice(bp.x)}** ({bp.kind}). {bp.message}")
+            c = D.nice(bp.x)
+            st.latex(rf"\lim_{{x\to {c}^-}} f(x) = {_num(bp.f_left)},\quad \lim_{{x\to {c}^+}} f(x) = {_num(bp.f_right)}"
+                     rf"\qquad \lim_{{x\to {c}^-}} f'(x) = {_num(bp.slope_left)},\quad "
+                     rf"\lim_{{x\to {c}^+}} f'(x) = {_num(bp.slope_right)}")
+
+
+@st.fragment
+def rise_over_run(text: str, x0: float, g: D.GradientData) -> None:
+    logh = ui.slider("step h (log scale: h = 10^slider)", -8.0, 0.0, -0.5, 0.25, key="logh",
+                     format="10^%.2f")
+    h = 10.0 ** logh
+    s = D.secant(text, x0, h, g.breaks)
     here = [b for b in g.breaks if abs(b.x - x0) < 1e-6]
     digits = D.digits_for_step(h)       # enough digits that f(x0+h) and f(x0) visibly differ
 
@@ -109,42 +129,27 @@ def explore(text: str) -> None:
 
     st.subheader("2 · Why not just let h → 0 on a computer?")
     e = errors(text, x0)
-    c1, c2 = st.columns([3, 2])
-    with c1:
-        if e.ok:
-            ui.chart(F.errors_figure(e, h), key="errors")
-            ui.notice("going right to left, the error first falls (truncation: the secant bends less) and "
-                      "then rises again (round-off: f(x₀+h) − f(x₀) loses digits). The stars mark the best h. "
-                      "Central differences fall faster (∝ h²) and bottom out at a larger h.")
-        else:
-            st.info("f or f′ is not defined at x₀, so there is no error to plot: move x₀.")
-    with c2:
-        st.latex(r"\text{forward: } \frac{f(x_0+h)-f(x_0)}{h} = f'(x_0) + \underbrace{\tfrac{h}{2}f''(\xi)}"
-                 r"_{\text{truncation}} \;\pm\; \underbrace{\tfrac{2\varepsilon |f|}{h}}_{\text{round-off}}")
-        st.latex(r"\text{central: } \frac{f(x_0+h)-f(x_0-h)}{2h} = f'(x_0) + \tfrac{h^2}{6}f'''(\xi)"
-                 r"\;\pm\; \tfrac{\varepsilon |f|}{h}")
-        st.latex(rf"\varepsilon \approx 2.2\times10^{{-16}},\quad h^*_{{\text{{fwd}}}}\approx\sqrt\varepsilon"
-                 rf"\approx 1.5\times10^{{-8}},\quad h^*_{{\text{{cen}}}}\approx\varepsilon^{{1/3}}\approx 6\times10^{{-6}}")
-        if e.ok:
-            st.markdown(f"Here the best forward h is **≈ {D.nice(e.best_forward, 2)}** (error "
-                        f"{D.nice(e.min_forward, 2)}), the best central h **≈ {D.nice(e.best_central, 2)}** "
-                        f"(error {D.nice(e.min_central, 2)}).")
-
-    st.subheader("3 · The gradient function f′")
-    ui.chart(F.gradient_figure(g, x0, s.f0, s.true_slope), key="gradient")
-    ui.notice("the height of the lower curve at x₀ is the slope of the upper curve at x₀: where f climbs, "
-              "f′ is positive; where f is flat (a peak or a valley), f′ crosses zero."
-              + (" Open circles mark one-sided limits at the points where f has no derivative." if g.breaks else ""))
-    if not g.exact:
-        st.info("sympy took too long to differentiate this f — showing a numeric result instead "
-                "(central differences).", icon="⏱️")
-    for bp in g.breaks:
-        with st.container(border=True):
-            st.markdown(f"**Not differentiable at x = {D.nice(bp.x)}** ({bp.kind}). {bp.message}")
-            c = D.nice(bp.x)
-            st.latex(rf"\lim_{{x\to {c}^-}} f(x) = {_num(bp.f_left)},\quad \lim_{{x\to {c}^+}} f(x) = {_num(bp.f_right)}"
-                     rf"\qquad \lim_{{x\to {c}^-}} f'(x) = {_num(bp.slope_left)},\quad "
-                     rf"\lim_{{x\to {c}^+}} f'(x) = {_num(bp.slope_right)}")
+    if e.ok:
+        ui.chart(F.errors_figure(e, h), key="errors")
+        ui.notice("going right to left, the error first falls (truncation: the secant bends less) and "
+                  "then rises again (round-off: f(x₀+h) − f(x₀) loses digits). The stars mark the best h. "
+                  "Central differences fall faster (∝ h²) and bottom out at a larger h.")
+    else:
+        st.info("f or f′ is not defined at x₀, so there is no error to plot: move x₀.")
+    st.latex(r"\text{forward: } \frac{f(x_0+h)-f(x_0)}{h} = f'(x_0) + \underbrace{\tfrac{h}{2}f''(\xi)}"
+             r"_{\text{truncation}} \;\pm\; \underbrace{\tfrac{2\varepsilon |f|}{h}}_{\text{round-off}}"
+             r"\qquad h^*\approx\sqrt\varepsilon\approx 1.5\times10^{-8}")
+    st.latex(r"\text{central: } \frac{f(x_0+h)-f(x_0-h)}{2h} = f'(x_0) + \underbrace{\tfrac{h^2}{6}f'''(\xi)}"
+             r"_{\text{truncation}} \;\pm\; \underbrace{\tfrac{\varepsilon |f|}{h}}_{\text{round-off}}"
+             r"\qquad h^*\approx\varepsilon^{1/3}\approx 6\times10^{-6}")
+    st.caption("ε ≈ 2.2×10⁻¹⁶ is the spacing of double-precision numbers near 1: the relative round-off "
+               "of every stored value.")
+    if e.ok:
+        st.markdown(f"Here the best forward h is **≈ {D.nice(e.best_forward, 2)}** (error "
+                    f"{D.nice(e.min_forward, 2)}), the best central h **≈ {D.nice(e.best_central, 2)}** "
+                    f"(error {D.nice(e.min_central, 2)})."
+                    + (" The central difference has no truncation error for this f at x₀ (it is exact "
+                       "for quadratics), so only round-off is left." if e.central_truncation_free else ""))
 
 
 def _wrap(latex: str) -> str:

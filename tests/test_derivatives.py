@@ -269,3 +269,9 @@ def test_slider_step_figures_are_small():
             F.errors_figure(D.difference_errors(text, 1.0), 1e-3), F.gradient_figure(g, 1.0, s.f0, s.true_slope)]
     total = sum(len(f.to_json()) for f in figs)
     assert total < 80_000, total
+
+
+def test_central_difference_is_exact_for_quadratics_only():
+    assert D.difference_errors("3x^2 - x + 1", 0.4).central_truncation_free
+    assert not D.difference_errors("x^3", 0.4).central_truncation_free
+    assert not D.difference_errors("sin(x)", 0.4).central_truncation_free
