@@ -1,9 +1,9 @@
 """Page: Optimisation — Newton-Raphson, gradient descent and friends, Lagrange multipliers."""
 from __future__ import annotations
 
+import math
 import time
 
-import pandas as pd
 import streamlit as st
 
 import ui
@@ -143,7 +143,7 @@ def newton_section() -> None:
 
     h = res.history
     rows = min(len(h), len(res.fx), shown + 1)
-    table = pd.DataFrame({"n": range(rows), "xₙ": h[:rows], "f(xₙ)": res.fx[:rows], "f′(xₙ)": res.dfx[:rows]})
+    table = {"n": list(range(rows)), "xₙ": h[:rows], "f(xₙ)": res.fx[:rows], "f′(xₙ)": res.dfx[:rows]}
     st.dataframe(table, hide_index=True, width="stretch", height=min(300, 38 + 35 * rows),
                  column_config={c: st.column_config.NumberColumn(format="%.10g") for c in ("xₙ", "f(xₙ)", "f′(xₙ)")})
 
@@ -229,7 +229,7 @@ def descent_section() -> None:
             st.warning(f"**{opt.METHODS[main.method]}:** {main.reason}", icon="⚠️")
     else:
         st.markdown("**The race** — same start, same γ, same step budget:")
-        st.dataframe(pd.DataFrame({
+        st.dataframe(({
             "strategy": [opt.METHODS[r.method] for r in runs],
             "steps": [r.iterations for r in runs],
             "converged": ["✅" if r.converged and r.failure is None else "⚠️" if r.converged else "❌" for r in runs],
@@ -287,7 +287,7 @@ def lagrange_section() -> None:
         idx = 0
     else:
         idx = int(round(pos * (len(wk.x) - 1)))
-        cos = float(wk.parallel[idx]) if pd.notna(wk.parallel[idx]) else 0.0
+        cos = float(wk.parallel[idx]) if math.isfinite(wk.parallel[idx]) else 0.0
         c1, c2 = st.columns([3, 1])
         with c1:
             st.progress(cos, text=f"How parallel are ∇f and ∇g?  |cos θ| = {cos:.3f}"
@@ -309,7 +309,7 @@ def lagrange_section() -> None:
                       "troughs are exactly the Lagrange points marked on the map.")
     st.markdown(f"**Solutions of ∇f = λ∇g, g = 0** ({'exact, by sympy' if sol.method == 'symbolic' else 'numeric root finding from many starts along the curve'}):")
     if sol.points:
-        st.dataframe(pd.DataFrame({
+        st.dataframe(({
             "x": [p.x for p in sol.points], "y": [p.y for p in sol.points], "λ": [p.lam for p in sol.points],
             "f": [p.f for p in sol.points],
             "kind": [{"max": "constrained maximum", "min": "constrained minimum"}.get(p.kind, "neither")
