@@ -154,6 +154,9 @@ class _Worker:
         self.ready = False
         self.modules: set[tuple[str, tuple[str, ...]]] = set()
 
+    def has(self, module: str) -> bool:
+        return (module, tuple(sys.path)) in self.modules
+
     def prepare(self, module: str, timeout: float) -> None:
         """Import ``module`` in the worker (with the caller's sys.path), outside any deadline."""
         path = tuple(sys.path)
@@ -192,7 +195,7 @@ class _Pool:
         self._cond = threading.Condition()
         self._idle: list[_Worker] = []
         self._count = 0          # live workers, busy or idle, plus ones being started
-        self._starting = 0       # workers being started by acquire()
+        self._starting = 0       # workers being started or importing a caller's module
         self._ctx = None
         self._closed = False
 
@@ -217,8 +220,10 @@ class _Pool:
                     self._count += 1
                     self._starting += 1
                     break
-                if self._starting:     # a worker is on its way: its start-up is not the caller's work
-                    self._cond.wait(1.0)
+                if self._starting:     # a worker is starting or importing: not anybody's work,
+                    t0 = time.monotonic()  # so waiting for it does not count against the deadline
+                    self._cond.wait(0.5)
+                    deadline += time.monotonic() - t0
                     continue
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
@@ -258,15 +263,29 @@ class _Pool:
             if need:
                 self._count += 1
             self._cond.notify()
-        if need:
-            try:
-                fresh = self._new_worker()
-            except BaseException:
-                with self._cond:
-                    self._count -= 1
-                    self._cond.notify()
-                return
-            self.release(fresh)
+        if need:   # in the background: the caller gets its SymbolicTimeout at the deadline
+            with self._cond:
+                self._starting += 1
+            threading.Thread(target=self._replace, name="symbolic-respawn", daemon=True).start()
+
+    def _replace(self) -> None:
+        try:
+            fresh = self._new_worker()
+        except BaseException:
+            with self._cond:
+                self._count -= 1
+                self._starting -= 1
+                self._cond.notify()
+            return
+        with self._cond:
+            self._starting -= 1
+        self.release(fresh)
+
+    def preparing(self, delta: int) -> None:
+        with self._cond:
+            self._starting += delta
+            if delta < 0:
+                self._cond.notify_all()
 
     def warm(self) -> None:
         """Start the warm workers now (optional; the first call does it otherwise)."""
@@ -336,9 +355,13 @@ def call(func: Callable[..., Any], *args: Any, timeout: float = 2.0) -> Any:
     w = pool.acquire(time.monotonic() + max(timeout, 0.05))
     module = getattr(func, "__module__", None)
     try:
-        if module:
+        if module and not w.has(module):
             # the first call of a function in a fresh worker imports its module: not part of the work
-            w.prepare(module, START_TIMEOUT)
+            pool.preparing(+1)
+            try:
+                w.prepare(module, START_TIMEOUT)
+            finally:
+                pool.preparing(-1)
     except SymbolicTimeout:
         pool.discard(w)
         raise

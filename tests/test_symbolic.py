@@ -11,6 +11,7 @@ import pytest
 import sympy as sp
 
 from explorer import symbolic
+from explorer.expressions import parse_expression
 from explorer.symbolic import SymbolicTimeout, call
 
 x, y = sp.symbols("x y")
@@ -18,7 +19,6 @@ x, y = sp.symbols("x y")
 
 # module-level, so they pickle by reference into the worker
 def diff_text(text: str):
-    from explorer.expressions import parse_expression
     return sp.diff(parse_expression(text, ("x",)), sp.Symbol("x"))
 
 
@@ -89,23 +89,43 @@ def test_slow_work_times_out_near_the_deadline_and_the_next_call_works():
     with pytest.raises(SymbolicTimeout):
         call(expand_power, 1000, timeout=1.0)
     elapsed = time.perf_counter() - t0
-    assert 0.9 < elapsed < 3.0, elapsed   # the deadline, plus killing and replacing the worker
+    print(f"timed out after {elapsed:.2f} s (deadline 1 s)")
+    assert 0.9 < elapsed < 2.5, elapsed   # the deadline, plus killing the worker (SIGKILL)
     t1 = time.perf_counter()
     assert call(expand_power, 2) == 6
-    assert time.perf_counter() - t1 < 1.0
+    assert time.perf_counter() - t1 < 2.0  # a warm worker or a fresh one (~0.1 s when idle)
     assert symbolic._get_pool().size() <= symbolic.MAX_WORKERS
     assert call(worker_pid) != pid_before or pid_before is None
 
 
-def test_killed_worker_process_is_dead():
+def _worker_pids():
+    import multiprocessing
+    return {p.pid for p in multiprocessing.active_children() if p.name == "symbolic-worker"}
+
+
+def _alive(pid: int) -> bool:
+    from pathlib import Path
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "zombie" not in status.lower()
+
+
+def test_the_killed_worker_is_dead_and_replaced():
     pool = symbolic._get_pool()
+    before = _worker_pids()
     with pytest.raises(SymbolicTimeout):
         call(sleep_then, 30, None, timeout=0.3)
-    live = [p for p in __import__("multiprocessing").active_children() if p.name == "symbolic-worker"]
-    assert len(live) <= symbolic.MAX_WORKERS
-    for p in live:
-        assert p.is_alive()
-    assert pool.size() == len([p for p in live])
+    for _ in range(100):                      # the replacement starts in the background
+        now = _worker_pids()
+        if pool.size() == len(now) and len(now) >= symbolic.WARM_WORKERS:
+            break
+        time.sleep(0.1)
+    killed = before - now
+    assert len(killed) == 1 and not any(_alive(p) for p in killed), (before, now)
+    assert all(_alive(p) for p in now)
+    assert len(now) <= symbolic.MAX_WORKERS
 
 
 def test_timeout_is_a_timeout_error():
