@@ -103,12 +103,12 @@ def cases(tmpdir: str) -> list[Case]:
                 if fn is not None and hasattr(fn, "cache_clear"):
                     fn.cache_clear()
 
-        out.append(Case("Taylor polynomial order 20 of exp(sin(x)) at a=0.5", 
-                        lambda: tx.taylor_polynomial("exp(sin(x))", 0.5, 20), clear_taylor, cold=True))
+        out.append(Case("Taylor polynomial order 20 of exp(sin(x)) at a=0.5",
+                        lambda: tx.taylor_polynomial("exp(sin(x))", 0.5, 20), clear_taylor, cold=True, repeats=5))
         if hasattr(tx, "expand_1d"):
             out.append(Case("Taylor page expansion (expand_1d) order 20, cold",
                             lambda: tx.expand_1d("exp(sin(x))", 0.5, 20, timeout=10.0), clear_taylor,
-                            cold=True, note="through explorer.symbolic"))
+                            cold=True, note="through explorer.symbolic", repeats=5))
     except ImportError as err:
         out.append(Case("Taylor polynomial order 20", lambda: None, note=f"skipped: {err}"))
 

@@ -175,11 +175,13 @@ async def probe_page(page, frames, url, steps, shot):
     camera_kept = await camera_survives(page, frames, sliders) if n else None
     exc = max(exc, await page.locator('[data-testid="stException"]').count())
     traces = await page.evaluate(TRACES_JS)
+    # project addition: a page that fell back because symbolic work took too long (e.g. on a busy machine)
+    slow = await page.locator('[data-testid="stAlert"]', has_text="too long").count()
     if shot:
         await page.screenshot(path=shot, full_page=True)
     med = lambda v: round(statistics.median(v), 1) if v else None
     return dict(load_s=round(load_s, 2), load_warm_s=round(load_warm_s, 2), exceptions=exc, sliders=n, rt_ms=med(rts), kb=med(kbs),
-                steps=len(rts), camera_kept=camera_kept, traces=sorted(set(traces)))
+                steps=len(rts), camera_kept=camera_kept, too_long_notices=slow, traces=sorted(set(traces)))
 
 
 TRACES_JS = """() => { const out = [];
@@ -247,7 +249,12 @@ async def run(args):
                 await page.wait_for_selector('[data-testid="stApp"]', timeout=30000)
                 await settle(frames, quiet=1.0, limit=30)
                 # every link of the app's own navigation (sidebar or top), whatever its test id
-                links = await page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+                # (project change: the navigation's own links when there is a sidebar navigation, so
+                # a page_link elsewhere with another spelling of a path does not replace a real page)
+                links = await page.eval_on_selector_all('[data-testid="stSidebarNav"] a[href]',
+                                                        "els => els.map(e => e.href)")
+                if not links:
+                    links = await page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
                 urls = []
                 for u in [base] + links:
                     u = u.split("?")[0].split("#")[0]

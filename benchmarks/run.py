@@ -158,6 +158,10 @@ def budget_rows(res: dict) -> list[tuple[str, str, str]]:
         rows.append(("a turned 3D view survives a slider step",
                      ", ".join(f"{n} {'kept' if v else 'RESET'}" for n, v in cams.items()) or "no 3D chart found",
                      "PASS" if cams and all(cams.values()) else ("FAIL" if cams else "n/a")))
+        slow = {n: r.get("too_long_notices") for n, r in pages.items() if r.get("too_long_notices")}
+        if slow:
+            rows.append(("(info) 'took too long' fallback notices shown", ", ".join(f"{n} {v}" for n, v in slow.items()),
+                         "note"))
         exc = {n: r["exceptions"] for n, r in pages.items() if r["exceptions"]}
         rows.append(("no exception box on any page (product standard)",
                      ", ".join(f"{n} {v}" for n, v in exc.items()) or "0 everywhere", "FAIL" if exc else "PASS"))
