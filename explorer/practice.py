@@ -131,6 +131,7 @@ class Question:
     mistakes: tuple[Mistake, ...] = ()
     hint: str = ""
     points: tuple[tuple[int, int], ...] = ()     # data points (least-squares questions)
+    function: str = ""                           # f as parser text, where there is one f(x)
 
     @property
     def id(self) -> str:
@@ -589,7 +590,7 @@ def _q_taylor(rng: random.Random, difficulty: int) -> Question:
     ])
     return Question("taylor", "Taylor coefficient",
                     f"Find the coefficient c_{k} of (x − x₀)^{k} in the Taylor series of f about {about}:",
-                    "f(x) = " + _tex(f), parts, steps, mistakes)
+                    "f(x) = " + _tex(f), parts, steps, mistakes, function=_txt(f))
 
 
 # ----- module 5: optimisation ---------------------------------------------------------------------
@@ -627,7 +628,7 @@ def _q_newton(rng: random.Random, difficulty: int) -> Question:
     ])
     return Question("optimisation", "Newton-Raphson step",
                     f"Take ONE Newton-Raphson step towards a root of f, starting from x₀ = {x0}:",
-                    "f(x) = " + _tex(f), parts, steps, mistakes)
+                    "f(x) = " + _tex(f), parts, steps, mistakes, function=_txt(f))
 
 
 def _q_descent(rng: random.Random, difficulty: int) -> Question:

@@ -8,6 +8,7 @@ from explorer import practice as P
 
 MODULE_OPTIONS = list(P.MODULES) + ["mixed"]
 MODULE_TITLES = dict(P.MODULES, mixed="🎲 Mixed: any module")
+LEVELS = ["warm-up", "standard", "challenge"]
 SCORE = "_practice_score"          # session: {"tried", "right", "streak", "best", "done": {qid: bool}}
 
 
@@ -55,18 +56,18 @@ ui.page_header("✍️ Practice",
                "class can work through the same questions.")
 
 c1, c2, c3, c4 = st.columns([3, 2, 1, 1], vertical_alignment="bottom")
-with c1:
-    module = ui.select("Module", MODULE_OPTIONS, 0, key="drill", format_func=lambda m: MODULE_TITLES.get(m, m))
+with c1:   # options are the URL values themselves (a bound widget's URL carries the shown label)
+    module = ui.select("Module", MODULE_OPTIONS, 0, key="drill")
+    st.caption(MODULE_TITLES.get(module, ""))
 with c2:
-    level = ui.select("Difficulty", list(P.DIFFICULTIES), 1, key="level", widget=st.radio, horizontal=True,
-                      format_func=lambda d: P.DIFFICULTIES.get(d, str(d)))
+    level_name = ui.select("Difficulty", LEVELS, 1, key="level", widget=st.radio, horizontal=True)
 with c3:
     seed = ui.number("Set", 1, key="set", min_value=0, max_value=9999, step=1,
                      help="The question set: share the link (or this number) so everyone gets the same questions.")
 with c4:
     number = ui.number("Question", 1, key="q", min_value=1, max_value=999, step=1)
 module = module if module in MODULE_TITLES else "derivatives"
-level = int(level or 2)
+level = LEVELS.index(level_name) + 1 if level_name in LEVELS else 2
 seed, number = int(seed if seed is not None else 1), int(number or 1)
 
 

@@ -1,0 +1,203 @@
+"""explorer.practice: the answer checker, the drill generators (well-posed over thousands of seeds)
+and the marking that names common mistakes."""
+import math
+import random
+
+import numpy as np
+import pytest
+import sympy as sp
+from scipy import stats
+
+from explorer import practice as P
+from explorer.expressions import ExpressionError, parse_expression
+
+
+# ---------------------------------------------------------------------------------------------
+# check_answer (the contract)
+@pytest.mark.parametrize("expected, answer", [
+    ("2*x*cos(x^2)", "cos(x**2)*2x"),
+    ("2*x*cos(x^2)", "2 x cos(x²)"),
+    ("sin(x)^2", "1 - cos(x)^2"),
+    ("exp(2x)", "exp(x)^2"),
+    ("1/(1+x)", "1/(x+1)"),
+    ("ln(x^2+1)", "log(x^2 + 1)"),
+    ("tanh(x)", "(exp(x) - exp(-x))/(exp(x) + exp(-x))"),
+])
+def test_equivalent_forms_are_accepted(expected, answer):
+    assert P.check_answer(expected, answer)
+
+
+@pytest.mark.parametrize("expected, answer", [
+    ("2*x*cos(x^2)", "cos(x^2)"),            # dropped chain-rule factor
+    ("2*x*cos(x^2)", "-2*x*cos(x^2)"),       # sign
+    ("2*x*cos(x^2)", "2*x*sin(x^2)"),
+    ("x^2", "x^2 + 1e-6"),                   # close is not equal
+    ("exp(x)", "1 + x + x^2/2 + x^3/6"),
+])
+def test_wrong_answers_are_rejected(expected, answer):
+    assert not P.check_answer(expected, answer)
+
+
+@pytest.mark.parametrize("bad", ["", "x^^2", "__import__('os')", "sin", "2x +", "y", "x = 2", "(" * 60,
+                                 "é", "\u202e x", "9" * 20, None, 42])
+def test_bad_answer_text_never_raises(bad):
+    assert P.check_answer("2x", bad) is False
+
+
+def test_several_variables():
+    assert P.check_answer("2*x*y + y^2", "y(2x + y)", ("x", "y"))
+    assert not P.check_answer("2*x*y + y^2", "y(2x + y)", ("x",))      # y is not a variable here
+
+
+def test_numbers_within_three_significant_figures():
+    assert P.check_number("1/7", "0.143")
+    assert P.check_number("1/7", "1/7")
+    assert not P.check_number("1/7", "0.15")
+    assert not P.check_number("1/720", "0")
+    assert P.check_number("exp(2)/2", "e^2/2")
+    with pytest.raises(ExpressionError):
+        P.check_number("1/7", "x")
+
+
+# ---------------------------------------------------------------------------------------------
+# Generators: deterministic, and always well-posed
+def test_generation_is_deterministic_and_seeded():
+    a, b = P.generate("taylor", 2, 11, 3), P.generate("taylor", 2, 11, 3)
+    assert a == b
+    latexes = {P.generate("derivatives", 2, s, 1).latex for s in range(30)}
+    assert len(latexes) > 20, "different sets give different questions"
+
+
+def _finite_somewhere(expr, variables) -> bool:
+    from explorer.expressions import compile_expression
+    rng = np.random.default_rng(1)
+    pts = [rng.uniform(-2, 2, 50) for _ in variables]
+    vals = compile_expression(expr, variables)(*pts)
+    return np.isfinite(vals).mean() > 0.5
+
+
+def test_thousands_of_questions_are_well_posed():
+    count = 0
+    for module in P.MODULES:
+        for level in P.DIFFICULTIES:
+            for seed in range(120):
+                q = P.generate(module, level, seed, 1 + seed % 7)
+                count += 1
+                assert q.module == module and q.steps and q.parts and q.prompt and q.latex
+                for part in q.parts:
+                    if part.kind == "number":
+                        v = parse_expression(part.answer, ())
+                        assert not v.free_symbols
+                        assert math.isfinite(float(v)), (module, level, seed, part)
+                    else:
+                        e = parse_expression(part.answer, part.variables)   # answer text round-trips
+                        assert not e.has(sp.zoo, sp.nan, sp.oo)
+                        assert _finite_somewhere(e, part.variables), (module, level, seed, part)
+                for m in q.mistakes:
+                    assert len(m.answers) == len(q.parts) and m.name and m.explanation
+    assert count >= 2000
+
+
+def test_answers_simplify_quickly():
+    # sympy can simplify a sample of answers (the marking path) in reasonable time
+    for module in P.MODULES:
+        for seed in range(4):
+            q = P.generate(module, 3, seed, 1)
+            for part in q.parts:
+                e = parse_expression(part.answer, part.variables if part.kind == "expression" else ())
+                assert sp.simplify(e - e) == 0
+
+
+def test_mixed_module_covers_every_module():
+    assert {P.generate("mixed", 2, s, 1).module for s in range(60)} == set(P.MODULES)
+
+
+# ---------------------------------------------------------------------------------------------
+# The mathematics of the answers, against independent references
+def test_least_squares_matches_scipy():
+    for seed in range(40):
+        q = P.generate("regression", 1 + seed % 3, seed, 1)
+        xs, ys = zip(*q.points)
+        ref = stats.linregress(xs, ys)
+        m = float(parse_expression(q.parts[0].answer, ()))
+        c = float(parse_expression(q.parts[1].answer, ()))
+        assert m == pytest.approx(ref.slope, rel=1e-12, abs=1e-12)
+        assert c == pytest.approx(ref.intercept, rel=1e-12, abs=1e-12)
+
+
+def test_taylor_coefficients_match_sympy_series():
+    x = sp.Symbol("x")
+    seen = 0
+    for seed in range(45):
+        q = P.generate("taylor", 1 + seed % 3, seed, 1)
+        f = parse_expression(q.function, ("x",))
+        k = int(q.parts[0].label.split("_")[1].split()[0])
+        x0 = int(q.prompt.split("x₀ = ")[1].rstrip(":"))
+        series = sp.series(f, x, x0, k + 1).removeO().subs(x, x + x0).expand()
+        ref = series.coeff(x, k)
+        got = parse_expression(q.parts[0].answer, ())
+        assert float(got) == pytest.approx(float(ref), rel=1e-12, abs=1e-12), (seed, q.latex)
+        seen += 1
+    assert seen == 45
+
+
+def test_newton_step_agrees_with_finite_differences():
+    seen = 0
+    for seed in range(60):
+        q = P.generate("optimisation", 1 + seed % 3, seed, 1)
+        if q.kind != "Newton-Raphson step":
+            continue
+        fx = sp.lambdify(sp.Symbol("x"), parse_expression(q.function, ("x",)))
+        x0 = float(sp.Rational(q.prompt.split("x₀ = ")[1].rstrip(":")))
+        h = 1e-6
+        slope = (fx(x0 + h) - fx(x0 - h)) / (2 * h)
+        assert abs(slope) > 0.1, "no division by (nearly) zero"
+        x1 = float(parse_expression(q.parts[0].answer, ()))
+        assert x1 == pytest.approx(x0 - fx(x0) / slope, rel=1e-6, abs=1e-6)
+        seen += 1
+    assert seen > 30
+
+
+# ---------------------------------------------------------------------------------------------
+# Marking
+def test_mark_accepts_the_answer_and_names_each_mistake():
+    named = set()
+    for module in P.MODULES:
+        for seed in range(5):
+            q = P.generate(module, 2 + seed % 2, seed, 2)
+            fb = P.mark(q, [p.answer for p in q.parts])
+            assert fb.correct and not fb.unreadable and fb.mistake is None
+            for m in q.mistakes:
+                typed = [w if w is not None else p.answer for w, p in zip(m.answers, q.parts)]
+                fb = P.mark(q, typed)
+                assert not fb.correct
+                assert fb.mistake is not None, (module, seed, m.name)
+                named.add(fb.mistake.name)
+    assert "a dropped chain-rule factor" in named or any("chain" in n for n in named)
+    assert "a sign error" in named
+
+
+def test_mark_names_forgetting_the_factorial():
+    for seed in range(50):
+        q = P.generate("taylor", 2, seed, 1)
+        m = next((m for m in q.mistakes if m.name == "forgetting the 1/k!"), None)
+        if m is not None:
+            assert P.mark(q, [m.answers[0]]).mistake.name == "forgetting the 1/k!"
+            return
+    pytest.fail("no Taylor question with a distinguishable 1/k! mistake")
+
+
+def test_mark_names_a_dropped_chain_factor():
+    q = next(q for q in (P.generate("derivatives", 2, s, 1) for s in range(200)) if q.kind == "chain rule")
+    m = next(m for m in q.mistakes if m.name == "a dropped chain-rule factor")
+    assert P.mark(q, [m.answers[0]]).mistake is m
+
+
+def test_mark_reports_unreadable_text_with_the_parser_message():
+    q = P.generate("derivatives", 1, 0, 1)
+    fb = P.mark(q, ["x^2 + ("])
+    assert not fb.correct and fb.unreadable
+    assert "never closed" in fb.parts[0].error
+    q2 = P.generate("regression", 1, 0, 1)
+    fb = P.mark(q2, ["1/2"])                 # a missing part is wrong, not an exception
+    assert not fb.correct and len(fb.parts) == 2
