@@ -26,6 +26,16 @@ def _r(a, sig: int = 5):
     return np.round(a, max(0, sig - 1 - int(math.floor(math.log10(mag)))))
 
 
+def _sig(a, digits: int = 4):
+    """Round each value to ``digits`` significant digits (for log-scale data spanning decades)."""
+    a = np.asarray(a, dtype=float)
+    out = a.copy()
+    m = np.isfinite(a) & (a != 0)
+    mag = 10.0 ** np.floor(np.log10(np.abs(a[m])))
+    out[m] = np.round(a[m] / mag, digits - 1) * mag
+    return out
+
+
 def _yrange(y: np.ndarray, include=()):
     fin = y[np.isfinite(y)]
     if not len(fin):
@@ -68,6 +78,12 @@ def newton_figure(res: NewtonResult, shown: int, window: tuple[float, float]) ->
     fig.add_trace(go.Scatter(x=_r(px), y=np.zeros(len(px)), mode="markers+text", name="xₙ on the axis",
                              text=[f"x{_sub(k)}" for k in range(len(px))], textposition="bottom center",
                              marker=dict(color="#d62728", size=9, symbol="x")))
+    for k, xk in enumerate(px):
+        if xk < lo or xk > hi:
+            edge = lo if xk < lo else hi
+            fig.add_annotation(x=edge, y=0, text=f"x{_sub(k)} = {xk:.4g} is off the chart", showarrow=True,
+                               ax=60 if xk < lo else -60, ay=-30 - 22 * (k % 3), arrowcolor="#d62728",
+                               font=dict(color="#d62728"), arrowhead=2)
     cur = min(shown, len(fx) - 1)
     if cur >= 0:
         fig.add_trace(go.Scatter(x=[h[cur]], y=[fx[cur]], mode="markers", name=f"(x{_sub(cur)}, f(x{_sub(cur)}))",
@@ -115,8 +131,12 @@ def _thin(path: np.ndarray, keep: int = 400) -> np.ndarray:
 def descent_contour(grid, runs: list[DescentResult], window, click_points: int = 30,
                     newton_marks: bool = True) -> go.Figure:
     xs, ys, Z = grid
+    # shade and space the contours by log(1 + f − min f): deep narrow valleys (Rosenbrock,
+    # Himmelblau) stay visible next to the steep walls
+    with np.errstate(all="ignore"):
+        shade = _r(np.log1p(Z - np.nanmin(Z)), 4) if np.isfinite(Z).any() else Z
     fig = go.Figure()
-    fig.add_trace(go.Contour(x=xs, y=ys, z=Z, ncontours=30, colorscale="Viridis", showscale=False,
+    fig.add_trace(go.Contour(x=xs, y=ys, z=shade, ncontours=30, colorscale="Viridis", showscale=False,
                              contours=dict(coloring="heatmap", showlines=True), hoverinfo="skip",
                              name="f", opacity=0.85))
     # a near-transparent grid of points: clicking one picks the start
@@ -140,7 +160,8 @@ def descent_contour(grid, runs: list[DescentResult], window, click_points: int =
     fig.update_layout(height=520, xaxis=dict(range=list(window[:2]), title="x", constrain="domain"),
                       yaxis=dict(range=list(window[2:]), title="y", scaleanchor="x", scaleratio=1),
                       legend=dict(orientation="h", y=-0.15), clickmode="event+select", dragmode="pan",
-                      title="Paths on the contour map (click to choose a start)")
+                      title="Paths on the contour map (click to choose a start)<br>"
+                            "<sup>contours spaced on a log scale of f − min f</sup>")
     return fig
 
 
@@ -157,7 +178,8 @@ def descent_surface(grid, runs: list[DescentResult], window) -> go.Figure:
             continue
         m = (p[:, 0] >= window[0]) & (p[:, 0] <= window[1]) & (p[:, 1] >= window[2]) & (p[:, 1] <= window[3])
         col = METHOD_COLOURS.get(r.method, "#000")
-        fig.add_trace(go.Scatter3d(x=_r(p[m, 0]), y=_r(p[m, 1]), z=_r(v[m]), mode="lines+markers",
+        lift = 0.01 * (zr[1] - zr[0])       # just above the surface, so it is not hidden in it
+        fig.add_trace(go.Scatter3d(x=_r(p[m, 0]), y=_r(p[m, 1]), z=_r(v[m] + lift), mode="lines+markers",
                                    name=METHODS[r.method], line=dict(color=col, width=6),
                                    marker=dict(size=3, color=col)))
     fig.update_layout(height=520, scene=dict(xaxis_title="x", yaxis_title="y", zaxis_title="f",
@@ -179,10 +201,10 @@ def descent_values(runs: list[DescentResult]) -> go.Figure:
         if len(k) > 600:
             idx = np.unique(np.geomspace(1, len(k), 600).astype(int) - 1)
             k, gap = k[idx], gap[idx]
-        fig.add_trace(go.Scatter(x=k, y=_r(gap, 4), mode="lines", name=METHODS[r.method],
+        fig.add_trace(go.Scatter(x=k, y=_sig(gap), mode="lines", name=METHODS[r.method],
                                  line=dict(color=METHOD_COLOURS.get(r.method, "#000"), width=2)))
-    fig.update_layout(height=330, yaxis=dict(type="log", title="f(xₖ) − lowest f reached", exponentformat="power"),
-                      xaxis=dict(title="iteration k"), legend=dict(orientation="h", y=1.15),
+    fig.update_layout(height=360, yaxis=dict(type="log", title="f(xₖ) − lowest f reached", exponentformat="power"),
+                      xaxis=dict(title="iteration k"), legend=dict(orientation="h", y=-0.3),
                       title="How fast f falls (log scale)")
     return fig
 
@@ -221,7 +243,9 @@ def lagrange_figure(fgrid, ggrid, walk: ConstraintWalk | None, idx: int, points:
             ex, ey = px + L * vec[0] / n, py + L * vec[1] / n
             fig.add_annotation(x=ex, y=ey, ax=px, ay=py, xref="x", yref="y", axref="x", ayref="y",
                                showarrow=True, arrowhead=3, arrowsize=1.3, arrowwidth=3, arrowcolor=col,
-                               text=label, font=dict(color=col, size=16))
+                               text="")
+            fig.add_annotation(x=px + 1.22 * (ex - px), y=py + 1.22 * (ey - py), text=f"<b>{label}</b>",
+                               showarrow=False, font=dict(color=col, size=17))
     fig.update_layout(height=520, xaxis=dict(range=list(window[:2]), title="x", constrain="domain"),
                       yaxis=dict(range=list(window[2:]), title="y", scaleanchor="x", scaleratio=1),
                       legend=dict(orientation="h", y=-0.15),

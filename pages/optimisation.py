@@ -150,8 +150,10 @@ def newton_section() -> None:
     b = basins(text, -half, half)
     ui.chart(figs.basin_figure(b, x0), key="basin_plot")
     ui.notice("the strip colours every starting point x₀ in the window by the root Newton ends at "
-              "(grey: it fails). Basins are not intervals around each root — near the places where "
-              "f′ = 0 the colours interleave, so a tiny change of x₀ changes the answer.")
+              f"(grey: no root within {NEWTON_MAX} steps). Basins are not intervals around each root — "
+              "near the places where f′ = 0 the colours interleave, so a tiny change of x₀ changes the "
+              "answer; and where f dips towards the axis without crossing it (the quiz polynomial near "
+              "x = 3) Newton wanders about without finding anything.")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -74,8 +74,8 @@ def test_descent_presets_strategies_race_and_click():
     assert not at.exception
 
 
-def test_sandpit_is_descended_as_given():
-    at = run_page(PAGE)
+def test_sandpit_is_descended_as_given_in_presenter_mode():
+    at = run_page(PAGE, {"present": "1"})
     at.selectbox(key="df_preset").set_value("Sandpit (course)").run()
     assert "as given" in _texts(at.caption)
     assert "(1.21283, 4.00926)" in _texts(at.success)          # the phone: bottom of the pit
