@@ -524,6 +524,9 @@ def lagrange_solve(f: str, g: str, window: tuple[float, float, float, float] = (
     method = "symbolic" if triples is not None else "numeric"
     if triples is None:
         triples = _lagrange_numeric(bundle, g, window)
+        if len(triples) >= 25:   # nearly every start is a solution: f is constant along the curve
+            return LagrangeSolution([], method, "∇f = λ∇g holds all along the curve (f is constant on "
+                                                "it), so every point of the constraint is a candidate.")
     points = []
     for x, y, lam in triples:
         try:

@@ -255,3 +255,10 @@ def test_constraint_walk_is_on_the_curve_and_parallel_at_solutions():
     for p in pts:
         j = np.argmin(np.hypot(walk.x - p.x, walk.y - p.y))
         assert walk.parallel[j] > 0.999
+
+
+def test_lagrange_degenerate_and_empty_cases():
+    const = opt.lagrange_solve("x^2 + y^2", "x^2 + y^2 - 1")       # f is constant on the circle
+    assert const.points == [] and "constant" in const.note
+    assert opt.lagrange_points("x", "x^2 + y^2 + 1") == []            # no real constraint curve
+    assert opt.constraint_walk("x", "x^2 + y^2 + 1", (-4, 4, -4, 4)) is None
