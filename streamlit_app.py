@@ -1,9 +1,6 @@
 """Calculus Explorer: the entry point (`streamlit run streamlit_app.py`)."""
 import streamlit as st
 
-import lecture
-import ui
-
 st.set_page_config(page_title="Calculus Explorer", page_icon="∂", layout="wide",
                    initial_sidebar_state="expanded")
 
@@ -18,7 +15,14 @@ PAGES = [
     st.Page("pages/practice.py", title="Practice", icon="✍️", url_path="practice"),
 ]
 
+# Navigation first, before the heavy imports below (sympy, scipy, plotly): on a fresh server the
+# first run starts in Streamlit's legacy "pages/ folder" mode, whose file-name sidebar would
+# otherwise stay on screen for as long as those imports take.
 page = st.navigation(PAGES)
+
+import lecture  # noqa: E402
+import ui  # noqa: E402
+
 ui.sidebar_controls()
 lecture.sidebar(page)
 page.run()

@@ -16,12 +16,36 @@ from __future__ import annotations
 import math
 from typing import Any, Mapping, Sequence
 
-import plotly.graph_objects as go
 import streamlit as st
 
-from explorer.expressions import ExpressionError, parse_expression, to_latex
 
 PRESENT_KEY = "present"
+
+
+def _leave_legacy_pages_mode() -> None:  # noqa: D401 - called below, before the heavy imports
+    """Make sure the app runs through ``streamlit_app.py``'s ``st.navigation``.
+
+    Streamlit decides at server start that an app with a ``pages/`` folder next to its entry script
+    is a legacy (v1) multipage app, and keeps running in that mode (file-name sidebar, pages run
+    without the entry script) until ``st.navigation`` is called. If the very first visitor opens a
+    deep link such as ``/taylor``, the page runs on its own, ``st.navigation`` is never reached, and
+    the whole server would stay in legacy mode. Every page imports this module, so on that first
+    run we leave legacy mode and rerun, now through the entry script.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    if PagesManager.uses_pages_directory and get_script_run_ctx() is not None:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+_leave_legacy_pages_mode()
+
+import plotly.graph_objects as go  # noqa: E402  (heavy imports after the check above)
+
+from explorer.expressions import ExpressionError, parse_expression, to_latex  # noqa: E402
+
 
 _PRESENTER_CSS = """
 <style>

@@ -1,6 +1,7 @@
 """Shared fixtures: a real streamlit server on a free port, and a Playwright browser on it."""
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -25,15 +26,15 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def app_url():
-    """Start `streamlit run streamlit_app.py` once for the whole session; yield its base URL."""
+@contextlib.contextmanager
+def streamlit_server(script: str = "streamlit_app.py", cwd: Path = ROOT):
+    """Run `streamlit run SCRIPT` on a free port; yield its base URL; stop it afterwards."""
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.headless", "true",
+        [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1",
          "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+        cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}/"
     try:
         for _ in range(240):
@@ -51,6 +52,13 @@ def app_url():
             proc.wait(10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture(scope="session")
+def app_url():
+    """One real server of the app for the whole test session."""
+    with streamlit_server() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -7,15 +7,19 @@ ROOT = Path(__file__).resolve().parents[1]
 APP_TIMEOUT = 90
 
 
-def wait_for_app(page, quiet_ms: int = 800) -> None:
-    """Wait until the page has rendered and Streamlit has finished running the script."""
+def wait_for_app(page, quiet_ms: int = 500) -> None:
+    """Wait until Streamlit has finished running the script and stayed idle for `quiet_ms`.
+
+    The app root carries `data-test-script-state` ("initial", "running", "notRunning", ...).
+    """
+    idle = ("() => { const a = document.querySelector('[data-testid=\"stApp\"]');"
+            " return !!a && a.getAttribute('data-test-script-state') === 'notRunning'; }")
     page.wait_for_selector('[data-testid="stApp"]')
-    page.wait_for_function(
-        "() => { const s = document.querySelector('[data-testid=\"stStatusWidget\"]');"
-        " return !s || !s.innerText.includes('Running'); }")
-    page.wait_for_timeout(quiet_ms)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stApp\"][data-test-script-state=\"running\"]')")
+    for _ in range(3):                      # a rerun right after the first run (e.g. st.rerun)
+        page.wait_for_function(idle)
+        page.wait_for_timeout(quiet_ms)
+        if page.evaluate(idle):
+            return
 
 
 def run_page(path: str, query: dict | None = None, timeout: float = APP_TIMEOUT):
