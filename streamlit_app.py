@@ -8,7 +8,7 @@ PAGES = [
     st.Page("pages/home.py", title="Course map", icon="🗺️", url_path="home", default=True),
     st.Page("pages/derivatives.py", title="1 · What is calculus?", icon="📈", url_path="derivatives"),
     st.Page("pages/multivariate.py", title="2 · Multivariate calculus", icon="⛰️", url_path="multivariate"),
-    st.Page("pages/chain_rule.py", title="3 · Chain rule & neural nets", icon="🔗", url_path="chain-rule"),
+    st.Page("pages/chain-rule.py", title="3 · Chain rule & neural nets", icon="🔗", url_path="chain-rule"),
     st.Page("pages/taylor.py", title="4 · Taylor series", icon="🎯", url_path="taylor"),
     st.Page("pages/optimisation.py", title="5 · Optimisation", icon="⛳", url_path="optimisation"),
     st.Page("pages/regression.py", title="6 · Regression", icon="📉", url_path="regression"),
@@ -20,8 +20,22 @@ PAGES = [
 # otherwise stay on screen for as long as those imports take.
 page = st.navigation(PAGES)
 
+import threading  # noqa: E402
+
 import lecture  # noqa: E402
 import ui  # noqa: E402
+from explorer import warmup  # noqa: E402
+
+
+@st.cache_resource(show_spinner=False)
+def _warm_up_once() -> threading.Thread:
+    """Load the rest of the core in the background, once per server process."""
+    thread = threading.Thread(target=warmup.warm_up, name="warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
+_warm_up_once()
 
 ui.sidebar_controls()
 lecture.sidebar(page)

@@ -165,8 +165,10 @@ def slider(label: str, min_value: float, max_value: float, value: float, step: f
 def select(label: str, options: Sequence[Any], index: int = 0, *, key: str, widget=None, **kwargs: Any):
     """A selectbox (or ``widget=st.radio`` / ``st.segmented_control``) bound to the URL."""
     raw = _url_value(key)
-    if raw is not None and key not in st.session_state and raw not in [str(o) for o in options]:
-        _bad_link(label, raw, options[index])
+    shown = kwargs.get("format_func", str)    # a bound widget writes the displayed label to the URL
+    if raw is not None and key not in st.session_state and raw not in [str(o) for o in options] \
+            and raw not in [str(shown(o)) for o in options]:
+        _bad_link(label, raw, shown(options[index]))
     widget = widget or st.selectbox
     if widget in (st.segmented_control, st.pills):
         return widget(label, options, default=options[index], key=key, bind="query-params", **kwargs)

@@ -36,7 +36,7 @@ PAGES: dict[str, str] = {
     "home": "pages/home.py",
     "derivatives": "pages/derivatives.py",
     "multivariate": "pages/multivariate.py",
-    "chain-rule": "pages/chain_rule.py",
+    "chain-rule": "pages/chain-rule.py",
     "taylor": "pages/taylor.py",
     "optimisation": "pages/optimisation.py",
     "regression": "pages/regression.py",

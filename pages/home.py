@@ -9,7 +9,7 @@ MODULES = [
      "Rise over run, the secant becoming the tangent, and the sum, power, product and chain rules."),
     ("pages/multivariate.py", "2 · Multivariate calculus", previews.multivariate,
      "Surfaces, partial derivatives, the gradient, Jacobian and Hessian, and the Sandpit game."),
-    ("pages/chain_rule.py", "3 · Chain rule & neural networks", previews.chain_rule,
+    ("pages/chain-rule.py", "3 · Chain rule & neural networks", previews.chain_rule,
      "The multivariate chain rule on a path, then backpropagation training a network to draw a heart."),
     ("pages/taylor.py", "4 · Taylor series & linearisation", previews.taylor,
      "Build a function from its derivatives at a point, and see where the approximation holds."),

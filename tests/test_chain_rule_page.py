@@ -5,7 +5,7 @@ import pytest
 
 from helpers import run_page
 
-PAGE = "pages/chain_rule.py"
+PAGE = "pages/chain-rule.py"
 
 
 def _metric(at, label):

@@ -10,7 +10,7 @@ import pytest
 from helpers import run_page
 from test_expressions import HOSTILE
 
-PAGES = ["pages/home.py", "pages/derivatives.py", "pages/multivariate.py", "pages/chain_rule.py",
+PAGES = ["pages/home.py", "pages/derivatives.py", "pages/multivariate.py", "pages/chain-rule.py",
          "pages/taylor.py", "pages/optimisation.py", "pages/regression.py", "pages/practice.py"]
 ITERATIONS = int(os.environ.get("FUZZ_ITER", "200"))
 

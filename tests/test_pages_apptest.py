@@ -3,7 +3,7 @@ import pytest
 
 from helpers import run_page
 
-PAGES = ["pages/home.py", "pages/derivatives.py", "pages/multivariate.py", "pages/chain_rule.py",
+PAGES = ["pages/home.py", "pages/derivatives.py", "pages/multivariate.py", "pages/chain-rule.py",
          "pages/taylor.py", "pages/optimisation.py", "pages/regression.py"]
 
 
