@@ -144,8 +144,10 @@ async def probe_page(page, frames, url, steps, shot):
         sliders = page.locator('input[type="range"]')
     n = await sliders.count()
     rts, kbs = [], []
+    per_slider = []
     for i in range(min(n, 6)):
         s = sliders.nth(i)
+        n_before = len(rts)
         # Always step to a value not seen yet: Streamlit re-sends a message it has sent before
         # as a short reference, so stepping back and forth would time its cache, not the page.
         key = "ArrowRight"
@@ -172,6 +174,13 @@ async def probe_page(page, frames, url, steps, shot):
             content = [f for f in got if f[2] > 64]
             if content:
                 rts.append((content[-1][1] - sent[0][1]) * 1000); kbs.append(sum(f[2] for f in got) / 1024)
+        if len(rts) > n_before:       # project addition: each slider's own median
+            try:
+                label = await s.get_attribute("aria-label", timeout=2000)
+            except Exception:
+                label = None
+            per_slider.append(dict(index=i, label=label, rt_ms=round(statistics.median(rts[n_before:]), 1),
+                                   kb=round(statistics.median(kbs[n_before:]), 1)))
     camera_kept = await camera_survives(page, frames, sliders) if n else None
     exc = max(exc, await page.locator('[data-testid="stException"]').count())
     traces = await page.evaluate(TRACES_JS)
@@ -181,7 +190,7 @@ async def probe_page(page, frames, url, steps, shot):
         await page.screenshot(path=shot, full_page=True)
     med = lambda v: round(statistics.median(v), 1) if v else None
     return dict(load_s=round(load_s, 2), load_warm_s=round(load_warm_s, 2), exceptions=exc, sliders=n, rt_ms=med(rts), kb=med(kbs),
-                steps=len(rts), camera_kept=camera_kept, too_long_notices=slow, traces=sorted(set(traces)))
+                steps=len(rts), camera_kept=camera_kept, too_long_notices=slow, per_slider=per_slider, traces=sorted(set(traces)))
 
 
 TRACES_JS = """() => { const out = [];
@@ -275,6 +284,11 @@ async def run(args):
                     for r in results.values():
                         if r["rt_ms"]:
                             r["ratio"] = round(r["rt_ms"] / floor["rt_ms"], 2)
+                for r in results.values():     # project addition: every slider against the floor
+                    for ps in r.get("per_slider", []):
+                        ps["ratio"] = round(ps["rt_ms"] / floor["rt_ms"], 2) if floor["rt_ms"] else None
+                    r["worst_slider_ratio"] = max((ps["ratio"] for ps in r.get("per_slider", []) if ps["ratio"]),
+                                                  default=None)
                 await browser.close()
             out = dict(floor=floor, pages=results, server_rss_mb=rss_mb(app_proc.pid))
         finally:

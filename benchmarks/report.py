@@ -59,13 +59,13 @@ def render(res: dict) -> str:
         out.append("## 2. Interaction in a real browser (headless Chromium)\n")
         out.append(f"Floor app (one slider, one curve): load {f['load_s']} s, round trip **{f['rt_ms']} ms**, "
                    f"{f['kb']} KB a step. Server memory after the probe: {b['server_rss_mb']:.0f} MB.\n")
-        out.append("| page | load s (first) | load s (warm) | sliders | round trip ms | ratio | KB/step | KB budget "
+        out.append("| page | load s (first) | load s (warm) | sliders | round trip ms | ratio | worst slider ratio | KB/step | KB budget "
                    "| 3D camera kept | exceptions |")
-        out.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |")
+        out.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |")
         for name, r in b["pages"].items():
             cam = {True: "yes", False: "**no**", None: "—"}[r["camera_kept"]]
             out.append(f"| {name} | {r['load_s']} | {r['load_warm_s']} | {r['sliders']} | {fmt(r['rt_ms'])} | "
-                       f"{fmt(r.get('ratio'))} | {fmt(r['kb'])} | {r['kb_budget']:g} | {cam} | {r['exceptions']} |")
+                       f"{fmt(r.get('ratio'))} | {fmt(r.get('worst_slider_ratio'))} | {fmt(r['kb'])} | {r['kb_budget']:g} | {cam} | {r['exceptions']} |")
         out.append("")
 
     if res.get("load"):
