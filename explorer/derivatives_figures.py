@@ -4,6 +4,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas  # noqa: F401  - finish importing pandas here: plotly only peeks at sys.modules, and a
+#                             half-imported pandas (another thread importing it) breaks its checks
 import plotly.graph_objects as go
 
 from explorer.derivatives import DifferenceErrors, GradientData, Secant, nice, sig

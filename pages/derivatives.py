@@ -24,7 +24,7 @@ def gradient(text: str) -> D.GradientData:
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def errors(text: str, x0: float) -> D.DifferenceErrors:
-    return D.difference_errors(text, x0)
+    return D.difference_errors(text, x0, breaks=gradient(text).breaks)
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
@@ -135,7 +135,7 @@ def rise_over_run(text: str, x0: float, g: D.GradientData) -> None:
                   "then rises again (round-off: f(x₀+h) − f(x₀) loses digits). The stars mark the best h. "
                   "Central differences fall faster (∝ h²) and bottom out at a larger h.")
     else:
-        st.info("f or f′ is not defined at x₀, so there is no error to plot: move x₀.")
+        st.info("f or f′ is not defined at x₀, so there is no error to plot: move x₀.", icon="📍")
     st.latex(r"\text{forward: } \frac{f(x_0+h)-f(x_0)}{h} = f'(x_0) + \underbrace{\tfrac{h}{2}f''(\xi)}"
              r"_{\text{truncation}} \;\pm\; \underbrace{\tfrac{2\varepsilon |f|}{h}}_{\text{round-off}}"
              r"\qquad h^*\approx\sqrt\varepsilon\approx 1.5\times10^{-8}")
@@ -145,9 +145,9 @@ def rise_over_run(text: str, x0: float, g: D.GradientData) -> None:
     st.caption("ε ≈ 2.2×10⁻¹⁶ is the spacing of double-precision numbers near 1: the relative round-off "
                "of every stored value.")
     if e.ok:
-        st.markdown(f"Here the best forward h is **≈ {D.nice(e.best_forward, 2)}** (error "
-                    f"{D.nice(e.min_forward, 2)}), the best central h **≈ {D.nice(e.best_central, 2)}** "
-                    f"(error {D.nice(e.min_central, 2)})."
+        st.markdown(f"Here the best forward h is **≈ {D.nice_text(e.best_forward, 2)}** (error "
+                    f"{D.nice_text(e.min_forward, 2)}), the best central h **≈ {D.nice_text(e.best_central, 2)}** "
+                    f"(error {D.nice_text(e.min_central, 2)})."
                     + (" The central difference has no truncation error for this f at x₀ (it is exact "
                        "for quadratics), so only round-off is left." if e.central_truncation_free else ""))
 

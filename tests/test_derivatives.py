@@ -275,3 +275,10 @@ def test_central_difference_is_exact_for_quadratics_only():
     assert D.difference_errors("3x^2 - x + 1", 0.4).central_truncation_free
     assert not D.difference_errors("x^3", 0.4).central_truncation_free
     assert not D.difference_errors("sin(x)", 0.4).central_truncation_free
+
+
+def test_no_error_curve_at_a_break_point():
+    bps = D.break_points("abs(x)", -3.0, 3.0)
+    assert not D.difference_errors("abs(x)", 0.0, breaks=bps).ok
+    assert D.difference_errors("abs(x)", 0.5, breaks=bps).ok
+    assert D.nice_text(1.3e-9, 2) == "1.3×10⁻⁹"

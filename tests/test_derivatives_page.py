@@ -127,3 +127,11 @@ def test_match_the_graph_quiz():
     at.button(key="mq_new").click().run()
     assert not at.exception
     assert at.session_state["mq_prev"] == mq.f_text
+
+
+def test_error_plot_replaced_by_a_note_at_a_corner():
+    at = run_page(PAGE, {"f": "abs(x)", "x0": "0"})
+    assert not at.exception
+    assert any("no error to plot" in i.value for i in at.info)
+    keys = [c.proto.id for c in at.get("plotly_chart")]
+    assert not any("errors" in k for k in keys), keys
