@@ -529,6 +529,12 @@ def _quotient_work(text: str) -> QuotientResult:
     return QuotientResult(raw, simp_latex, to_latex(lim), sp.sstr(lim))
 
 
+def numeric_quotient(text: str, x: float = 1.0, h: float = 1e-5) -> float:
+    """The difference quotient (f(x+h) - f(x))/h in float64: the numeric stand-in for the limit."""
+    f = compile_expression(text, VARS)
+    return (_value(f, x + h) - _value(f, x)) / h
+
+
 @functools.lru_cache(maxsize=128)
 def difference_quotient(text: str, timeout: float = 1.0) -> QuotientResult:
     """Raises ``symbolic.SymbolicTimeout`` when sympy takes longer than ``timeout`` seconds."""

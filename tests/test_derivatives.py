@@ -282,3 +282,16 @@ def test_no_error_curve_at_a_break_point():
     assert not D.difference_errors("abs(x)", 0.0, breaks=bps).ok
     assert D.difference_errors("abs(x)", 0.5, breaks=bps).ok
     assert D.nice_text(1.3e-9, 2) == "1.3×10⁻⁹"
+
+
+def test_numeric_quotient_and_quotient_timeout(monkeypatch):
+    assert D.numeric_quotient("x^2", 1.0, 1e-5) == pytest.approx(2.0, abs=2e-5)
+
+    def slow(*args, **kwargs):
+        raise D.symbolic.SymbolicTimeout("too slow")
+    monkeypatch.setattr(D.symbolic, "call", slow)
+    with pytest.raises(D.symbolic.SymbolicTimeout):
+        D.difference_quotient("x^7 + sin(x)", 0.5)          # a key not cached yet
+    der = D.derivative_steps("x^2 sin(x)")                   # simplification times out: raw result kept
+    assert not der.simplified and der.result == der.raw
+    assert "took too long" in der.steps[-1].title

@@ -135,3 +135,18 @@ def test_error_plot_replaced_by_a_note_at_a_corner():
     assert any("no error to plot" in i.value for i in at.info)
     keys = [c.proto.id for c in at.get("plotly_chart")]
     assert not any("errors" in k for k in keys), keys
+
+
+def test_slow_sympy_falls_back_to_numbers(monkeypatch):
+    from explorer import symbolic
+
+    def too_slow(*args, **kwargs):
+        raise symbolic.SymbolicTimeout("deadline")
+    at = run_page(PAGE)
+    monkeypatch.setattr(symbolic, "call", too_slow)
+    at.text_input(key="f").input("x^5 + 3x + 7 + 0.25x^2").run()      # a text no cache has seen
+    assert not at.exception, [e.value for e in at.exception]
+    infos = " ".join(i.value for i in at.info)
+    assert "took too long to differentiate" in infos and "numeric" in infos
+    assert "took too long to simplify this quotient" in infos
+    assert len(at.get("plotly_chart")) >= 5                              # the charts still draw
