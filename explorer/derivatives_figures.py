@@ -8,7 +8,7 @@ import pandas  # noqa: F401  - finish importing pandas here: plotly only peeks a
 #                             half-imported pandas (another thread importing it) breaks its checks
 import plotly.graph_objects as go
 
-from explorer.derivatives import DifferenceErrors, GradientData, Secant, nice, sig
+from explorer.derivatives import DifferenceErrors, GradientData, Secant, nice, nice_text, sig
 from explorer.expressions import compile_expression
 
 BLUE, RED, GREEN, GREY, ORANGE, PURPLE = "#1f5fbf", "#d62728", "#2ca02c", "#7f7f7f", "#ff7f0e", "#9467bd"
@@ -49,9 +49,9 @@ def secant_figure(x: np.ndarray, y: np.ndarray, s: Secant, y_range: tuple[float,
         data.append(dict(x=_r([x0, x1, x1], 8), y=_r([s.f0, s.f0, s.f1], 8), mode="lines+markers",
                          name="run h, then rise", line=dict(color=RED, width=2), marker=dict(size=8)))
         if s.h > 0.02 * (hi - lo):
-            annotations = [dict(x=(x0 + x1) / 2, y=s.f0, text=f"run = {nice(s.h, 3)}", showarrow=False,
+            annotations = [dict(x=(x0 + x1) / 2, y=s.f0, text=f"run = {nice_text(s.h, 3)}", showarrow=False,
                                 yshift=-12, font=dict(color=RED)),
-                           dict(x=x1, y=(s.f0 + s.f1) / 2, text=f"rise = {nice(s.rise, 3)}", showarrow=False,
+                           dict(x=x1, y=(s.f0 + s.f1) / 2, text=f"rise = {nice_text(s.rise, 3)}", showarrow=False,
                                 xanchor="left", xshift=6, font=dict(color=RED))]
     return _fig(data, dict(height=420, xaxis=dict(title="x"), yaxis=dict(title="f(x)", range=list(y_range)),
                            legend=dict(orientation="h", y=-0.18), annotations=annotations))
@@ -74,7 +74,7 @@ def zoom_figure(text: str, s: Secant) -> go.Figure | None:
                      line=dict(color=RED, width=2), marker=dict(size=7)))
     return _fig(data, dict(height=420, showlegend=False, xaxis=dict(title="x − x₀"),
                            yaxis=dict(title="f(x) − f(x₀)"),
-                           title=dict(text=f"zoomed in: window ≈ {nice(6 * s.h, 2)} wide", font=dict(size=13))))
+                           title=dict(text=f"zoomed in: window ≈ {nice_text(6 * s.h, 2)} wide", font=dict(size=13))))
 
 
 def errors_figure(e: DifferenceErrors, h: float) -> go.Figure:
@@ -86,7 +86,7 @@ def errors_figure(e: DifferenceErrors, h: float) -> go.Figure:
     for best, err, colour, name in ((e.best_forward, e.min_forward, ORANGE, "best forward h"),
                                     (e.best_central, e.min_central, PURPLE, "best central h")):
         if math.isfinite(best):
-            data.append(dict(x=[best], y=[err], mode="markers", name=f"{name} ≈ {nice(best, 2)}",
+            data.append(dict(x=[best], y=[err], mode="markers", name=f"{name} ≈ {nice_text(best, 2)}",
                              marker=dict(color=colour, size=12, symbol="star")))
     layout = dict(
         height=420, legend=dict(orientation="h", y=-0.25),
@@ -95,7 +95,7 @@ def errors_figure(e: DifferenceErrors, h: float) -> go.Figure:
         shapes=[dict(type="line", xref="x", yref="paper", x0=h, x1=h, y0=0, y1=1,
                      line=dict(color=RED, dash="dot"))],
         annotations=[dict(x=math.log10(h), xref="x", yref="paper", y=1.0, yanchor="bottom", showarrow=False,
-                          text=f"your h = {nice(h, 2)}", font=dict(color=RED))])
+                          text=f"your h = {nice_text(h, 2)}", font=dict(color=RED))])
     return _fig(data, layout)
 
 
