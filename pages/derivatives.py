@@ -140,8 +140,8 @@ def rise_over_run(text: str, x0: float, g: D.GradientData) -> None:
              r"_{\text{truncation}} \;\pm\; \underbrace{\tfrac{2\varepsilon |f|}{h}}_{\text{round-off}}")
     st.latex(r"\text{central: } \frac{f(x_0+h)-f(x_0-h)}{2h} = f'(x_0) + \underbrace{\tfrac{h^2}{6}f'''(\xi)}"
              r"_{\text{truncation}} \;\pm\; \underbrace{\tfrac{\varepsilon |f|}{h}}_{\text{round-off}}")
-    st.latex(r"\text{balance the two:}\quad h^*_{\text{forward}}\approx\sqrt\varepsilon\approx 1.5\times10^{-8},"
-             r"\qquad h^*_{\text{central}}\approx\varepsilon^{1/3}\approx 6\times10^{-6}")
+    st.latex(r"h^*_{\text{fwd}}\approx\sqrt\varepsilon\approx 1.5\cdot10^{-8},"
+             r"\quad h^*_{\text{cen}}\approx\varepsilon^{1/3}\approx 6\cdot10^{-6}")
     st.caption("ε ≈ 2.2×10⁻¹⁶ is the spacing of double-precision numbers near 1: the relative round-off "
                "of every stored value.")
     if e.ok:
