@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas  # noqa: F401  - finish importing pandas here: plotly only peeks at sys.modules, and a
+#                             half-imported pandas (another thread warming up) breaks its checks
 import plotly.graph_objects as go
 
 from explorer.expressions import compile_expression

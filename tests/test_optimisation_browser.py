@@ -54,6 +54,10 @@ def test_click_on_the_contour_map_sets_the_start(page, app_url):
     assert -2.2 < _slider_value(page, "Start x") < -0.8
     assert -2.2 < _slider_value(page, "Start y") < -0.8
     assert "sx=" in page.url                      # the picked start is in the shareable link
+    page.get_by_text("Newton −H⁻¹∇f", exact=True).click()
+    page.wait_for_function("() => location.search.includes('meth=Newton')")
+    wait_for_app(page)
+    page.get_by_text("Newton −H⁻¹∇f (", exact=False).first.wait_for()      # the legend names the new path
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
