@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+import math
 import functools
 import re
 import unicodedata
@@ -207,7 +208,7 @@ class _Builder:
         v = node.value
         if isinstance(v, bool) or not isinstance(v, (int, float)):
             raise ExpressionError("Only numbers, variables and functions are allowed.")
-        if not np.isfinite(v) or abs(v) > MAX_LITERAL:
+        if (isinstance(v, float) and not math.isfinite(v)) or abs(v) > MAX_LITERAL:
             raise ExpressionError("A number in the expression is too large (at most 1e12 in size).")
         if isinstance(v, int):
             return sp.Integer(v)
