@@ -216,14 +216,24 @@ def descent_values(runs: list[DescentResult]) -> go.Figure:
 def lagrange_figure(fgrid, ggrid, walk: ConstraintWalk | None, idx: int, points: list[LagrangePoint],
                     window) -> go.Figure:
     xs, ys, F = fgrid
-    _, _, G = ggrid
+    G = ggrid[2] if ggrid is not None else None
     fig = go.Figure()
     fig.add_trace(go.Contour(x=xs, y=ys, z=F, ncontours=25, colorscale="Blues", showscale=False,
                              contours=dict(coloring="lines"), line=dict(width=1.5), name="contours of f",
                              hoverinfo="skip", showlegend=True))
-    fig.add_trace(go.Contour(x=xs, y=ys, z=G, contours=dict(start=0, end=0, size=1, coloring="none"),
-                             line=dict(color="#d62728", width=3), showscale=False, name="g(x, y) = 0",
-                             hoverinfo="skip", showlegend=True))
+    if walk is not None and len(walk.x):
+        # the traced curve g = 0 (exact to 1e-13, and far fewer numbers than a second grid)
+        cx, cy = [], []
+        for c in np.unique(walk.component):
+            m = walk.component == c
+            cx += list(_r(walk.x[m])) + [None]
+            cy += list(_r(walk.y[m])) + [None]
+        fig.add_trace(go.Scatter(x=cx, y=cy, mode="lines", line=dict(color="#d62728", width=3),
+                                 name="g(x, y) = 0", hoverinfo="skip"))
+    elif G is not None:
+        fig.add_trace(go.Contour(x=xs, y=ys, z=G, contours=dict(start=0, end=0, size=1, coloring="none"),
+                                 line=dict(color="#d62728", width=3), showscale=False, name="g(x, y) = 0",
+                                 hoverinfo="skip", showlegend=True))
     for kind, sym, col in (("max", "triangle-up", "#2ca02c"), ("min", "triangle-down", "#9467bd"),
                            ("other", "circle", "#555")):
         pts = [p for p in points if p.kind == kind]

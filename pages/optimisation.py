@@ -296,8 +296,8 @@ def lagrange_section() -> None:
                         + ("  — parallel: a candidate point!" if cos > 0.999 else ""))
         with c2:
             st.metric("f at the point", f"{wk.f[idx]:.5g}")
-    fg = surface_grid(ftext, window, 70)
-    gg = surface_grid(gtext, window, 70)
+    fg = surface_grid(ftext, window, 60)
+    gg = surface_grid(gtext, window, 60) if wk is None else None
     c1, c2 = st.columns([3, 2])
     with c1:
         ui.chart(figs.lagrange_figure(fg, gg, wk, idx, sol.points, window), key="lmap")
