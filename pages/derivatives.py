@@ -17,8 +17,9 @@ LO, HI = -3.0, 3.0
 
 # ---------------------------------------------------------------------------------------------
 # Cached explorer calls (keyed by text and numbers)
-@st.cache_data(max_entries=128, show_spinner=False)
+@st.cache_resource(max_entries=128, show_spinner=False)
 def gradient(text: str) -> D.GradientData:
+    """Shared, not copied (cache_resource): read on every slider step, never modified."""
     return D.gradient_data(text, LO, HI)
 
 
