@@ -161,7 +161,7 @@ def descent_contour(grid, runs: list[DescentResult], window, click_points: int =
                                  marker=dict(size=14, color="white", line=dict(color="black", width=2))))
     fig.update_layout(height=520, xaxis=dict(range=list(window[:2]), title="x", constrain="domain"),
                       yaxis=dict(range=list(window[2:]), title="y", scaleanchor="x", scaleratio=1),
-                      legend=dict(orientation="h", y=-0.15), clickmode="event+select", dragmode="pan",
+                      legend=dict(orientation="h", y=-0.22), clickmode="event+select", dragmode="pan",
                       title="Paths on the contour map (click to choose a start)<br>"
                             "<sup>contours spaced on a log scale of f − min f</sup>")
     return fig
@@ -260,7 +260,7 @@ def lagrange_figure(fgrid, ggrid, walk: ConstraintWalk | None, idx: int, points:
                                showarrow=False, font=dict(color=col, size=17))
     fig.update_layout(height=520, xaxis=dict(range=list(window[:2]), title="x", constrain="domain"),
                       yaxis=dict(range=list(window[2:]), title="y", scaleanchor="x", scaleratio=1),
-                      legend=dict(orientation="h", y=-0.15),
+                      legend=dict(orientation="h", y=-0.22),
                       title="Contours of f, the constraint g = 0, and the two gradients")
     return fig
 

@@ -156,6 +156,11 @@ def newton_section() -> None:
               "x = 3) Newton wanders about without finding anything.")
 
 
+def _pair(spec=(1, 1)):
+    """Two charts side by side; stacked full width in presenter mode, where they need the room."""
+    return (st.container(), st.container()) if ui.presenting() else st.columns(list(spec))
+
+
 # ---------------------------------------------------------------------------------------------
 # 2 · Descent in 2D
 def _descent_view(text: str):
@@ -241,7 +246,7 @@ def descent_section() -> None:
         }), hide_index=True, width="stretch")
 
     g = surface_grid(text, window)
-    c1, c2 = st.columns(2)
+    c1, c2 = _pair()
     with c1:
         ui.chart(figs.descent_contour(g, runs, window), key="dmap", on_select="rerun",
                  selection_mode="points")
@@ -298,7 +303,7 @@ def lagrange_section() -> None:
             st.metric("f at the point", f"{wk.f[idx]:.5g}")
     fg = surface_grid(ftext, window, 60)
     gg = surface_grid(gtext, window, 60) if wk is None else None
-    c1, c2 = st.columns([3, 2])
+    c1, c2 = _pair([3, 2])
     with c1:
         ui.chart(figs.lagrange_figure(fg, gg, wk, idx, sol.points, window), key="lmap")
         ui.notice("slide the point along the red curve: where f is largest or smallest on it, the curve "
