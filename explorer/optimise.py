@@ -48,7 +48,7 @@ class _NonFinite(ArithmeticError):
 def _scalar_bundle(exprs: Sequence[sp.Expr], syms: Sequence[sp.Symbol]) -> Callable[..., tuple]:
     """A function of floats returning a tuple of floats; raises _NonFinite on any domain error."""
     # derivatives of abs/sign/max leave Derivative(...) or DiracDelta terms: 0 almost everywhere
-    exprs = [sp.sympify(e).replace(sp.Derivative, lambda *a: sp.S.Zero)
+    exprs = [(sp.S.Zero + e).replace(sp.Derivative, lambda *a: sp.S.Zero)
              .replace(sp.DiracDelta, lambda *a: sp.S.Zero) for e in exprs]
     probe = tuple(0.3127 + 0.1 * i for i in range(len(syms)))
     fast = None
