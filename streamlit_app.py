@@ -22,6 +22,10 @@ page = st.navigation(PAGES)
 
 import threading  # noqa: E402
 
+# plotly looks pandas up in sys.modules; import it here, fully, before the warm-up thread below can
+# leave a half-imported pandas there for a session thread to trip over.
+import pandas  # noqa: E402,F401
+
 import lecture  # noqa: E402
 import ui  # noqa: E402
 from explorer import warmup  # noqa: E402
