@@ -45,8 +45,8 @@ def _no_exception_in_lecture_ui(page) -> None:
 
 
 def _open(page, url: str) -> None:
-    page.goto(url.split("?")[0].rsplit("/", 1)[0] + "/")   # a fresh server's first deep link
-    wait_for_app(page)                                     # shows the pages/ folder's navigation
+    page.goto(url.split("?")[0].rsplit("/", 1)[0] + "/")   # the course map first, as a class would
+    wait_for_app(page)
     page.goto(url)
     wait_for_app(page)
 
@@ -54,7 +54,9 @@ def _open(page, url: str) -> None:
 def test_next_previous_and_arrow_keys_step_through_the_lesson(page, app_url):
     _open(page, app_url + "derivatives?lecture=derivatives&slide=1")
     assert _caption(page) == LESSON.steps[0].caption
-    assert page.locator('[data-testid="stSidebar"] [data-testid="stImage"] img').count() == 1, "QR code"
+    qr = '[data-testid="stSidebar"] [data-testid="stImage"] img'
+    page.wait_for_selector(qr, timeout=30000)                 # the step's QR code is drawn
+    assert page.locator(qr).count() == 1, "QR code"
 
     page.get_by_role("button", name=re.compile("Next")).click()
     _wait_slide(page, 2)
