@@ -1,6 +1,6 @@
 """Calculus Explorer benchmarks: the one command.
 
-    /work/venv/bin/python benchmarks/run.py                 # everything (about 15–25 minutes)
+    /work/venv/bin/python benchmarks/run.py                 # everything (about 10 minutes)
     python benchmarks/run.py --parts compute               # only the computation timings
     python benchmarks/run.py --parts browser,load --duration 30
 
