@@ -10,11 +10,7 @@ from the app server (no CDN) and is fetched once, not re-sent with each rerun.
 from __future__ import annotations
 
 import json
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import plotly.graph_objects as go
@@ -44,39 +40,13 @@ ZMAX = """() => { const gd = document.querySelector('.js-plotly-plot');
   return Math.max(...gd._fullData[0].z.map(r => Math.max(...r))); }"""
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def tiny_app(tmp_path_factory):
+    from conftest import streamlit_server
     folder = tmp_path_factory.mktemp("plotly3d_app")
     (folder / "app.py").write_text(APP.format(root=str(ROOT)))
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        for _ in range(240):
-            try:
-                if urllib.request.urlopen(url + "_stcore/health", timeout=1).read() == b"ok":
-                    break
-            except Exception:
-                time.sleep(0.25)
-        else:
-            raise RuntimeError("streamlit did not start: " + proc.stdout.read1(4000).decode())
+    with streamlit_server("app.py", cwd=folder) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 # ---------------------------------------------------------------------------------------------
