@@ -10,7 +10,6 @@ from the app server (no CDN) and is fetched once, not re-sent with each rerun.
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import plotly.graph_objects as go
