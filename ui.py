@@ -55,9 +55,10 @@ html, body, .stApp, .stMarkdown, .stMarkdown p, .stCaption, label, .stSlider, .s
 .stMarkdown p, .stCaption, [data-testid="stCaptionContainer"] { color: #000000 !important; }
 h1 { font-size: 3.2rem !important; } h2 { font-size: 2.4rem !important; } h3 { font-size: 1.9rem !important; }
 .katex { font-size: 1.6em !important; }
-header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
+[data-testid="stToolbarActions"], [data-testid="stMainMenu"], [data-testid="stAppDeployButton"], [data-testid="stDecoration"],
 footer, [data-testid="stStatusWidget"] { display: none !important; }
-.block-container, [data-testid="stMainBlockContainer"] { padding-top: 1rem !important; max-width: 100% !important; }
+header[data-testid="stHeader"] { background: transparent !important; height: 2.5rem !important; }
+.block-container, [data-testid="stMainBlockContainer"] { padding: 12px 28px 40px 28px !important; max-width: 100% !important; }
 </style>
 """
 

@@ -29,7 +29,13 @@ def test_page_opens_and_draws(page, app_url, path):
 def test_presenter_mode_hides_chrome(page, app_url):
     page.goto(app_url + "derivatives?present=1")
     wait_for_app(page)
-    assert not page.locator('header[data-testid="stHeader"]').is_visible()
+    assert not page.locator('[data-testid="stMainMenu"]').is_visible(), "the app menu is hidden"
+    # a presenter link opens with the sidebar folded away, and it can still be opened again
+    assert page.locator('[data-testid="stSidebar"]').get_attribute("data-collapsed") == "true"
+    page.locator('[data-testid="stExpandSidebarButton"]').click()
+    page.wait_for_function("() => document.querySelector('[data-testid=\"stSidebar\"]')"
+                           ".getAttribute('data-collapsed') === 'false'")
+    assert page.get_by_test_id("stWidgetLabel").get_by_text("Presenter mode").is_visible()
     size = page.evaluate("() => parseFloat(getComputedStyle(document.querySelector('h1')).fontSize)")
     assert size > 45
 
