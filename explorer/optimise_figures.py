@@ -99,17 +99,36 @@ def _sub(n: int) -> str:
     return str(n).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
 
 
+def _runs(x: np.ndarray, mask: np.ndarray) -> tuple[list, list]:
+    """The stretches of ``x`` where ``mask`` holds, as filled boxes (one polygon per stretch, None
+    between them), each stretch reaching half-way to its neighbours so the strip has no holes."""
+    if not mask.any():
+        return [], []
+    edges = np.concatenate([[x[0]], (x[1:] + x[:-1]) / 2, [x[-1]]])
+    m = np.concatenate([[False], mask, [False]]).astype(int)
+    starts = np.flatnonzero(np.diff(m) == 1)
+    ends = np.flatnonzero(np.diff(m) == -1)
+    xs, ys = [], []
+    for a, b in zip(_r(edges[starts]), _r(edges[ends])):
+        xs += [a, b, b, a, a, None]
+        ys += [-0.25, -0.25, 0.25, 0.25, -0.25, None]
+    return xs, ys
+
+
 def basin_figure(b: Basins, x0: float) -> go.Figure:
+    """The basin strip: each run of starting points that reach the same root is one filled box
+    (a few numbers per stretch instead of one marker per starting point: light to send and to draw)."""
     fig = go.Figure()
     for i, r in enumerate(b.roots):
-        m = b.label == i
-        fig.add_trace(go.Scatter(x=_r(b.x0[m]), y=np.zeros(int(m.sum())), mode="markers",
-                                 name=f"→ root {r:.4g}", marker=dict(symbol="square", size=14,
-                                 color=ROOT_COLOURS[i % len(ROOT_COLOURS)])))
+        xs, ys = _runs(b.x0, b.label == i)
+        col = ROOT_COLOURS[i % len(ROOT_COLOURS)]
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", fill="toself", fillcolor=col, name=f"→ root {r:.4g}",
+                                 hoveron="fills", line=dict(width=1, color=col)))
     m = b.label < 0
     if m.any():
-        fig.add_trace(go.Scatter(x=_r(b.x0[m]), y=np.zeros(int(m.sum())), mode="markers", name="fails",
-                                 marker=dict(symbol="square", size=14, color=FAIL_COLOUR)))
+        xs, ys = _runs(b.x0, m)
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", fill="toself", fillcolor=FAIL_COLOUR, name="fails",
+                                 hoveron="fills", line=dict(width=1, color=FAIL_COLOUR)))
     inside = b.roots[(b.roots >= b.x0[0]) & (b.roots <= b.x0[-1])]
     fig.add_trace(go.Scatter(x=_r(inside), y=np.full(len(inside), 0.6), mode="markers", name="roots",
                              marker=dict(symbol="triangle-down", size=13, color="black")))
