@@ -165,6 +165,12 @@ except rg.DataError as err:
     st.error(f"**No straight-line fit:** {err}", icon="⚠️")
 
 
+def chart(fig, key: str):
+    """Draw a 2D chart that a slider updates IN PLACE (Plotly.react through ui.chart3d's component,
+    which works for any figure): ``st.plotly_chart`` would remount it with a fresh plot on every step."""
+    return ui.chart3d(fig, key=key)
+
+
 @st.fragment
 def straight_line(x, y, s, line, xlabel, ylabel):
     st.header("Fit a straight line by hand")
@@ -182,31 +188,37 @@ def straight_line(x, y, s, line, xlabel, ylabel):
     show_best = ui.toggle("show the least-squares line", False, key="best")
     left, right = st.columns(2)
     with left:
-        ui.chart(rf.hand_fit_figure(x, y, s, m, c, xlabel, ylabel,
-                                    (line.m, line.c) if show_best else None), key="hand_plot")
+        chart(rf.hand_fit_figure(x, y, s, m, c, xlabel, ylabel,
+                                 (line.m, line.c) if show_best else None), key="hand_plot")
         st.latex(rf"\chi^2({m:.4g},\,{c:.4g}) = {chi2_hand:,.4g}"
                  rf"\qquad \chi^2_{{\min}} = {line.chi2:,.4g}")
         ui.notice("each red segment is one residual yᵢ − (m xᵢ + c); χ² adds up their squares "
                   "(divided by σᵢ²). Move m and c to make χ² as small as you can.")
     with right:
-        d1, d2 = st.columns(2)
-        with d1:
-            rate = ui.slider("step size (× 1/L)", 0.1, 2.2, 0.9, 0.05, key="rate",
-                             help="γ = rate / L, L the largest curvature of χ²: above 2 it diverges.")
-        with d2:
-            steps = ui.slider("descent steps", 1, 300, 60, 1, key="steps")
-        path = rg.line_descent(line, m, c, rate, int(steps))
-        ms, cs, Z = rg.chi2_line_grid(line, (mlo, mhi), (clo, chi), n=50)
-        ui.chart(rf.landscape_figure(ms, cs, Z, (m, c), (line.m, line.c), path.m, path.c),
-                 key="landscape")
-        st.caption(f"Gradient descent from your (m, c): {path.reason}; "
-                   f"ends at m = {path.m[-1]:.5g}, c = {path.c[-1]:.5g}, χ² = {path.chi2[-1]:.5g}.")
-        ui.notice("χ² is a bowl over (m, c): the optimum (✕) is its bottom. Descent steps go "
-                  "straight downhill, across the contours — a long narrow valley makes them zigzag; "
-                  "a step size above 2 makes them fly out.")
+        line_descent_view(line, m, c, (mlo, mhi), (clo, chi))
     st.markdown("**The closed-form optimum** (set ∂χ²/∂m = ∂χ²/∂c = 0, with weights wᵢ = 1/σᵢ²):")
     st.latex(r"m=\frac{\sum_i w_i(x_i-\bar x)(y_i-\bar y)}{\sum_i w_i (x_i-\bar x)^2},\qquad "
              r"c=\bar y-m\,\bar x,\qquad \bar x=\frac{\sum_i w_i x_i}{\sum_i w_i}")
+
+
+@st.fragment
+def line_descent_view(line, m, c, mrange, crange):
+    """The χ² landscape with the descent from (m, c): its own fragment, so the step-size and
+    step-count sliders rerun only this chart."""
+    d1, d2 = st.columns(2)
+    with d1:
+        rate = ui.slider("step size (× 1/L)", 0.1, 2.2, 0.9, 0.05, key="rate",
+                         help="γ = rate / L, L the largest curvature of χ²: above 2 it diverges.")
+    with d2:
+        steps = ui.slider("descent steps", 1, 300, 60, 1, key="steps")
+    path = rg.line_descent(line, m, c, rate, int(steps))
+    ms, cs, Z = rg.chi2_line_grid(line, mrange, crange, n=50)   # 0.1 ms: no cache needed
+    chart(rf.landscape_figure(ms, cs, Z, (m, c), (line.m, line.c), path.m, path.c), key="landscape")
+    st.caption(f"Gradient descent from your (m, c): {path.reason}; "
+               f"ends at m = {path.m[-1]:.5g}, c = {path.c[-1]:.5g}, χ² = {path.chi2[-1]:.5g}.")
+    ui.notice("χ² is a bowl over (m, c): the optimum (✕) is its bottom. Descent steps go "
+              "straight downhill, across the contours — a long narrow valley makes them zigzag; "
+              "a step size above 2 makes them fly out.")
 
 
 def line_results(line):
@@ -284,6 +296,30 @@ def nonlinear(x, y, s, xlabel, ylabel, default_model):
                    "histogram (A scales it to the counts).")
 
     fit = fit_cached(model, tuple(p0.items()), x, y, s)
+    nonlinear_descent(model, p0, fit, x, y, s, xlabel, ylabel)
+
+    if fit.residuals is not None and all(np.isfinite(fit.params[k]) for k in names):
+        res = rg.residual_table(model, fit, x, y, s)
+        normalised = "residual/sigma" in res
+        chart(rf.residual_figure(res["x"].to_numpy(), res["residual/sigma" if normalised else "residual"].to_numpy(),
+                                 normalised, xlabel), key="residual_plot")
+        ui.notice("a good model leaves residuals scattered evenly around 0 with no pattern"
+                  + (" and most within ±2σ" if normalised else "") + "; a curve or trend in them "
+                  "means the model misses a shape in the data.")
+        d1, d2 = st.columns(2)
+        d1.download_button("⬇️ Fitted parameters (CSV)", data=lambda: rg.safe_csv(rg.fit_table(fit)),
+                           file_name="fit_parameters.csv", mime="text/csv", key="dl_params")
+        d2.download_button("⬇️ Residuals (CSV)", data=lambda: rg.safe_csv(res),
+                           file_name="fit_residuals.csv", mime="text/csv", key="dl_res")
+        st.caption("Text cells that begin with =, +, − or @ get a leading ' so a spreadsheet "
+                   "never runs them as formulas.")
+
+
+@st.fragment
+def nonlinear_descent(model, p0, fit, x, y, s, xlabel, ylabel):
+    """Steepest descent next to the library fit: its own fragment, so the step-count slider and
+    the contour's parameter pickers rerun only this part (the fit and residuals stay put)."""
+    names = list(p0)
     steps = int(ui.slider("steepest-descent steps", 10, 2000, 300, 10, key="iters"))
     desc = descent_cached(model, tuple(p0.items()), x, y, s, steps)
 
@@ -311,7 +347,7 @@ def nonlinear(x, y, s, xlabel, ylabel, default_model):
     curves = [("library fit", xs, rg.model_values(model, names, [fit.params[k] for k in names], xs),
                "#2ca02c", "solid"),
               ("steepest descent", xs, rg.model_values(model, names, end, xs), "#ff7f0e", "dash")]
-    ui.chart(rf.model_figure(x, y, s, curves, xlabel, ylabel), key="model_plot")
+    chart(rf.model_figure(x, y, s, curves, xlabel, ylabel), key="model_plot")
     ui.notice("when the two curves overlap, the slow steepest descent has reached the same "
               "minimum as the library solver; when it has not, more steps (or better starts) are needed.")
 
@@ -334,26 +370,10 @@ def nonlinear(x, y, s, xlabel, ylabel, default_model):
             fig = rf.landscape_figure(A, B, Z, (desc.path[0, i], desc.path[0, j]), (best[px], best[py]),
                                       desc.path[:, i], desc.path[:, j], px, py,
                                       title=f"χ² over ({px}, {py}), the others at their best values")
-            ui.chart(fig, key="nl_landscape")
+            chart(fig, key="nl_landscape")
             ui.notice("the descent path (white) runs downhill across the contours from the start "
                       "(●); the library solver's optimum is the ✕. Other parameters are held at "
                       "their best values, so the path is a projection.")
-
-    if fit.residuals is not None and all(np.isfinite(fit.params[k]) for k in names):
-        res = rg.residual_table(model, fit, x, y, s)
-        normalised = "residual/sigma" in res
-        ui.chart(rf.residual_figure(res["x"].to_numpy(), res["residual/sigma" if normalised else "residual"].to_numpy(),
-                                    normalised, xlabel), key="residual_plot")
-        ui.notice("a good model leaves residuals scattered evenly around 0 with no pattern"
-                  + (" and most within ±2σ" if normalised else "") + "; a curve or trend in them "
-                  "means the model misses a shape in the data.")
-        d1, d2 = st.columns(2)
-        d1.download_button("⬇️ Fitted parameters (CSV)", data=lambda: rg.safe_csv(rg.fit_table(fit)),
-                           file_name="fit_parameters.csv", mime="text/csv", key="dl_params")
-        d2.download_button("⬇️ Residuals (CSV)", data=lambda: rg.safe_csv(res),
-                           file_name="fit_residuals.csv", mime="text/csv", key="dl_res")
-        st.caption("Text cells that begin with =, +, − or @ get a leading ' so a spreadsheet "
-                   "never runs them as formulas.")
 
 
 nonlinear(x, y, s, xlabel, ylabel,

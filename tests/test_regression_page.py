@@ -19,17 +19,23 @@ def at():
     return at
 
 
+def charts(at):
+    """Every chart on the page: the page draws them through ui.chart3d's component (Plotly.react,
+    updated in place on a slider step), so they show up as bidi_component elements."""
+    return [*at.get("plotly_chart"), *at.get("bidi_component")]
+
+
 def latex_text(at):
     return " ".join(e.value for e in at.latex)
 
 
 def test_defaults_draw_every_section(at):
-    charts = at.get("plotly_chart")
-    assert len(charts) >= 5, "hand fit, landscape, models, parameter contour, residuals"
+    drawn = charts(at)
+    assert len(drawn) >= 5, "hand fit, landscape, models, parameter contour, residuals"
     assert any("\\chi^2" in e.value for e in at.latex)
     assert any("\\sum_i w_i(x_i-\\bar x)(y_i-\\bar y)" in e.value for e in at.latex), "closed form shown"
     notices = [c.value for c in at.caption if "What to notice" in c.value]
-    assert len(notices) >= len(charts), "every chart says what to notice"
+    assert len(notices) >= len(drawn), "every chart says what to notice"
     assert not at.error
 
 
@@ -57,7 +63,7 @@ def test_samples_and_models(at):
     for model in ["Polynomial", "Exponential", "Logistic", "Power law", "Sinusoid", "Straight line"]:
         at.radio(key="model").set_value(model).run()
         no_exception(at)
-        assert at.get("plotly_chart")
+        assert charts(at)
 
 
 def test_typed_model_with_start_fields_and_bad_text(at):
@@ -78,7 +84,7 @@ def test_typed_model_with_start_fields_and_bad_text(at):
     no_exception(at)
     assert any("Cannot read that model" in e.value for e in at.error)
     assert at.text_input(key="typed").value == "N*exp(-t0*x", "nothing typed is lost"
-    assert at.get("plotly_chart"), "the last valid model is still drawn"
+    assert charts(at), "the last valid model is still drawn"
 
 
 def test_upload_good_then_bad_keeps_previous_data():
@@ -105,4 +111,4 @@ def test_upload_good_then_bad_keeps_previous_data():
 def test_bad_url_values_fall_back():
     at = run_page(PAGE, {"m": "1e99", "model": "nonsense", "rate": "abc"})
     no_exception(at)
-    assert at.get("plotly_chart")
+    assert charts(at)
