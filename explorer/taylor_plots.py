@@ -1,11 +1,11 @@
 """Plotly figures for the Taylor page (no streamlit here)."""
 from __future__ import annotations
 
+import copy
 import math
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from explorer.taylor import Curves, Local2D, Radius, _round_sig, eps_intervals
 
@@ -63,8 +63,9 @@ def figure_1d(c: Curves, a: float, n: int, eps: float, radius: Radius | None, np
     window = (float(x[0]), float(x[-1]))
     lo, hi = _y_range(c.f)
     xr = [round(float(v), 4) for v in x]
-    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.64, 0.36], vertical_spacing=0.06)
-    fig.add_trace(go.Scatter(x=xr, y=_r(c.f, 5), name="f(x)", line=dict(color=F_COLOUR, width=3)), 1, 1)
+    # the two stacked panels of make_subplots(rows=2, shared_xaxes=True), written out: building the
+    # layout through plotly's validated setters cost ~30 ms of every slider step
+    top, bottom = dict(xaxis="x", yaxis="y"), dict(xaxis="x2", yaxis="y2")
 
     def t_y(k):
         return _r(_clip(c.T[k], lo, hi))
@@ -72,23 +73,26 @@ def figure_1d(c: Curves, a: float, n: int, eps: float, radius: Radius | None, np
     def e_y(k):
         return _r(np.maximum(c.err[k], ERR_FLOOR), 3)
 
-    fig.add_trace(go.Scatter(x=xr, y=t_y(n), name=f"T_{n}(x)", line=dict(color=T_COLOUR, width=3)), 1, 1)
-    fig.add_trace(go.Scatter(x=xr, y=e_y(n), name=f"|f − T_{n}|", line=dict(color=ERR_COLOUR, width=2),
-                             showlegend=False), 2, 1)
-    fig.add_trace(go.Scatter(x=xr, y=_r(c.bound[n], 3), name=f"Lagrange bound (n = {n})",
-                             line=dict(color=BOUND_COLOUR, width=2, dash="dash")), 2, 1)
-    fig.add_trace(go.Scatter(x=[xr[0], xr[-1]], y=[eps, eps], name="ε", mode="lines",
-                             line=dict(color="#2ca02c", width=1.5, dash="dot")), 2, 1)
-    fig.update_yaxes(range=[lo, hi], row=1, col=1, title_text="y")
+    fig = go.Figure([
+        go.Scatter(x=xr, y=_r(c.f, 5), name="f(x)", line=dict(color=F_COLOUR, width=3), **top),
+        go.Scatter(x=xr, y=t_y(n), name=f"T_{n}(x)", line=dict(color=T_COLOUR, width=3), **top),
+        go.Scatter(x=xr, y=e_y(n), name=f"|f − T_{n}|", line=dict(color=ERR_COLOUR, width=2),
+                   showlegend=False, **bottom),
+        go.Scatter(x=xr, y=_r(c.bound[n], 3), name=f"Lagrange bound (n = {n})",
+                   line=dict(color=BOUND_COLOUR, width=2, dash="dash"), **bottom),
+        go.Scatter(x=[xr[0], xr[-1]], y=[eps, eps], name="ε", mode="lines",
+                   line=dict(color="#2ca02c", width=1.5, dash="dot"), **bottom)])
+    fig.layout.xaxis2, fig.layout.yaxis2 = {}, {}     # so that ui.style's update_xaxes reaches them
     finite_err = c.err[np.isfinite(c.err)]
-    top = max(10.0, float(np.nanmax(finite_err))) if finite_err.size else 10.0
-    fig.update_yaxes(type="log", row=2, col=1, title_text="|f − Tₙ|",
-                     range=[-16, math.log10(top) + 0.5], exponentformat="power")
-    fig.update_xaxes(range=list(window), row=2, col=1, title_text="x")
-    fig.update_xaxes(range=list(window), row=1, col=1)
-    shapes = _shapes(x, c.err[n], eps, a, radius, window)
-    fig.update_layout(shapes=shapes, height=height, hovermode="x unified",
-                      legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0))
+    top_err = max(10.0, float(np.nanmax(finite_err))) if finite_err.size else 10.0
+    layout = dict(
+        xaxis=dict(anchor="y", domain=[0.0, 1.0], matches="x2", showticklabels=False, range=list(window)),
+        yaxis=dict(anchor="x", domain=[0.3984, 1.0], range=[lo, hi], title=dict(text="y")),
+        xaxis2=dict(anchor="y2", domain=[0.0, 1.0], range=list(window), title=dict(text="x")),
+        yaxis2=dict(anchor="x2", domain=[0.0, 0.3384], type="log", title=dict(text="|f − Tₙ|"),
+                    range=[-16, math.log10(top_err) + 0.5], exponentformat="power"),
+        shapes=_shapes(x, c.err[n], eps, a, radius, window), height=height, hovermode="x unified",
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0))
     # ---- client-side animation over the order
     # frames as plain dicts, attached without plotly's (slow) validation
     frames = [dict(name=str(k),
@@ -101,7 +105,7 @@ def figure_1d(c: Curves, a: float, n: int, eps: float, radius: Radius | None, np
               for k in range(nplay + 1)]
     anim = dict(frame=dict(duration=600, redraw=True), transition=dict(duration=0), fromcurrent=False,
                 mode="immediate")
-    fig.update_layout(
+    layout.update(
         title=dict(text=f"order n = {n}", x=0.5, y=0.985), margin=dict(b=110),
         updatemenus=[dict(type="buttons", direction="left", x=0.0, y=-0.12, xanchor="left", yanchor="top",
                           showactive=False, pad=dict(t=0, r=6),
@@ -115,20 +119,32 @@ def figure_1d(c: Curves, a: float, n: int, eps: float, radius: Radius | None, np
                                 args=[[str(k)], dict(frame=dict(duration=0, redraw=True), mode="immediate",
                                                      transition=dict(duration=0))])
                            for k in range(nplay + 1)])]
-    return with_raw(fig, frames=frames, layout=dict(sliders=sliders))
+    layout["sliders"] = sliders
+    return with_raw(fig, frames=frames, layout=layout)
 
 
 class _RawFigure(go.Figure):
-    """A figure whose frames (and some layout) are plain dicts added at serialisation: plotly's
-    validation of 21 frames costs ~0.5 s per slider step, and they are built right here anyway."""
+    """A figure whose frames and layout are plain dicts added at serialisation: plotly's validation
+    of 21 frames costs ~0.5 s per slider step (and of the layout ~30 ms), and they are built right
+    here anyway. Layout set later through plotly (``ui.style``: margins, presenter fonts) wins."""
 
     def to_dict(self):
         d = super().to_dict()
         raw = getattr(self, "_raw_extras", {})
         if raw.get("frames"):
             d["frames"] = raw["frames"]
-        d.setdefault("layout", {}).update(raw.get("layout", {}))
+        d["layout"] = _merge(copy.deepcopy(raw.get("layout", {})), d.get("layout", {}))
         return d
+
+
+def _merge(base: dict, over: dict) -> dict:
+    """``over`` merged into ``base`` (nested dicts merged, everything else replaced)."""
+    for k, v in over.items():
+        if isinstance(v, dict) and isinstance(base.get(k), dict):
+            _merge(base[k], v)
+        else:
+            base[k] = v
+    return base
 
 
 def with_raw(fig: go.Figure, frames: list[dict], layout: dict) -> go.Figure:

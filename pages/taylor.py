@@ -21,7 +21,7 @@ def expansion(text: str, a: float, order: int) -> tx.Expansion:
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def curves(text: str, a: float, order: int, lo: float, hi: float) -> tx.Curves:
-    return tx.curves_1d(text, expansion(text, a, order), (lo, hi), npts=161)
+    return tx.curves_1d(text, expansion(text, a, order), (lo, hi), npts=121)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -49,9 +49,9 @@ ui.page_header(
 
 # =============================================================================================
 @st.fragment
-def one_variable() -> None:
-    st.header("One variable: f(x) ≈ Tₙ(x)")
-    text, _ = ui.function_input("f", tx.PRESETS_1D, key="f", variables=("x",))
+def one_variable(text: str) -> None:
+    """The sliders and what they change. The function box sits outside the fragment: typing a new
+    function reruns the page, while a slider step reruns only this (no re-parsing, no re-sent box)."""
     c1, c2, c3, c4 = st.columns(4)
     with c1:
         a = ui.slider("expansion point a", -3.0, 3.0, 0.0, 0.1, key="a")
@@ -148,9 +148,7 @@ def _nanmax_rows(arr):
 
 # =============================================================================================
 @st.fragment
-def two_variables() -> None:
-    st.header("Two variables: the tangent plane and the quadratic")
-    text, _ = ui.function_input("g", tx.PRESETS_2D, key="g", variables=("x", "y"))
+def two_variables(text: str) -> None:
     c1, c2, c3, c4 = st.columns(4)
     with c1:
         x0 = ui.slider("x₀", -2.0, 2.0, 0.5, 0.1, key="x0")
@@ -203,6 +201,8 @@ def two_variables() -> None:
         st.caption("Near (x₀, y₀) the error of T₁ shrinks like |Δx|², that of T₂ like |Δx|³.")
 
 
-one_variable()
+st.header("One variable: f(x) ≈ Tₙ(x)")
+one_variable(ui.function_input("f", tx.PRESETS_1D, key="f", variables=("x",))[0])
 st.divider()
-two_variables()
+st.header("Two variables: the tangent plane and the quadratic")
+two_variables(ui.function_input("g", tx.PRESETS_2D, key="g", variables=("x", "y"))[0])
