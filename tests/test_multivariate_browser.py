@@ -61,8 +61,8 @@ def test_sandpit_click_dips_the_stick(page, app_url):
 def test_map_view_draws(page, app_url):
     page.goto(app_url + "multivariate?view=Map&map=polar+%E2%86%92+cartesian")
     wait_for_app(page)
-    page.wait_for_selector(".st-key-mapfig .js-plotly-plot .main-svg", timeout=60000)
+    page.wait_for_selector(".st-key-p3d-mapfig .js-plotly-plot .main-svg", timeout=60000)
     _no_exception(page)
-    assert page.locator(".st-key-mapfig .scatterlayer .trace").count() >= 7    # grid, square, dx, dy, det, images
-    assert page.locator(".st-key-mapzoom .scatterlayer .trace").count() >= 4   # image, parallelogram, J·dx, J·dy
+    assert page.locator(".st-key-p3d-mapfig .scatterlayer .trace").count() >= 7    # grid, square, dx, dy, det, images
+    assert page.locator(".st-key-p3d-mapzoom .scatterlayer .trace").count() >= 4   # image, parallelogram, J·dx, J·dy
     assert page.locator(".katex").count() >= 3

@@ -21,7 +21,8 @@ def _spec_bytes(at):
 
 
 def _charts(at):
-    """2D charts (st.plotly_chart) and 3D charts (ui.chart3d's component)."""
+    """Charts drawn by st.plotly_chart (the clickable ones) and by ui.chart3d's component (drawn in
+    place with Plotly.react: the 3D surface, and the 2D charts a slider redraws)."""
     return len(at.get("plotly_chart")), len(at.get("bidi_component"))
 
 
@@ -32,7 +33,7 @@ def _button(at, label):
 def test_defaults_draw_every_view_small_enough():
     at = run_page(PAGE)
     assert not at.exception, [e.value for e in at.exception]
-    assert _charts(at) == (3, 1)          # contour map, slices, directional; the 3D surface
+    assert _charts(at) == (1, 3)          # the clickable contour map; slices, directional, 3D surface
     assert "not a stationary point" in _text(at)
     assert r"\frac{\partial f}{\partial x} = 2 x" in _latex(at)
     assert _spec_bytes(at) < 250_000, _spec_bytes(at)
@@ -85,7 +86,7 @@ def test_bad_input_is_explained_and_nothing_breaks():
     assert not at.exception
     assert any("never closed" in e.value for e in at.error)
     assert at.text_input(key="f").value == "x^2 + y("
-    assert _charts(at) == (3, 1)
+    assert _charts(at) == (1, 3)
     at.number_input(key="xmin").set_value(5.0).run()     # from > to
     assert not at.exception
     assert any("from < to" in e.value for e in at.error)
