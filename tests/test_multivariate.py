@@ -225,3 +225,20 @@ def test_map_grid_and_det_samples():
     np.testing.assert_allclose(mg.u[ok], mg.x[ok] * np.cos(mg.y[ok]), atol=2e-4)
     u, v, d = mv.det_samples(mv.map_jacobian(*mv.MAP_PRESETS["polar → cartesian"]), (0.5, 2), (0, 3), n=6)
     np.testing.assert_allclose(d, np.hypot(u, v), atol=2e-3)    # det = r = distance from the origin
+
+
+def test_click_targets_cover_the_map_but_are_drawn_as_one_node_and_figures_stay_small():
+    """The contour map's click grid: every target hoverable/selectable (all points in the trace),
+    yet marker.maxdisplayed = 1 so plotly draws one SVG node, not 1681, on each slider step."""
+    import plotly.io as pio
+    from explorer import multivariate_figures as mf
+    text, xr, yr = mv.PRESETS["peaks"], (-3.0, 3.0), (-3.0, 3.0)
+    d = mv.derivatives(text)
+    grid = mv.surface(text, xr, yr, n=50)
+    pa = mv.analyse_point(d, 0.5, -0.5)
+    fig = mf.contour_figure(grid, mv.gradient_arrows(d, xr, yr, n=15)[:2], pa, click=mv.click_grid(xr, yr))
+    click = next(t for t in fig.data if t.name == "click")
+    assert len(click.x) == 41 * 41 and click.marker.maxdisplayed == 1
+    assert fig.layout.template.data.to_plotly_json() == {}        # lean template: no per-trace defaults
+    assert len(pio.to_json(fig)) < 70_000
+    assert len(pio.to_json(mf.slices_figure(mv.slices(text, pa, xr, yr), pa))) < 15_000
