@@ -199,6 +199,11 @@ def number(label: str, value: float, *, key: str, min_value=None, max_value=None
 CUSTOM = "✏️ Type your own"
 
 
+@st.cache_data(max_entries=256, show_spinner=False)
+def _latex_of(text: str, variables: tuple[str, ...]) -> str:
+    return to_latex(parse_expression(text, variables))
+
+
 def function_input(label: str, presets: Mapping[str, str], *, key: str,
                    variables: Sequence[str] = ("x",), default: str | None = None,
                    help: str | None = None):
@@ -240,7 +245,8 @@ def function_input(label: str, presets: Mapping[str, str], *, key: str,
     try:
         expr = parse_expression(text, variables)
         st.session_state[valid_key] = text
-        st.latex(f"{label} = {to_latex(expr)}" if len(label) < 12 else to_latex(expr))
+        tex = _latex_of(text, tuple(variables))
+        st.latex(f"{label} = {tex}" if len(label) < 12 else tex)
         return text, expr
     except ExpressionError as err:
         st.error(f"**Cannot read that formula:** {err}", icon="⚠️")

@@ -155,7 +155,7 @@ export default function (component) {
     const rev = JSON.stringify(layout.uirevision === undefined ? null : layout.uirevision);
     const fresh = !gd._fullLayout;
     const saved = fresh ? G.views.get(viewKey(m.key)) : null;
-    return Plotly.react(gd, fig.data || [], layout, config).then(() => {
+    return Plotly.react(gd, { data: fig.data || [], layout, config, frames: fig.frames }).then(() => {
       if (fresh) {
         gd.on("plotly_relayout", () => saveView(gd, m.key, gd.__plotly3dRev));
         if (window.ResizeObserver) {
