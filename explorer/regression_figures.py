@@ -22,7 +22,17 @@ def _sub(x, y, s=None, max_points=MAX_POINTS):
     return np.asarray(x, float)[idx], np.asarray(y, float)[idx], None if s is None else np.asarray(s, float)[idx]
 
 
+# The page draws these through ui.chart3d's component (Plotly.react), whose theme sets fonts and
+# colours but not the 2D axis look st.plotly_chart's theme gives, so the axes carry it themselves:
+# tick labels that push the margins out, horizontal grid lines only, no zero line. "#000039" is the
+# theme's faded-line placeholder (the component swaps in the light or dark theme's colour).
+_XAXIS = dict(automargin=True, showgrid=False, zeroline=False, showline=False)
+_YAXIS = dict(automargin=True, showgrid=True, gridcolor="#000039", zeroline=False, showline=False)
+
+
 def _fig(data, layout) -> go.Figure:
+    layout["xaxis"] = {**_XAXIS, **layout.get("xaxis", {})}
+    layout["yaxis"] = {**_YAXIS, **layout.get("yaxis", {})}
     return go.Figure(dict(data=data, layout=layout), _validate=False)
 
 
@@ -58,7 +68,7 @@ def hand_fit_figure(x, y, s, m, c, xlabel="x", ylabel="y", best=None):
         data.append(dict(type="scatter", x=line_x, y=best[0] * line_x + best[1], mode="lines",
                          name="least squares", line=dict(color="#2ca02c", dash="dash")))
     return _fig(data, dict(xaxis=dict(title=_title(xlabel)), yaxis=dict(title=_title(ylabel)), height=420,
-                           legend=dict(orientation="h", y=1.12), title=_title("Fit by hand")))
+                           legend=dict(orientation="h", y=1.12, x=1, xanchor="right"), title=_title("Fit by hand")))
 
 
 def landscape_figure(ms, cs, Z, hand, best, path_m=None, path_c=None, xname="m", yname="c",
@@ -89,7 +99,7 @@ def model_figure(x, y, s, curves, xlabel="x", ylabel="y"):
         data.append(dict(type="scatter", x=np.asarray(cx, float), y=np.asarray(cy, float), mode="lines",
                          name=name, line=dict(color=colour, dash=dash, width=3)))
     return _fig(data, dict(xaxis=dict(title=_title(xlabel)), yaxis=dict(title=_title(ylabel)), height=420,
-                           legend=dict(orientation="h", y=1.12), title=_title("Data and fitted models")))
+                           legend=dict(orientation="h", y=1.12, x=1, xanchor="right"), title=_title("Data and fitted models")))
 
 
 def _hline(y, **line):
