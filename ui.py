@@ -108,20 +108,27 @@ def chart(fig: go.Figure, key: str | None = None, **kwargs: Any):
     return st.plotly_chart(fig, key=key, **kwargs)
 
 
-def chart3d(fig: go.Figure, key: str, **kwargs: Any):
-    """Draw a 3D figure so that a view the user turned survives reruns.
+def chart_live(fig: go.Figure, key: str, **kwargs: Any):
+    """Draw a figure that reruns update IN PLACE, so the browser redraws only what changed.
 
-    ``st.plotly_chart`` remounts a chart whose figure changed (resetting the camera even with
-    ``uirevision``), so this draws through ``plotly3d``: a component with a fixed identity that
-    updates the same plot in place with ``Plotly.react``, where ``uirevision`` keeps the view.
+    ``st.plotly_chart`` gives a chart a new identity whenever its figure changes and remounts it
+    (a full ``Plotly.newPlot``; a turned 3D camera snaps back even with ``uirevision``). This draws
+    through ``plotly3d``: a component with a fixed identity (its key) that updates the same plot
+    with ``Plotly.react``. Use it for any chart a slider changes that needs no click events
+    (``on_select`` charts stay on ``st.plotly_chart``).
     """
     import plotly3d
 
     style(fig)
     fig.update_layout(uirevision=key)
-    fig.update_scenes(uirevision=key)
     kwargs.setdefault("config", {"displaylogo": False})
     return plotly3d.plotly_chart_3d(fig, key=key, **kwargs)
+
+
+def chart3d(fig: go.Figure, key: str, **kwargs: Any):
+    """Draw a 3D figure so that a view the user turned survives reruns (see ``chart_live``)."""
+    fig.update_scenes(uirevision=key)
+    return chart_live(fig, key=key, **kwargs)
 
 
 def notice(text: str) -> None:

@@ -186,7 +186,7 @@ def explore(text: str, xr: tuple, yr: tuple) -> None:
     lat = derivs.latex()
     st.latex(rf"\frac{{\partial f}}{{\partial x}} = {lat['fx']} \;\Big|_{{(x_0,y_0)}} = {mv.fmt(pa.grad[0])}"
              rf"\qquad \frac{{\partial f}}{{\partial y}} = {lat['fy']} \;\Big|_{{(x_0,y_0)}} = {mv.fmt(pa.grad[1])}")
-    ui.chart3d(mf.slices_figure(sl, pa), key="slices")
+    ui.chart_live(mf.slices_figure(sl, pa), key="slices")
     ui.notice("hold y at y₀ and f becomes a curve in x alone: its tangent's slope is ∂f/∂x. "
               "Likewise for x = x₀ and ∂f/∂y. Move x₀ and watch only the right-hand slice change shape.")
 
@@ -224,7 +224,7 @@ def directional(pa) -> None:
     st.latex(rf"D_{{\mathbf u}} f = \nabla f \cdot \mathbf u = ({mv.fmt(pa.grad[0])})\cos\theta + "
              rf"({mv.fmt(pa.grad[1])})\sin\theta = {mv.fmt(d)}\qquad \text{{largest}} = |\nabla f| = "
              rf"{mv.fmt(pa.grad_norm)} \text{{ at }} \theta = {best:.1f}^\circ")
-    ui.chart3d(mf.directional_figure(pa.grad, theta), key="dirfig")
+    ui.chart_live(mf.directional_figure(pa.grad, theta), key="dirfig")
     ui.notice("the slope in direction θ is the shadow of ∇f on u (left, dotted): a cosine wave in θ, largest (= |∇f|) when u points along ∇f, "
               "zero along the contour line (90° away), most negative along −∇f.")
 
@@ -298,14 +298,14 @@ def map_section() -> None:
         h = ui.slider("square size dx = dy", 0.02, 0.5, 0.2, 0.02, key="h")
     sq = mv.square_image(mj, float(a), float(b), float(h))
     fig = mf.map_figure(_map_grid(u_text, v_text, xr, yr), sq, _det_shade(u_text, v_text, xr, yr), (a, b))
-    ui.chart3d(fig, key="mapfig")
+    ui.chart_live(fig, key="mapfig")
     ui.notice("the grid's straight lines bend, yet every small square lands as an almost-parallelogram. "
               "The shading is det J, the local area scale: blue where det J > 0 (orientation kept), red "
               "where det J < 0 (flipped), pale where det J ≈ 0 (areas squashed).")
     J = sq.J
     cl, cr = st.columns([1, 1])
     with cl:
-        ui.chart3d(mf.square_zoom_figure(sq), key="mapzoom")
+        ui.chart_live(mf.square_zoom_figure(sq), key="mapzoom")
         ui.notice("close up, the true image of the square (red) is the parallelogram spanned by J·dx and "
                   "J·dy (dashed). Shrink the square and the two agree.")
     with cr:

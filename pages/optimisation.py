@@ -137,7 +137,7 @@ def newton_section() -> None:
             time.sleep(delay)
     with chart.container():
         # drawn in place (Plotly.react) rather than remounted: a slider step stays cheap in the browser
-        ui.chart3d(figs.newton_figure(res, shown, (-half, half)), key="newton_plot")
+        ui.chart_live(figs.newton_figure(res, shown, (-half, half)), key="newton_plot")
     ui.notice("each red tangent line starts at (xₙ, f(xₙ)) and its crossing of the axis is the next "
               "guess. Near a root the crossings pile up fast; where the tangent is nearly flat the next "
               "guess is thrown far away (try x₀ = 1.99 on the quiz polynomial, then x₀ = 3.1).")
@@ -149,7 +149,7 @@ def newton_section() -> None:
                  column_config={c: st.column_config.NumberColumn(format="%.10g") for c in ("xₙ", "f(xₙ)", "f′(xₙ)")})
 
     b = basins(text, -half, half)
-    ui.chart3d(figs.basin_figure(b, x0), key="basin_plot")
+    ui.chart_live(figs.basin_figure(b, x0), key="basin_plot")
     ui.notice("the strip colours every starting point x₀ in the window by the root Newton ends at "
               f"(grey: no root within {NEWTON_MAX} steps). Basins are not intervals around each root — "
               "near the places where f′ = 0 the colours interleave, so a tiny change of x₀ changes the "
@@ -258,7 +258,7 @@ def descent_section() -> None:
         ui.chart3d(figs.descent_surface(g, runs, window), key="dsurf")
         ui.notice("the same paths lifted onto the surface: each step should go downhill — the ones "
                   "that climb are Newton steps aimed at a hill-top or saddle.")
-    ui.chart3d(figs.descent_values(runs), key="dvals")
+    ui.chart_live(figs.descent_values(runs), key="dvals")
     ui.notice("on a log scale a straight falling line means steady (linear) convergence; Newton's "
               "curve plunges once it is close — the number of correct digits doubles each step.")
 
@@ -306,13 +306,13 @@ def lagrange_section() -> None:
     gg = surface_grid(gtext, window, 60) if wk is None else None
     c1, c2 = _pair([3, 2])
     with c1:
-        ui.chart3d(figs.lagrange_figure(fg, gg, wk, idx, sol.points, window), key="lmap")
+        ui.chart_live(figs.lagrange_figure(fg, gg, wk, idx, sol.points, window), key="lmap")
         ui.notice("slide the point along the red curve: where f is largest or smallest on it, the curve "
                   "just touches a contour of f, so ∇f and ∇g point along the same line (|cos θ| = 1). "
                   "λ is the ratio of their lengths.")
     with c2:
         if wk is not None:
-            ui.chart3d(figs.along_figure(wk, idx, sol.points), key="lalong")
+            ui.chart_live(figs.along_figure(wk, idx, sol.points), key="lalong")
             ui.notice("the constrained problem becomes a 1D one: f along the curve. Its peaks and "
                       "troughs are exactly the Lagrange points marked on the map.")
     st.markdown(f"**Solutions of ∇f = λ∇g, g = 0** ({'exact, by sympy' if sol.method == 'symbolic' else 'numeric root finding from many starts along the curve'}):")

@@ -166,9 +166,9 @@ except rg.DataError as err:
 
 
 def chart(fig, key: str):
-    """Draw a 2D chart that a slider updates IN PLACE (Plotly.react through ui.chart3d's component,
-    which works for any figure): ``st.plotly_chart`` would remount it with a fresh plot on every step."""
-    return ui.chart3d(fig, key=key)
+    """Draw a 2D chart that a slider updates IN PLACE (``ui.chart_live``): ``st.plotly_chart`` would
+    remount it with a fresh plot on every step."""
+    return ui.chart_live(fig, key=key)
 
 
 @st.fragment
