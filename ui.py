@@ -167,6 +167,10 @@ def slider(label: str, min_value: float, max_value: float, value: float, step: f
             ok = False
         if not ok:
             _bad_link(label, raw, value)
+    # a range that depends on the data can move away from the value a session holds: keep it inside
+    held = st.session_state.get(key)
+    if isinstance(held, (int, float)) and not isinstance(held, bool) and not min_value <= held <= max_value:
+        st.session_state[key] = type(held)(min(max(held, min_value), max_value))
     return st.slider(label, min_value, max_value, value, step, key=key, bind="query-params", **kwargs)
 
 

@@ -28,6 +28,8 @@ def test_page_draws_everything_without_exception(page, app_url):
     page.wait_for_selector(".js-plotly-plot .main-svg", timeout=90000)
     page.get_by_text("f along the constraint").first.wait_for(timeout=90000)
     assert page.locator('[data-testid="stException"]').count() == 0
+    # in-place charts load plotly.js and draw asynchronously: wait for them all
+    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 6", timeout=90000)
     assert page.locator(".js-plotly-plot").count() >= 6      # 2D charts (the 3D one has its own frame)
     assert page.locator(".katex").count() >= 5               # formulas typeset
     for title in ("follow the tangent", "Basins", "Paths on the contour map", "How fast f falls",
