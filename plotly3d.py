@@ -25,12 +25,17 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 HERE = Path(__file__).resolve().parent
-JS = (HERE / "plotly3d" / "plotly3d.js").read_text(encoding="utf-8")
+# Only the small loader travels with every chart message; it imports plotly3d/plotly3d.js (the
+# chart code) once per browser document from the app server, like plotly.js.
+JS = (HERE / "plotly3d" / "loader.js").read_text(encoding="utf-8")
 PLOTLY_DIR = Path(plotly.__file__).resolve().parent / "package_data"
 PLOTLY_FILE = "plotly.min.js"
 COMPONENT_NAME = "plotly3d_chart"
 ASSET_NAME = "plotlyjs"          # registered by declare_component as "plotly3d.plotlyjs"
 ASSET_FULL_NAME = f"{__name__}.{ASSET_NAME}"
+MODULE_NAME = "module"           # the folder plotly3d/, registered as "plotly3d.module"
+MODULE_FULL_NAME = f"{__name__}.{MODULE_NAME}"
+MODULE_FILE = "plotly3d.js"
 DEFAULT_HEIGHT = 450             # plotly.js's default, as st.plotly_chart uses
 DEFAULT_CONTENT_WIDTH = 700
 
@@ -55,11 +60,19 @@ def _ensure_asset_route() -> None:
     if registry.get_component_path(ASSET_FULL_NAME) is None:
         from streamlit.components.v1 import declare_component
         declare_component(ASSET_NAME, path=str(PLOTLY_DIR))
+    if registry.get_component_path(MODULE_FULL_NAME) is None:
+        from streamlit.components.v1 import declare_component
+        declare_component(MODULE_NAME, path=str(HERE / "plotly3d"))
 
 
 def asset_path() -> str:
     """The URL path of plotly.js relative to the app's base URL."""
     return f"component/{ASSET_FULL_NAME}/{PLOTLY_FILE}"
+
+
+def module_path() -> str:
+    """The URL path of the chart code (plotly3d/plotly3d.js) relative to the app's base URL."""
+    return f"component/{MODULE_FULL_NAME}/{MODULE_FILE}"
 
 
 def _base_path() -> str:
@@ -91,7 +104,8 @@ def payload(fig: go.Figure, key: str, *, config: dict | None = None, width: Any 
     elif isinstance(width, (int, float)) and not isinstance(width, bool) and width > 0:
         w = int(width)
     meta = dict(key=str(key), height=h, width=w, config=config or {}, theme=theme or None,
-                asset=asset_path(), fallback=_base_path() + asset_path())
+                asset=asset_path(), fallback=_base_path() + asset_path(),
+                module=module_path(), moduleFallback=_base_path() + module_path())
     spec = pio.to_json(fig, validate=False)
     return (json.dumps(meta, separators=(",", ":")) + "\n" + spec).encode("utf-8"), h, w
 
