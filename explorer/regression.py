@@ -864,17 +864,22 @@ class Descent:
     names: tuple
 
 
+def _weighted_sample(x, y, sigma, limit: int):
+    """Clean (x, y, σ), keep at most ``limit`` points (an even subsample), and the weights 1/σ."""
+    x, y, s, _ = _clean_xy(x, y, sigma)
+    if x.size > limit:
+        idx = subsample(x.size, limit)
+        x, y, s = x[idx], y[idx], None if s is None else s[idx]
+    return x, y, (np.ones(x.size) if s is None else 1.0 / s)
+
+
 def steepest_descent(model: str, x, y, p0: Mapping[str, float], sigma=None, steps: int = 200,
                      tol: float = 1e-9) -> Descent:
     """p ← p − γ ∇χ²(p), with γ found by halving until χ² drops (Armijo).  Stops with a reason:
     converged, gradient vanished, non-finite values, runaway growth, no downhill step, or the limit."""
     names = tuple(p0)
     _, f, jac = _compiled_model(model, names)
-    x, y, s, _ = _clean_xy(x, y, sigma)
-    if x.size > 20000:
-        idx = subsample(x.size, 20000)
-        x, y, s = x[idx], y[idx], None if s is None else s[idx]
-    w = np.ones(x.size) if s is None else 1.0 / s
+    x, y, w = _weighted_sample(x, y, sigma, 20000)
     ones = np.ones(x.size)
     h = 1e-7
 
@@ -937,11 +942,7 @@ def chi2_grid(model: str, x, y, params: Mapping[str, float], px: str, py: str,
     """χ² over two chosen parameters (the others held at ``params``) on an n×n grid, rounded."""
     names = tuple(params)
     _, f, _ = _compiled_model(model, names)
-    x, y, s, _ = _clean_xy(x, y, sigma)
-    if x.size > 4000:
-        idx = subsample(x.size, 4000)
-        x, y, s = x[idx], y[idx], None if s is None else s[idx]
-    w = np.ones(x.size) if s is None else 1.0 / s
+    x, y, w = _weighted_sample(x, y, sigma, 4000)
     a = _round(np.linspace(*x_range, n), 6)
     b = _round(np.linspace(*y_range, n), 6)
     A, B = np.meshgrid(a, b)
