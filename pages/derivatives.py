@@ -81,7 +81,7 @@ def explore(text: str) -> None:
 
     st.subheader("3 · The gradient function f′")
     s = D.secant(text, x0, 1e-3, g.breaks)
-    ui.chart(F.gradient_figure(g, x0, s.f0, s.true_slope), key="gradient")
+    ui.chart_live(F.gradient_figure(g, x0, s.f0, s.true_slope), key="gradient")
     ui.notice("the height of the lower curve at x₀ is the slope of the upper curve at x₀: where f climbs, "
               "f′ is positive; where f is flat (a peak or a valley), f′ crosses zero."
               + (" Open circles mark one-sided limits at the points where f has no derivative." if g.breaks else ""))
@@ -118,20 +118,20 @@ def rise_over_run(text: str, x0: float, g: D.GradientData) -> None:
 
     a, b_ = st.columns([3, 2])
     with a:
-        ui.chart(F.secant_figure(g.x, g.f, s, g.f_range), key="secant")
+        ui.chart_live(F.secant_figure(g.x, g.f, s, g.f_range), key="secant")
         ui.notice("the orange secant joins two points of the curve; its slope is rise/run. Slide h to the "
                   "left: the two points merge and the secant turns into the dashed green tangent.")
     with b_:
         zoom = F.zoom_figure(text, s)
         if zoom is not None:
-            ui.chart(zoom, key="zoom")
+            ui.chart_live(zoom, key="zoom")
             ui.notice("this close-up always spans a few h around x₀. Zoomed in far enough, a smooth curve "
                       "looks straight: that straight line is the tangent.")
 
     st.subheader("2 · Why not just let h → 0 on a computer?")
     e = errors(text, x0)
     if e.ok:
-        ui.chart(F.errors_figure(e, h), key="errors")
+        ui.chart_live(F.errors_figure(e, h), key="errors")
         ui.notice("going right to left, the error first falls (truncation: the secant bends less) and "
                   "then rises again (round-off: f(x₀+h) − f(x₀) loses digits). The stars mark the best h. "
                   "Central differences fall faster (∝ h²) and bottom out at a larger h.")

@@ -14,6 +14,11 @@ def _text(at):
     return "\n".join(parts)
 
 
+def _charts(at):
+    """st.plotly_chart elements and the in-place charts of ui.chart_live (a custom component)."""
+    return list(at.get("plotly_chart")) + list(at.get("bidi_component"))
+
+
 @pytest.fixture(scope="module")
 def at():
     return run_page(PAGE)
@@ -21,7 +26,7 @@ def at():
 
 def test_defaults_draw_every_section(at):
     assert not at.exception, [e.value for e in at.exception]
-    charts = at.get("plotly_chart")
+    charts = _charts(at)
     assert len(charts) >= 6           # secant, zoom, errors, gradient, quiz f and its candidates
     captions = [c.value for c in at.caption]
     assert sum("What to notice" in c for c in captions) >= len(charts), "every chart has a notice"
@@ -65,7 +70,7 @@ def test_every_preset_runs_without_exception():
     for name in PRESETS:
         at.selectbox(key="f_preset").select(name).run()
         assert not at.exception, (name, [e.value for e in at.exception])
-        assert len(at.get("plotly_chart")) >= 5, name
+        assert len(_charts(at)) >= 5, name
 
 
 def test_chain_rule_steps_for_a_typed_function():
@@ -81,7 +86,7 @@ def test_bad_typed_function_keeps_page_working():
     at.text_input(key="f").input("sin(x").run()
     assert not at.exception
     assert at.error and "Cannot read that formula" in at.error[0].value
-    assert len(at.get("plotly_chart")) >= 5
+    assert len(_charts(at)) >= 5
 
 
 def test_differentiate_this_quiz_checks_and_reveals_steps():
@@ -133,7 +138,7 @@ def test_error_plot_replaced_by_a_note_at_a_corner():
     at = run_page(PAGE, {"f": "abs(x)", "x0": "0"})
     assert not at.exception
     assert any("no error to plot" in i.value for i in at.info)
-    keys = [c.proto.id for c in at.get("plotly_chart")]
+    keys = [c.proto.id for c in _charts(at)]
     assert not any("errors" in k for k in keys), keys
 
 
@@ -149,4 +154,4 @@ def test_slow_sympy_falls_back_to_numbers(monkeypatch):
     infos = " ".join(i.value for i in at.info)
     assert "took too long to differentiate" in infos and "numeric" in infos
     assert "took too long to simplify this quotient" in infos
-    assert len(at.get("plotly_chart")) >= 5                              # the charts still draw
+    assert len(_charts(at)) >= 5                              # the charts still draw
