@@ -17,6 +17,7 @@ import math
 from typing import Any, Mapping, Sequence
 
 import streamlit as st
+from streamlit.errors import StreamlitValueAboveMaxError, StreamlitValueBelowMinError
 
 
 PRESENT_KEY = "present"
@@ -171,7 +172,17 @@ def slider(label: str, min_value: float, max_value: float, value: float, step: f
     held = st.session_state.get(key)
     if isinstance(held, (int, float)) and not isinstance(held, bool) and not min_value <= held <= max_value:
         st.session_state[key] = type(held)(min(max(held, min_value), max_value))
-    return st.slider(label, min_value, max_value, value, step, key=key, bind="query-params", **kwargs)
+    fix = f"_{key}_clamped"
+    if fix in st.session_state:
+        st.session_state[key] = st.session_state.pop(fix)
+    try:
+        return st.slider(label, min_value, max_value, value, step, key=key, bind="query-params", **kwargs)
+    except (StreamlitValueBelowMinError, StreamlitValueAboveMaxError):
+        # the browser sent the value it still shows, from before the range moved: clamp and rerun
+        held = st.session_state.get(key, value)
+        held = held if isinstance(held, (int, float)) and not isinstance(held, bool) else value
+        st.session_state[fix] = type(min_value)(min(max(held, min_value), max_value))
+        st.rerun()
 
 
 def select(label: str, options: Sequence[Any], index: int = 0, *, key: str, widget=None, **kwargs: Any):

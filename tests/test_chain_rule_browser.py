@@ -31,6 +31,7 @@ def test_page_draws_every_chart(page, app_url):
     _open(page, app_url)
     page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60000)
     assert page.locator('[data-testid="stException"]').count() == 0
+    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 5", timeout=60000)
     assert page.locator(".js-plotly-plot").count() == 5
     # the contour map really has contour paths and the ledger really has heatmaps
     page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .contour, "

@@ -66,3 +66,18 @@ def test_map_view_draws(page, app_url):
     assert page.locator(".st-key-p3d-mapfig .scatterlayer .trace").count() >= 7    # grid, square, dx, dy, det, images
     assert page.locator(".st-key-p3d-mapzoom .scatterlayer .trace").count() >= 4   # image, parallelogram, J·dx, J·dy
     assert page.locator(".katex").count() >= 3
+
+
+def test_narrowing_the_range_past_the_point_keeps_the_page_working(page, app_url):
+    """The browser still holds x₀ = −2 when "x from" moves to 0: the point is clamped, no exception."""
+    page.goto(app_url + "multivariate?x0=-2")
+    wait_for_app(page)
+    box = page.get_by_label("x from", exact=True)
+    box.fill("0")
+    box.press("Enter")
+    wait_for_app(page)
+    page.wait_for_timeout(500)
+    wait_for_app(page)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    thumb = page.locator('[data-testid="stSlider"]').filter(has_text="x₀").locator('[data-testid="stSliderThumbValue"]')
+    assert float(thumb.first.inner_text()) >= 0.0
