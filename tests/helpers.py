@@ -33,3 +33,8 @@ def run_page(path: str, query: dict | None = None, timeout: float = APP_TIMEOUT)
         at.switch_page(path)
         at.run()
     return at
+
+
+def assert_no_exception(page) -> None:
+    """No Streamlit exception box anywhere on the page."""
+    assert page.locator('[data-testid="stException"]').count() == 0

@@ -4,13 +4,9 @@ import re
 
 import pytest
 
-from helpers import wait_for_app
+from helpers import assert_no_exception, wait_for_app
 
 pytestmark = pytest.mark.browser
-
-
-def _no_exception(page):
-    assert page.locator('[data-testid="stException"]').count() == 0
 
 
 def test_page_draws_charts_and_formulas(page, app_url):
@@ -18,7 +14,7 @@ def test_page_draws_charts_and_formulas(page, app_url):
     wait_for_app(page)
     page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60000)
     page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 6", timeout=60000)
-    _no_exception(page)
+    assert_no_exception(page)
     # the secant, zoom, error and gradient charts carry real curves (plotly drew SVG paths)
     assert page.locator(".js-plotly-plot .scatterlayer path.js-line").count() >= 8
     # the error plot is log-log: plotly writes the axis type into the layout
@@ -40,7 +36,7 @@ def test_slider_step_updates_url_and_secant(page, app_url):
     page.keyboard.press("ArrowRight")
     page.wait_for_function("() => new URLSearchParams(location.search).get('x0') === '1.05'", timeout=30000)
     wait_for_app(page)
-    _no_exception(page)
+    assert_no_exception(page)
     after = secant.first.inner_text()
     assert after != before                                # the rise-over-run numbers moved
     assert "f=sin" in page.url                            # the function stays in the link
@@ -50,7 +46,7 @@ def test_shared_link_shows_the_corner(page, app_url):
     page.goto(app_url + "derivatives?f=abs(x)&x0=0&logh=-2")
     wait_for_app(page)
     page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60000)
-    _no_exception(page)
+    assert_no_exception(page)
     assert page.get_by_text(re.compile("No derivative at x₀ = 0")).count() >= 1
     assert page.get_by_text(re.compile(r"Not differentiable at x = 0")).count() >= 1
     # the h slider shows h on its log scale

@@ -2,7 +2,7 @@
 changing the page's state and the URL; each step shows its caption and a QR code."""
 import re
 
-from helpers import wait_for_app
+from helpers import assert_no_exception, wait_for_app
 
 from explorer import lessons as L
 
@@ -38,12 +38,6 @@ def _logh_value(page) -> str:
     return text.split("^")[-1]
 
 
-def _no_exception_in_lecture_ui(page) -> None:
-    # (exceptions of a page under construction are that page's tests' business)
-    for where in ('[data-testid="stSidebar"]', ".st-key-lecture_caption"):
-        assert page.locator(f'{where} [data-testid="stException"]').count() == 0
-
-
 def _open(page, url: str) -> None:
     page.goto(url.split("?")[0].rsplit("/", 1)[0] + "/")   # the course map first, as a class would
     wait_for_app(page)
@@ -76,7 +70,7 @@ def test_next_previous_and_arrow_keys_step_through_the_lesson(page, app_url):
     page.keyboard.press("ArrowRight")
     _wait_slide(page, 3)
     assert _caption(page) == LESSON.steps[2].caption
-    _no_exception_in_lecture_ui(page)
+    assert_no_exception(page)
 
     page.get_by_role("button", name=re.compile("Previous")).click()
     _wait_slide(page, 2)
@@ -91,4 +85,4 @@ def test_step_url_opens_the_same_state_for_a_student(page, app_url):
     assert _caption(page) == LESSON.steps[4].caption
     assert _logh(page, -2.0) == -2.0
     assert page.get_by_role("textbox", name="f: formula in x").input_value() == "sin(x)"
-    _no_exception_in_lecture_ui(page)
+    assert_no_exception(page)
