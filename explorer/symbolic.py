@@ -229,6 +229,10 @@ class _Pool:
                 if remaining <= 0:
                     raise SymbolicTimeout("every symbolic worker is busy; try again")
                 self._cond.wait(remaining)
+        return self._start_counted()
+
+    def _start_counted(self) -> _Worker:
+        """Start a worker whose place was already counted in ``_count`` and ``_starting``."""
         try:
             w = self._new_worker()
         except BaseException:
@@ -270,15 +274,9 @@ class _Pool:
 
     def _replace(self) -> None:
         try:
-            fresh = self._new_worker()
+            fresh = self._start_counted()
         except BaseException:
-            with self._cond:
-                self._count -= 1
-                self._starting -= 1
-                self._cond.notify()
             return
-        with self._cond:
-            self._starting -= 1
         self.release(fresh)
 
     def preparing(self, delta: int) -> None:
