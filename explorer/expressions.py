@@ -392,11 +392,6 @@ def parse_expression(text: str, variables: Sequence[str] = ("x",)) -> sp.Expr:
     return _parse_cached(text if isinstance(text, str) else _normalise(text), _check_variables(variables))
 
 
-def canonical(text: str, variables: Sequence[str] = ("x",)) -> str:
-    """A canonical spelling of a valid expression (``srepr``); a good cache key."""
-    return sp.srepr(parse_expression(text, variables))
-
-
 # ---------------------------------------------------------------------------------------------
 # Numbers from expressions
 _MODULES = ["scipy", "numpy"]
