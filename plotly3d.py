@@ -92,7 +92,8 @@ def _size(value: Any, fig_value: Any, default: int) -> int | None:
 
 
 def payload(fig: go.Figure, key: str, *, config: dict | None = None, width: Any = "stretch",
-            height: Any = "content", theme: str | None = "streamlit") -> tuple[bytes, int, int | None]:
+            height: Any = "content", theme: str | None = "streamlit",
+            click: bool = False) -> tuple[bytes, int, int | None]:
     """The bytes the component receives: a line of options, then the figure's JSON.
 
     Returns ``(data, height_px, width_px_or_None)``; ``None`` width means "fill the container".
@@ -105,25 +106,49 @@ def payload(fig: go.Figure, key: str, *, config: dict | None = None, width: Any 
         w = int(width)
     meta = dict(key=str(key), height=h, width=w, config=config or {}, theme=theme or None,
                 asset=asset_path(), fallback=_base_path() + asset_path(),
-                module=module_path(), moduleFallback=_base_path() + module_path())
+                module=module_path(), moduleFallback=_base_path() + module_path(), click=bool(click))
     spec = pio.to_json(fig, validate=False)
     return (json.dumps(meta, separators=(",", ":")) + "\n" + spec).encode("utf-8"), h, w
+
+
+def element_key(key: str) -> str:
+    """The Streamlit element key of the chart with this key (its CSS class is ``st-key-<this>``)."""
+    return "p3d-" + str(key).replace("__", "_-")
+
+
+def clicked_point(key: str) -> tuple[float, float] | None:
+    """Inside an ``on_click`` callback: the (x, y) in data coordinates where the user clicked."""
+    import streamlit as st
+    state = st.session_state.get(element_key(key))
+    value = getattr(state, "click", None)
+    if value is None and isinstance(state, dict):
+        value = state.get("click")
+    try:
+        x, y = float(value["x"]), float(value["y"])
+    except (TypeError, KeyError, ValueError):
+        return None
+    return (x, y) if x == x and y == y and abs(x) < 1e300 and abs(y) < 1e300 else None
 
 
 def plotly_chart_3d(fig: go.Figure, key: str, *, config: dict | None = None,
                     width: Any = "stretch", height: Any = "content",
                     use_container_width: bool | None = None, theme: str | None = "streamlit",
-                    **_ignored: Any):
+                    on_click=None, **_ignored: Any):
     """Draw ``fig`` so that a camera the user turned survives reruns (same API as st.plotly_chart,
-    minus selections). ``key`` is required: it is the chart's identity across reruns."""
+    minus selections). ``key`` is required: it is the chart's identity across reruns.
+
+    ``on_click``: a callback run when the user clicks the plotting area of a 2D chart; inside it,
+    ``clicked_point(key)`` gives the clicked (x, y) in data coordinates (anywhere on the plot, not
+    only on a drawn point)."""
     if key is None or str(key) == "":
         raise ValueError("plotly_chart_3d needs a key: it is what keeps the chart's identity")
     if use_container_width is not None:
         width = "stretch" if use_container_width else "content"
     if fig.layout.uirevision is None:
         fig.update_layout(uirevision=str(key))
-    data, h, w = payload(fig, key, config=config, width=width, height=height, theme=theme)
+    data, h, w = payload(fig, key, config=config, width=width, height=height, theme=theme,
+                         click=on_click is not None)
     _ensure_asset_route()
     # A fixed identity: the element id depends on the key only, never on the figure.
-    ident = "p3d-" + str(key).replace("__", "_-")
-    return _mount()(key=ident, data=data, width=w if w else "stretch", height=h)
+    events = {"on_click_change": on_click} if on_click is not None else {}
+    return _mount()(key=element_key(key), data=data, width=w if w else "stretch", height=h, **events)

@@ -122,6 +122,56 @@ function saveView(gd, key, rev) {
   G.views.set(viewKey(key), { rev, cams });
 }
 
+// --- draw after the script run -------------------------------------------------------------
+// While Streamlit is still streaming a rerun's elements, a plot redraw (tens of ms for a contour
+// map, more for a WebGL surface in software rendering) would hold up every element behind it:
+// text, formulas and the other charts. So a chart that gets new data waits until the run has
+// finished (the app root's data-test-script-state leaves "running"), or at most MAX_WAIT_MS,
+// and then all waiting charts draw in one go.
+const MAX_WAIT_MS = 300;
+G.pending = G.pending || new Map();
+
+function runState() {
+  const app = document.querySelector('[data-testid="stApp"]');
+  return app ? app.getAttribute("data-test-script-state") : null;
+}
+
+function flush() {
+  if (G.observer) { G.observer.disconnect(); G.observer = null; }
+  if (G.timer) { clearTimeout(G.timer); G.timer = null; }
+  const jobs = Array.from(G.pending.values());
+  G.pending.clear();
+  jobs.forEach((job) => job());
+}
+
+function drawAfterRun(gd, job) {
+  G.pending.set(gd, job);                 // a newer figure for the same chart replaces a waiting one
+  if (G.timer) return;                    // a flush is already armed
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (app && runState() === "running") {
+    G.observer = new MutationObserver(() => { if (runState() !== "running") flush(); });
+    G.observer.observe(app, { attributes: true, attributeFilter: ["data-test-script-state"] });
+    G.timer = setTimeout(flush, MAX_WAIT_MS);
+  } else {
+    G.timer = setTimeout(flush, 0);
+  }
+}
+
+// --- clicks: the data coordinates under the mouse, sent to Python as a trigger value ----------
+function onPlotClick(gd, e) {
+  const fl = gd._fullLayout;
+  const drag = gd.querySelector(".nsewdrag");
+  const comp = gd.__plotly3dComponent;
+  if (!fl || !fl.xaxis || !fl.yaxis || !drag || !comp || gd._dragged) return;
+  const r = drag.getBoundingClientRect();
+  const px = e.clientX - r.left, py = e.clientY - r.top;
+  if (!(px >= 0 && py >= 0 && px <= r.width && py <= r.height)) return;
+  const x = fl.xaxis.p2d(px), y = fl.yaxis.p2d(py);
+  if (!Number.isFinite(x) || !Number.isFinite(y)) return;
+  gd.dataset.plotly3dClicks = String((+gd.dataset.plotly3dClicks || 0) + 1);
+  comp.setTriggerValue("click", { x, y });
+}
+
 export default function (component) {
   const { data, parentElement } = component;
   if (!data) return;
@@ -134,14 +184,21 @@ export default function (component) {
     parentElement.appendChild(gd);
     parentElement.__plotly3dDiv = gd;
   }
+  gd.__plotly3dComponent = component;      // the latest one: its setTriggerValue reaches Python
   const seq = (gd.__plotly3dSeq = (gd.__plotly3dSeq || 0) + 1);
   const cut = text.indexOf("\n");  // payload: one line of options, then the figure's JSON
   const m = JSON.parse(text.slice(0, cut));
   gd.style.height = m.height + "px";
-  loadPlotly(m.asset, m.fallback).then((Plotly) => {
+  if (m.click && !gd.__plotly3dClick) {
+    gd.__plotly3dClick = true;
+    gd.addEventListener("click", (e) => onPlotClick(gd, e));
+  }
+  const draw = () => loadPlotly(m.asset, m.fallback).then((Plotly) => {
     if (seq !== gd.__plotly3dSeq || !gd.isConnected) return;
-    let spec = text.slice(cut + 1);
     const t = m.theme === "streamlit" ? themeOf(parentElement) : null;
+    const sig = (t ? t.bg + t.text : "") + text;
+    if (gd._fullLayout && gd.__plotly3dDrawn === sig) return;   // the same figure: nothing to redraw
+    let spec = text.slice(cut + 1);
     spec = t ? replacePlaceholders(spec, t) : spec;
     const fig = JSON.parse(spec);
     if (t) applyTheme(fig, t);
@@ -156,6 +213,7 @@ export default function (component) {
     const fresh = !gd._fullLayout;
     const saved = fresh ? G.views.get(viewKey(m.key)) : null;
     return Plotly.react(gd, { data: fig.data || [], layout, config, frames: fig.frames }).then(() => {
+      gd.__plotly3dDrawn = sig;
       if (fresh) {
         gd.on("plotly_relayout", () => saveView(gd, m.key, gd.__plotly3dRev));
         if (window.ResizeObserver) {
@@ -170,12 +228,14 @@ export default function (component) {
           (Plotly._guiRelayout || Plotly.relayout)(gd, upd);
         }
       }
+      if (m.click) { const d = gd.querySelector(".nsewdrag"); if (d) d.style.cursor = "crosshair"; }
       gd.__plotly3dRev = rev;
       gd.dataset.plotly3dRenders = String((+gd.dataset.plotly3dRenders || 0) + 1);
     });
   }).catch((err) => {
-    gd.textContent = "The 3D chart could not be drawn: " + (err && err.message ? err.message : err);
+    gd.textContent = "The chart could not be drawn: " + (err && err.message ? err.message : err);
     gd.style.height = "auto";
     console.error("plotly3d", err);
   });
+  drawAfterRun(gd, draw);
 }
