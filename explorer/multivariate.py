@@ -375,25 +375,18 @@ def nice_step(span: float, parts: int = 120) -> float:
     return float(10 * mag)
 
 
-def click_grid(xr, yr, n: int = 41) -> tuple[np.ndarray, np.ndarray]:
-    """Points of a near-transparent scatter laid over a contour map so clicks report (x, y)."""
-    xs, ys = np.meshgrid(np.linspace(xr[0], xr[1], n), np.linspace(yr[0], yr[1], n))
-    return _round(xs.ravel()), _round(ys.ravel())
-
-
-def point_from_selection(selection, xr, yr, step: float):
-    """(x, y) of the first clicked point of a plotly selection (dict-like), snapped; or None."""
-    try:
-        points = selection["selection"]["points"] if "selection" in selection else selection["points"]
-    except (KeyError, TypeError):
+def point_from_click(xy, xr, yr, step_x: float, step_y: float | None = None):
+    """Where a click on the map puts the point: (x, y) snapped to the sliders' steps and clamped
+    to the window; None for no click (or a non-finite one)."""
+    if xy is None:
         return None
-    for p in points or []:
-        if "x" in p and "y" in p and p["x"] is not None and p["y"] is not None:
-            try:
-                return snap(float(p["x"]), *xr, step), snap(float(p["y"]), *yr, step)
-            except (TypeError, ValueError):
-                continue
-    return None
+    try:
+        x, y = float(xy[0]), float(xy[1])
+    except (TypeError, ValueError, IndexError):
+        return None
+    if not (math.isfinite(x) and math.isfinite(y)):
+        return None
+    return snap(x, *xr, step_x), snap(y, *yr, step_x if step_y is None else step_y)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import random
 
 import streamlit as st
 
+import plotly3d
 import ui
 from explorer import multivariate as mv
 from explorer import multivariate_figures as mf
@@ -133,10 +134,9 @@ def explore(text: str, xr: tuple, yr: tuple) -> None:
     px, py = PRESET_POINTS.get(mv.preset_name(text) or "", (0.5 * (xr[0] + xr[1]), 0.5 * (yr[0] + yr[1])))
 
     def on_click():
-        pt = mv.point_from_selection(st.session_state.get("fmap") or {}, xr, yr, min(step_x, step_y))
+        pt = mv.point_from_click(plotly3d.clicked_point("fmap"), xr, yr, step_x, step_y)
         if pt is not None:
-            st.session_state["x0"] = mv.snap(pt[0], *xr, step_x)
-            st.session_state["y0"] = mv.snap(pt[1], *yr, step_y)
+            st.session_state["x0"], st.session_state["y0"] = pt
 
     def to_stationary():
         pa0 = _point(text, float(st.session_state.get("x0", px)), float(st.session_state.get("y0", py)))
@@ -171,8 +171,7 @@ def explore(text: str, xr: tuple, yr: tuple) -> None:
         # step (software WebGL), so every other view updates before it starts.
         surf_slot = st.container()
     with right:
-        fig = mf.contour_figure(grid, _arrows(text, xr, yr), pa, click=mv.click_grid(xr, yr))
-        ui.chart(fig, key="fmap", on_select=on_click, selection_mode="points")
+        ui.chart_live(mf.contour_figure(grid, _arrows(text, xr, yr), pa), key="fmap", on_click=on_click)
         ui.notice("**click the map to move the point.** The white arrows are ∇f: they cross the contour "
                   "lines at right angles and point uphill; the red arrow −∇f points straight downhill. "
                   "The dotted lines through the point are the Hessian's eigenvectors: the directions of greatest and least "
@@ -359,7 +358,7 @@ def _dip_at(x: float, y: float) -> None:
 
 
 def _on_pit_click():
-    pt = mv.point_from_selection(st.session_state.get("pitboard") or {}, (0.0, sb.SIZE), (0.0, sb.SIZE), 0.1)
+    pt = mv.point_from_click(plotly3d.clicked_point("pitboard"), (0.0, sb.SIZE), (0.0, sb.SIZE), 0.01)
     if pt is not None:
         _dip_at(*pt)
 
@@ -419,8 +418,7 @@ def sandpit() -> None:
 
     board, side = st.columns([3, 2])
     with board:
-        ui.chart(mf.pit_board(game, pit, minima), key="pitboard", on_select=_on_pit_click,
-                 selection_mode="points")
+        ui.chart_live(mf.pit_board(game, pit, minima), key="pitboard", on_click=_on_pit_click)
         ui.notice("**click anywhere in the sand to dip the stick.** Each dip reads the depth"
                   + (" and the dark arrow is −∇f there: the way downhill." if game.mode == "gradient"
                      else " only — no gradient, so you must compare depths.")

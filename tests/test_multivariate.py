@@ -178,13 +178,15 @@ def test_surface_grid_is_small_and_rounded():
     assert g.zrange[0] < g.zrange[1]
 
 
-def test_click_snapping_and_selection():
+def test_click_snapping():
     assert mv.snap(1.234, -3, 3, 0.05) == pytest.approx(1.25)
     assert mv.snap(9, -3, 3, 0.05) == 3.0
-    sel = {"selection": {"points": [{"x": 0.52, "y": -1.04, "curve_number": 7}], "point_indices": [3]}}
-    assert mv.point_from_selection(sel, (-3, 3), (-3, 3), 0.05) == pytest.approx((0.5, -1.05))
-    assert mv.point_from_selection({"selection": {"points": []}}, (-3, 3), (-3, 3), 0.05) is None
-    assert mv.point_from_selection({}, (-3, 3), (-3, 3), 0.05) is None
+    # a click at data coordinates (0.52, -1.04) puts the point on the sliders' grid
+    assert mv.point_from_click((0.52, -1.04), (-3, 3), (-3, 3), 0.05) == pytest.approx((0.5, -1.05))
+    assert mv.point_from_click((0.52, -1.04), (-3, 3), (-2, 2), 0.05, 0.02) == pytest.approx((0.5, -1.04))
+    assert mv.point_from_click((7.0, -9.0), (-3, 3), (-3, 3), 0.05) == (3.0, -3.0)     # clamped to the window
+    assert mv.point_from_click(None, (-3, 3), (-3, 3), 0.05) is None
+    assert mv.point_from_click((float("nan"), 0.0), (-3, 3), (-3, 3), 0.05) is None
     assert mv.nice_step(6) == 0.05 and mv.nice_step(10) == 0.1
 
 
@@ -227,18 +229,42 @@ def test_map_grid_and_det_samples():
     np.testing.assert_allclose(d, np.hypot(u, v), atol=2e-3)    # det = r = distance from the origin
 
 
-def test_click_targets_cover_the_map_but_are_drawn_as_one_node_and_figures_stay_small():
-    """The contour map's click grid: every target hoverable/selectable (all points in the trace),
-    yet marker.maxdisplayed = 1 so plotly draws one SVG node, not 1681, on each slider step."""
+def test_figures_are_valid_plotly_and_stay_small():
+    """Every figure builder's dict spec passes plotly's full validation (a misspelt property fails
+    here), uses the lean template (no per-trace defaults) and stays small on the wire."""
     import plotly.io as pio
+    from explorer import fastfig
     from explorer import multivariate_figures as mf
+    from explorer import sandpit as sb
     text, xr, yr = mv.PRESETS["peaks"], (-3.0, 3.0), (-3.0, 3.0)
     d = mv.derivatives(text)
     grid = mv.surface(text, xr, yr, n=50)
     pa = mv.analyse_point(d, 0.5, -0.5)
-    fig = mf.contour_figure(grid, mv.gradient_arrows(d, xr, yr, n=15)[:2], pa, click=mv.click_grid(xr, yr))
-    click = next(t for t in fig.data if t.name == "click")
-    assert len(click.x) == 41 * 41 and click.marker.maxdisplayed == 1
-    assert fig.layout.template.data.to_plotly_json() == {}        # lean template: no per-trace defaults
-    assert len(pio.to_json(fig)) < 70_000
-    assert len(pio.to_json(mf.slices_figure(mv.slices(text, pa, xr, yr), pa))) < 15_000
+    sl = mv.slices(text, pa, xr, yr)
+    u, v = mv.MAP_PRESETS["polar → cartesian"]
+    mj = mv.map_jacobian(u, v)
+    sq = mv.square_image(mj, 1.0, 0.5, 0.2)
+    pit = sb.make_pit("intro", 1)
+    minima = sb.find_minima(pit)
+    game = sb.dip(sb.new_game("intro", 1, "gradient"), pit, minima, 3.0, 3.0).game
+    figs = {
+        "contour": mf.contour_figure(grid, mv.gradient_arrows(d, xr, yr, n=15)[:2], pa, theta=0.3),
+        "surface": mf.surface_figure(grid, pa, sl, planes=True, tangent=True),
+        "slices": mf.slices_figure(sl, pa),
+        "directional": mf.directional_figure(pa.grad, 0.7),
+        "map": mf.map_figure(mv.map_grid(u, v, (0.5, 2), (0, 3)), sq, mv.det_samples(mj, (0.5, 2), (0, 3)),
+                             (1.0, 0.5)),
+        "zoom": mf.square_zoom_figure(sq),
+        "board": mf.pit_board(game, pit, minima),
+        "board revealed": mf.pit_board(sb.reveal(game), pit, minima),
+        "pit 3d": mf.pit_3d(pit, game, minima),
+    }
+    for name, fig in figs.items():
+        fastfig.validate(fig)                                       # raises on any bad property
+        assert fig.layout.template.data.to_plotly_json() == {}, name
+        assert fig.data, name
+    assert [t.type for t in figs["contour"].data][:2] == ["contour", "scatter"]
+    assert {t.xaxis or "x" for t in figs["slices"].data} == {"x", "x2"}    # two panels, as make_subplots made
+    assert len(figs["board revealed"].data) > len(figs["board"].data)
+    assert len(pio.to_json(figs["contour"])) < 70_000
+    assert len(pio.to_json(figs["slices"])) < 15_000

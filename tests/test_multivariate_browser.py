@@ -13,19 +13,18 @@ def _slider_value(page, key):
 
 def _click_plot(page, key, fx, fy):
     """Click at fractions (fx from the left, fy from the top) of a plotly chart's plotting area."""
-    drag = page.locator(f".st-key-{key} .js-plotly-plot .nsewdrag").first
+    drag = page.locator(f".st-key-p3d-{key} .js-plotly-plot .nsewdrag").first
     drag.scroll_into_view_if_needed()
     box = drag.bounding_box()
     x, y = box["x"] + fx * box["width"], box["y"] + fy * box["height"]
     page.mouse.move(x, y)
-    page.wait_for_timeout(300)           # let plotly find the hovered point
     page.mouse.click(x, y)
 
 
 def test_click_on_the_contour_map_moves_the_point(page, app_url):
     page.goto(app_url + "multivariate")
     wait_for_app(page)
-    page.wait_for_selector(".st-key-fmap .js-plotly-plot .nsewdrag", timeout=60000)
+    page.wait_for_selector(".st-key-p3d-fmap .js-plotly-plot .nsewdrag", timeout=60000)
     page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 4", timeout=60000)
     page.wait_for_selector(".js-plotly-plot .gl-container", state="attached", timeout=60000)   # the 3D surface
     assert_no_exception(page)
@@ -36,7 +35,7 @@ def test_click_on_the_contour_map_moves_the_point(page, app_url):
                            timeout=30000)
     wait_for_app(page)
     x0, y0 = _slider_value(page, "x0"), _slider_value(page, "y0")
-    assert x0 == pytest.approx(-1.5, abs=0.2) and y0 == pytest.approx(-1.5, abs=0.2)
+    assert x0 == pytest.approx(-1.5, abs=0.06) and y0 == pytest.approx(-1.5, abs=0.06)   # where clicked, to a step
     assert "x0=" in page.url                      # the clicked point is in the link
     assert_no_exception(page)
 
@@ -44,7 +43,7 @@ def test_click_on_the_contour_map_moves_the_point(page, app_url):
 def test_sandpit_click_dips_the_stick(page, app_url):
     page.goto(app_url + "multivariate?view=Sandpit&pit=course+intro&seed=3")
     wait_for_app(page)
-    page.wait_for_selector(".st-key-pitboard .js-plotly-plot .nsewdrag", timeout=60000)
+    page.wait_for_selector(".st-key-p3d-pitboard .js-plotly-plot .nsewdrag", timeout=60000)
     assert_no_exception(page)
     assert page.get_by_text("Dips used: 0 / 25").count() == 1
     _click_plot(page, "pitboard", 0.5, 0.5)

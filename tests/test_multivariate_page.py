@@ -21,8 +21,8 @@ def _spec_bytes(at):
 
 
 def _charts(at):
-    """Charts drawn by st.plotly_chart (the clickable ones) and by ui.chart3d's component (drawn in
-    place with Plotly.react: the 3D surface, and the 2D charts a slider redraws)."""
+    """Charts drawn by st.plotly_chart, and by ui.chart_live's component (drawn in place with
+    Plotly.react: every chart on this page, the clickable maps included)."""
     return len(at.get("plotly_chart")), len(at.get("bidi_component"))
 
 
@@ -33,7 +33,7 @@ def _button(at, label):
 def test_defaults_draw_every_view_small_enough():
     at = run_page(PAGE)
     assert not at.exception, [e.value for e in at.exception]
-    assert _charts(at) == (1, 3)          # the clickable contour map; slices, directional, 3D surface
+    assert _charts(at) == (0, 4)          # the clickable contour map, slices, directional, 3D surface
     assert "not a stationary point" in _text(at)
     assert r"\frac{\partial f}{\partial x} = 2 x" in _latex(at)
     assert _spec_bytes(at) < 250_000, _spec_bytes(at)
@@ -86,7 +86,7 @@ def test_bad_input_is_explained_and_nothing_breaks():
     assert not at.exception
     assert any("never closed" in e.value for e in at.error)
     assert at.text_input(key="f").value == "x^2 + y("
-    assert _charts(at) == (1, 3)
+    assert _charts(at) == (0, 4)
     at.number_input(key="xmin").set_value(5.0).run()     # from > to
     assert not at.exception
     assert any("from < to" in e.value for e in at.error)
@@ -133,7 +133,7 @@ def test_sandpit_typed_dips_and_winning():
     _button(at, "Dip here").click().run()
     assert at.session_state["_pit_game"].won
     assert "You found the bottom" in _text(at)
-    assert _charts(at) == (1, 1)          # the board and the revealed 3D pit
+    assert _charts(at) == (0, 2)          # the board and the revealed 3D pit
 
 
 def test_sandpit_seed_and_mode_come_from_the_url():
@@ -142,4 +142,4 @@ def test_sandpit_seed_and_mode_come_from_the_url():
     game = at.session_state["_pit_game"]
     assert (game.kind, game.seed, game.mode) == ("smooth", 777, "depth")
     _button(at, "Reveal").click().run()
-    assert at.session_state["_pit_game"].revealed and _charts(at) == (1, 1)
+    assert at.session_state["_pit_game"].revealed and _charts(at) == (0, 2)
