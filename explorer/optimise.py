@@ -26,7 +26,7 @@ __all__ = [
     "NewtonResult", "newton_raphson", "newton_basins", "Basins",
     "DescentResult", "descend", "METHODS", "HYBRID_MAX_STEP", "HYBRID_GAMMA",
     "LagrangePoint", "LagrangeSolution", "lagrange_points", "lagrange_solve",
-    "ConstraintWalk", "constraint_walk", "grid",
+    "ConstraintWalk", "constraint_walk", "grid", "start_from_click",
 ]
 
 # real symbols: then d|x|/dx is sign(x), not an expression in re(x), im(x)
@@ -414,6 +414,25 @@ def descend(f: str, start: tuple[float, float], method: str, step: float = 0.1,
     path = np.column_stack([xs[:n], ys[:n]]) if n else np.array([[float(start[0]), float(start[1])]])
     return DescentResult(f, method, gamma, path, np.array(fs), np.array(gs), converged, reason, failure,
                          np.array(newton_flags[: max(n - 1, 0)], bool))
+
+
+def start_from_click(point, lo: float = -6.0, hi: float = 6.0, step: float = 0.05
+                     ) -> tuple[float, float] | None:
+    """The start (x, y) a click on the contour map picks: each coordinate snapped to the start
+    sliders' ``step`` and clamped to their range [lo, hi]; None for no usable click."""
+    try:
+        x, y = (float(v) for v in point)
+    except (TypeError, ValueError):
+        return None
+    if not (math.isfinite(x) and math.isfinite(y)):
+        return None
+
+    def snap(v: float) -> float:
+        v = min(hi, max(lo, v))
+        n = round((v - lo) / step)
+        return float(min(hi, max(lo, round(lo + n * step, 10))))
+
+    return snap(x), snap(y)
 
 
 def _stationary_kind(hxx: float, hxy: float, hyy: float) -> str:

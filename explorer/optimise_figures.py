@@ -1,5 +1,9 @@
 """Plotly figures for the Optimisation page (no streamlit here): Newton tangents, basin strip,
-descent paths on contours and surfaces, f against iteration, Lagrange contours with gradient arrows."""
+descent paths on contours and surfaces, f against iteration, Lagrange contours with gradient arrows.
+
+Every figure is written as the plain dicts plotly.js reads and wrapped by ``explorer.fastfig``
+(no per-property validation: a slider step rebuilds them in well under a millisecond each);
+``tests/test_optimise_figures.py`` runs plotly's full validation over each builder's output."""
 from __future__ import annotations
 
 import math
@@ -9,6 +13,7 @@ import pandas  # noqa: F401  - finish importing pandas here: plotly only peeks a
 #                             half-imported pandas (another thread warming up) breaks its checks
 import plotly.graph_objects as go
 
+from explorer import fastfig
 from explorer.expressions import compile_expression
 from explorer.optimise import Basins, ConstraintWalk, DescentResult, LagrangePoint, METHODS, NewtonResult
 
@@ -57,9 +62,7 @@ def newton_figure(res: NewtonResult, shown: int, window: tuple[float, float]) ->
     xs = np.linspace(lo, hi, 400)
     ys = f(xs)
     yr = _yrange(ys, include=(0.0,))
-    fig = go.Figure()
-    fig.add_trace(go.Scatter(x=_r(xs), y=_r(ys), name="f(x)", line=dict(color="#333", width=2)))
-    fig.add_hline(y=0, line=dict(color="#888", width=1))
+    data = [dict(type="scatter", x=_r(xs), y=_r(ys), name="f(x)", line=dict(color="#333", width=2))]
     h, fx = res.history, res.fx
     shown = max(0, min(shown, len(h) - 1, len(fx)))
     tx, ty, vx, vy = [], [], [], []
@@ -72,27 +75,34 @@ def newton_figure(res: NewtonResult, shown: int, window: tuple[float, float]) ->
         if k + 1 < len(fx):
             vx += [b, b, None]
             vy += [0, fx[k + 1], None]
-    fig.add_trace(go.Scatter(x=_r(tx), y=_r(ty), mode="lines", name="tangent lines",
-                             line=dict(color="#d62728", width=2)))
-    fig.add_trace(go.Scatter(x=_r(vx), y=_r(vy), mode="lines", name="back up to f",
-                             line=dict(color="#d62728", width=1, dash="dot"), showlegend=False))
+    data.append(dict(type="scatter", x=_r(tx), y=_r(ty), mode="lines", name="tangent lines",
+                     line=dict(color="#d62728", width=2)))
+    data.append(dict(type="scatter", x=_r(vx), y=_r(vy), mode="lines", name="back up to f",
+                     line=dict(color="#d62728", width=1, dash="dot"), showlegend=False))
     px = h[: shown + 1]
-    fig.add_trace(go.Scatter(x=_r(px), y=np.zeros(len(px)), mode="markers+text", name="xₙ on the axis",
-                             text=[f"x{_sub(k)}" for k in range(len(px))], textposition="bottom center",
-                             marker=dict(color="#d62728", size=9, symbol="x")))
+    data.append(dict(type="scatter", x=_r(px), y=np.zeros(len(px)), mode="markers+text", name="xₙ on the axis",
+                     text=[f"x{_sub(k)}" for k in range(len(px))], textposition="bottom center",
+                     marker=dict(color="#d62728", size=9, symbol="x")))
+    annotations = []
     for k, xk in enumerate(px):
         if xk < lo or xk > hi:
             edge = lo if xk < lo else hi
-            fig.add_annotation(x=edge, y=0, text=f"x{_sub(k)} = {xk:.4g} is off the chart", showarrow=True,
-                               ax=60 if xk < lo else -60, ay=-30 - 22 * (k % 3), arrowcolor="#d62728",
-                               font=dict(color="#d62728"), arrowhead=2)
+            annotations.append(dict(x=edge, y=0, text=f"x{_sub(k)} = {xk:.4g} is off the chart", showarrow=True,
+                                    ax=60 if xk < lo else -60, ay=-30 - 22 * (k % 3), arrowcolor="#d62728",
+                                    font=dict(color="#d62728"), arrowhead=2))
     cur = min(shown, len(fx) - 1)
     if cur >= 0:
-        fig.add_trace(go.Scatter(x=[h[cur]], y=[fx[cur]], mode="markers", name=f"(x{_sub(cur)}, f(x{_sub(cur)}))",
-                                 marker=dict(color="#1f77b4", size=12)))
-    fig.update_layout(height=430, xaxis=dict(range=[lo, hi], title="x"), yaxis=dict(range=yr, title="f(x)"),
-                      legend=dict(orientation="h", y=1.08), title="Newton-Raphson: follow the tangent to the axis")
-    return fig
+        data.append(dict(type="scatter", x=[float(h[cur])], y=[float(fx[cur])], mode="markers",
+                         name=f"(x{_sub(cur)}, f(x{_sub(cur)}))", marker=dict(color="#1f77b4", size=12)))
+    layout = dict(height=430, xaxis=dict(range=[lo, hi], title=dict(text="x")),
+                  yaxis=dict(range=yr, title=dict(text="f(x)")),
+                  legend=dict(orientation="h", y=1.08),
+                  title=dict(text="Newton-Raphson: follow the tangent to the axis"),
+                  shapes=[dict(type="line", xref="x domain", x0=0, x1=1, yref="y", y0=0, y1=0,
+                               line=dict(color="#888", width=1))])
+    if annotations:
+        layout["annotations"] = annotations
+    return fastfig.figure(data, layout)
 
 
 def _sub(n: int) -> str:
@@ -109,7 +119,7 @@ def _runs(x: np.ndarray, mask: np.ndarray) -> tuple[list, list]:
     starts = np.flatnonzero(np.diff(m) == 1)
     ends = np.flatnonzero(np.diff(m) == -1)
     xs, ys = [], []
-    for a, b in zip(_r(edges[starts]), _r(edges[ends])):
+    for a, b in zip(_r(edges[starts]).tolist(), _r(edges[ends]).tolist()):
         xs += [a, b, b, a, a, None]
         ys += [-0.25, -0.25, 0.25, 0.25, -0.25, None]
     return xs, ys
@@ -118,26 +128,27 @@ def _runs(x: np.ndarray, mask: np.ndarray) -> tuple[list, list]:
 def basin_figure(b: Basins, x0: float) -> go.Figure:
     """The basin strip: each run of starting points that reach the same root is one filled box
     (a few numbers per stretch instead of one marker per starting point: light to send and to draw)."""
-    fig = go.Figure()
+    data = []
     for i, r in enumerate(b.roots):
         xs, ys = _runs(b.x0, b.label == i)
         col = ROOT_COLOURS[i % len(ROOT_COLOURS)]
-        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", fill="toself", fillcolor=col, name=f"→ root {r:.4g}",
-                                 hoveron="fills", line=dict(width=1, color=col)))
+        data.append(dict(type="scatter", x=xs, y=ys, mode="lines", fill="toself", fillcolor=col,
+                         name=f"→ root {r:.4g}", hoveron="fills", line=dict(width=1, color=col)))
     m = b.label < 0
     if m.any():
         xs, ys = _runs(b.x0, m)
-        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", fill="toself", fillcolor=FAIL_COLOUR, name="fails",
-                                 hoveron="fills", line=dict(width=1, color=FAIL_COLOUR)))
+        data.append(dict(type="scatter", x=xs, y=ys, mode="lines", fill="toself", fillcolor=FAIL_COLOUR,
+                         name="fails", hoveron="fills", line=dict(width=1, color=FAIL_COLOUR)))
     inside = b.roots[(b.roots >= b.x0[0]) & (b.roots <= b.x0[-1])]
-    fig.add_trace(go.Scatter(x=_r(inside), y=np.full(len(inside), 0.6), mode="markers", name="roots",
-                             marker=dict(symbol="triangle-down", size=13, color="black")))
-    fig.add_trace(go.Scatter(x=[x0], y=[-0.6], mode="markers", name="your x₀",
-                             marker=dict(symbol="triangle-up", size=13, color="#d62728")))
-    fig.update_layout(height=190, yaxis=dict(visible=False, range=[-1, 1]),
-                      xaxis=dict(range=[b.x0[0], b.x0[-1]], title="starting point x₀"),
-                      legend=dict(orientation="h", y=1.35), title="Basins: where Newton goes from each x₀")
-    return fig
+    data.append(dict(type="scatter", x=_r(inside), y=np.full(len(inside), 0.6), mode="markers", name="roots",
+                     marker=dict(symbol="triangle-down", size=13, color="black")))
+    data.append(dict(type="scatter", x=[float(x0)], y=[-0.6], mode="markers", name="your x₀",
+                     marker=dict(symbol="triangle-up", size=13, color="#d62728")))
+    layout = dict(height=190, yaxis=dict(visible=False, range=[-1, 1]),
+                  xaxis=dict(range=[float(b.x0[0]), float(b.x0[-1])], title=dict(text="starting point x₀")),
+                  legend=dict(orientation="h", y=1.35),
+                  title=dict(text="Basins: where Newton goes from each x₀"))
+    return fastfig.figure(data, layout)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -149,49 +160,46 @@ def _thin(path: np.ndarray, keep: int = 400) -> np.ndarray:
     return path[idx]
 
 
-def descent_contour(grid, runs: list[DescentResult], window, click_points: int = 30,
-                    newton_marks: bool = True) -> go.Figure:
+def descent_contour(grid, runs: list[DescentResult], window, newton_marks: bool = True) -> go.Figure:
+    """The contour map with the paths. It is drawn with ``ui.chart_live(..., on_click=...)``: a
+    click anywhere on the plotting area picks the start (see ``optimise.start_from_click``)."""
     xs, ys, Z = grid
     # shade and space the contours by log(1 + f − min f): deep narrow valleys (Rosenbrock,
     # Himmelblau) stay visible next to the steep walls
     with np.errstate(all="ignore"):
         shade = _r(np.log1p(Z - np.nanmin(Z)), 4) if np.isfinite(Z).any() else Z
-    fig = go.Figure()
-    fig.add_trace(go.Contour(x=xs, y=ys, z=shade, ncontours=30, colorscale="Viridis", showscale=False,
-                             contours=dict(coloring="heatmap", showlines=True), hoverinfo="skip",
-                             name="f", opacity=0.85))
-    # a near-transparent grid of points: clicking one picks the start
-    gx, gy = np.meshgrid(np.round(np.linspace(window[0], window[1], click_points), 3),
-                         np.round(np.linspace(window[2], window[3], click_points), 3))
-    fig.add_trace(go.Scatter(x=gx.ravel(), y=gy.ravel(), mode="markers", name="click to start here",
-                             marker=dict(size=9, color="white", opacity=0.02), showlegend=False,
-                             hovertemplate="start here: (%{x}, %{y})<extra></extra>"))
+    data = [dict(type="contour", x=xs, y=ys, z=shade, ncontours=30, colorscale="Viridis", showscale=False,
+                 contours=dict(coloring="heatmap", showlines=True), hoverinfo="skip",
+                 name="f", opacity=0.85)]
     for r in runs:
         p = _thin(r.path)
         col = METHOD_COLOURS.get(r.method, "#000")
-        fig.add_trace(go.Scatter(x=_r(p[:, 0]), y=_r(p[:, 1]), mode="lines+markers",
-                                 name=f"{METHODS[r.method]} ({r.iterations} steps)",
-                                 line=dict(color=col, width=2), marker=dict(size=4, color=col)))
-        fig.add_trace(go.Scatter(x=[_r(p[-1:, 0])[0]], y=[_r(p[-1:, 1])[0]], mode="markers", showlegend=False,
-                                 marker=dict(size=12, color=col, symbol="x"), hoverinfo="skip"))
+        data.append(dict(type="scatter", x=_r(p[:, 0]), y=_r(p[:, 1]), mode="lines+markers",
+                         name=f"{METHODS[r.method]} ({r.iterations} steps)",
+                         line=dict(color=col, width=2), marker=dict(size=4, color=col)))
+        data.append(dict(type="scatter", x=[float(_r(p[-1:, 0])[0])], y=[float(_r(p[-1:, 1])[0])],
+                         mode="markers", showlegend=False,
+                         marker=dict(size=12, color=col, symbol="x"), hoverinfo="skip"))
     if runs:
         s = runs[0].path[0]
-        fig.add_trace(go.Scatter(x=[s[0]], y=[s[1]], mode="markers", name="start",
-                                 marker=dict(size=14, color="white", line=dict(color="black", width=2))))
-    fig.update_layout(height=520, xaxis=dict(range=list(window[:2]), title="x", constrain="domain"),
-                      yaxis=dict(range=list(window[2:]), title="y", scaleanchor="x", scaleratio=1),
-                      legend=dict(orientation="h", y=-0.22), clickmode="event+select", dragmode="pan",
-                      title="Paths on the contour map (click to choose a start)<br>"
-                            "<sup>contours spaced on a log scale of f − min f</sup>")
-    return fig
+        data.append(dict(type="scatter", x=[float(s[0])], y=[float(s[1])], mode="markers", name="start",
+                         marker=dict(size=14, color="white", line=dict(color="black", width=2))))
+    layout = dict(height=520,
+                  xaxis=dict(range=[float(window[0]), float(window[1])], title=dict(text="x"), constrain="domain"),
+                  yaxis=dict(range=[float(window[2]), float(window[3])], title=dict(text="y"),
+                             scaleanchor="x", scaleratio=1),
+                  legend=dict(orientation="h", y=-0.22), dragmode="pan",
+                  title=dict(text="Paths on the contour map (click to choose a start)<br>"
+                                  "<sup>contours spaced on a log scale of f − min f</sup>"))
+    return fastfig.figure(data, layout)
 
 
 def descent_surface(grid, runs: list[DescentResult], window) -> go.Figure:
     xs, ys, Z = grid
     fin = Z[np.isfinite(Z)]
     zr = [float(fin.min()), float(fin.max())] if len(fin) else [-1, 1]
-    fig = go.Figure(go.Surface(x=xs, y=ys, z=Z, colorscale="Viridis", showscale=False, opacity=0.9,
-                               name="f", hoverinfo="skip"))
+    data = [dict(type="surface", x=xs, y=ys, z=Z, colorscale="Viridis", showscale=False, opacity=0.9,
+                 name="f", hoverinfo="skip")]
     for r in runs:
         p = _thin(r.path, 300)
         v = _thin(r.values[:, None], 300)[:, 0] if len(r.values) == len(r.path) else None
@@ -200,20 +208,21 @@ def descent_surface(grid, runs: list[DescentResult], window) -> go.Figure:
         m = (p[:, 0] >= window[0]) & (p[:, 0] <= window[1]) & (p[:, 1] >= window[2]) & (p[:, 1] <= window[3])
         col = METHOD_COLOURS.get(r.method, "#000")
         lift = 0.01 * (zr[1] - zr[0])       # just above the surface, so it is not hidden in it
-        fig.add_trace(go.Scatter3d(x=_r(p[m, 0]), y=_r(p[m, 1]), z=_r(v[m] + lift), mode="lines+markers",
-                                   name=METHODS[r.method], line=dict(color=col, width=6),
-                                   marker=dict(size=3, color=col)))
-    fig.update_layout(height=520, scene=dict(xaxis_title="x", yaxis_title="y", zaxis_title="f",
-                                             zaxis=dict(range=zr), aspectmode="cube"),
-                      title="The same paths on the surface", showlegend=False)
-    return fig
+        data.append(dict(type="scatter3d", x=_r(p[m, 0]), y=_r(p[m, 1]), z=_r(v[m] + lift),
+                         mode="lines+markers", name=METHODS[r.method], line=dict(color=col, width=6),
+                         marker=dict(size=3, color=col)))
+    layout = dict(height=520,
+                  scene=dict(xaxis=dict(title=dict(text="x")), yaxis=dict(title=dict(text="y")),
+                             zaxis=dict(title=dict(text="f"), range=zr), aspectmode="cube"),
+                  title=dict(text="The same paths on the surface"), showlegend=False)
+    return fastfig.figure(data, layout)
 
 
 def descent_values(runs: list[DescentResult]) -> go.Figure:
     """f(x_k) − (lowest f reached by any run) on a log scale, against k."""
     lows = [np.nanmin(r.values) for r in runs if len(r.values)]
     low = min(lows) if lows else 0.0
-    fig = go.Figure()
+    data = []
     for r in runs:
         gap = r.values - low
         k = np.arange(len(gap))
@@ -222,12 +231,13 @@ def descent_values(runs: list[DescentResult]) -> go.Figure:
         if len(k) > 600:
             idx = np.unique(np.geomspace(1, len(k), 600).astype(int) - 1)
             k, gap = k[idx], gap[idx]
-        fig.add_trace(go.Scatter(x=k, y=_sig(gap), mode="lines", name=METHODS[r.method],
-                                 line=dict(color=METHOD_COLOURS.get(r.method, "#000"), width=2)))
-    fig.update_layout(height=360, yaxis=dict(type="log", title="f(xₖ) − lowest f reached", exponentformat="power"),
-                      xaxis=dict(title="iteration k"), legend=dict(orientation="h", y=-0.3),
-                      title="How fast f falls (log scale)")
-    return fig
+        data.append(dict(type="scatter", x=k, y=_sig(gap), mode="lines", name=METHODS[r.method],
+                         line=dict(color=METHOD_COLOURS.get(r.method, "#000"), width=2)))
+    layout = dict(height=360,
+                  yaxis=dict(type="log", title=dict(text="f(xₖ) − lowest f reached"), exponentformat="power"),
+                  xaxis=dict(title=dict(text="iteration k")), legend=dict(orientation="h", y=-0.3),
+                  title=dict(text="How fast f falls (log scale)"))
+    return fastfig.figure(data, layout)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -236,77 +246,81 @@ def lagrange_figure(fgrid, ggrid, walk: ConstraintWalk | None, idx: int, points:
                     window) -> go.Figure:
     xs, ys, F = fgrid
     G = ggrid[2] if ggrid is not None else None
-    fig = go.Figure()
-    fig.add_trace(go.Contour(x=xs, y=ys, z=F, ncontours=25, colorscale="Blues", showscale=False,
-                             contours=dict(coloring="lines"), line=dict(width=1.5), name="contours of f",
-                             hoverinfo="skip", showlegend=True))
+    data = [dict(type="contour", x=xs, y=ys, z=F, ncontours=25, colorscale="Blues", showscale=False,
+                 contours=dict(coloring="lines"), line=dict(width=1.5), name="contours of f",
+                 hoverinfo="skip", showlegend=True)]
     if walk is not None and len(walk.x):
         # the traced curve g = 0 (exact to 1e-13, and far fewer numbers than a second grid)
         cx, cy = [], []
         for c in np.unique(walk.component):
             m = walk.component == c
-            cx += list(_r(walk.x[m])) + [None]
-            cy += list(_r(walk.y[m])) + [None]
-        fig.add_trace(go.Scatter(x=cx, y=cy, mode="lines", line=dict(color="#d62728", width=3),
-                                 name="g(x, y) = 0", hoverinfo="skip"))
+            cx += _r(walk.x[m]).tolist() + [None]
+            cy += _r(walk.y[m]).tolist() + [None]
+        data.append(dict(type="scatter", x=cx, y=cy, mode="lines", line=dict(color="#d62728", width=3),
+                         name="g(x, y) = 0", hoverinfo="skip"))
     elif G is not None:
-        fig.add_trace(go.Contour(x=xs, y=ys, z=G, contours=dict(start=0, end=0, size=1, coloring="none"),
-                                 line=dict(color="#d62728", width=3), showscale=False, name="g(x, y) = 0",
-                                 hoverinfo="skip", showlegend=True))
+        data.append(dict(type="contour", x=xs, y=ys, z=G, contours=dict(start=0, end=0, size=1, coloring="none"),
+                         line=dict(color="#d62728", width=3), showscale=False, name="g(x, y) = 0",
+                         hoverinfo="skip", showlegend=True))
     for kind, sym, col in (("max", "triangle-up", "#2ca02c"), ("min", "triangle-down", "#9467bd"),
                            ("other", "circle", "#555")):
         pts = [p for p in points if p.kind == kind]
         if pts:
-            fig.add_trace(go.Scatter(x=[p.x for p in pts], y=[p.y for p in pts], mode="markers",
-                                     name=f"solution ({kind})", marker=dict(size=13, symbol=sym, color=col,
-                                                                             line=dict(color="black", width=1)),
-                                     hovertemplate="(%{x:.4f}, %{y:.4f})<extra></extra>"))
+            data.append(dict(type="scatter", x=[float(p.x) for p in pts], y=[float(p.y) for p in pts],
+                             mode="markers", name=f"solution ({kind})",
+                             marker=dict(size=13, symbol=sym, color=col, line=dict(color="black", width=1)),
+                             hovertemplate="(%{x:.4f}, %{y:.4f})<extra></extra>"))
+    annotations = []
     if walk is not None and len(walk.x):
         i = int(np.clip(idx, 0, len(walk.x) - 1))
         px, py = float(walk.x[i]), float(walk.y[i])
-        fig.add_trace(go.Scatter(x=[px], y=[py], mode="markers", name="moving point",
-                                 marker=dict(size=14, color="#ff7f0e", line=dict(color="black", width=1.5))))
+        data.append(dict(type="scatter", x=[px], y=[py], mode="markers", name="moving point",
+                         marker=dict(size=14, color="#ff7f0e", line=dict(color="black", width=1.5))))
         L = 0.12 * max(window[1] - window[0], window[3] - window[2])
         for vec, col, label in ((walk.grad_f[i], "#1f77b4", "∇f"), (walk.grad_g[i], "#d62728", "∇g")):
             n = float(np.hypot(*vec))
             if not np.isfinite(n) or n == 0:
                 continue
-            ex, ey = px + L * vec[0] / n, py + L * vec[1] / n
-            fig.add_annotation(x=ex, y=ey, ax=px, ay=py, xref="x", yref="y", axref="x", ayref="y",
-                               showarrow=True, arrowhead=3, arrowsize=1.3, arrowwidth=3, arrowcolor=col,
-                               text="")
-            fig.add_annotation(x=px + 1.22 * (ex - px), y=py + 1.22 * (ey - py), text=f"<b>{label}</b>",
-                               showarrow=False, font=dict(color=col, size=17))
-    fig.update_layout(height=520, xaxis=dict(range=list(window[:2]), title="x", constrain="domain"),
-                      yaxis=dict(range=list(window[2:]), title="y", scaleanchor="x", scaleratio=1),
-                      legend=dict(orientation="h", y=-0.22),
-                      title="Contours of f, the constraint g = 0, and the two gradients")
-    return fig
+            ex, ey = px + L * float(vec[0]) / n, py + L * float(vec[1]) / n
+            annotations.append(dict(x=ex, y=ey, ax=px, ay=py, xref="x", yref="y", axref="x", ayref="y",
+                                    showarrow=True, arrowhead=3, arrowsize=1.3, arrowwidth=3, arrowcolor=col,
+                                    text=""))
+            annotations.append(dict(x=px + 1.22 * (ex - px), y=py + 1.22 * (ey - py), text=f"<b>{label}</b>",
+                                    showarrow=False, font=dict(color=col, size=17)))
+    layout = dict(height=520,
+                  xaxis=dict(range=[float(window[0]), float(window[1])], title=dict(text="x"), constrain="domain"),
+                  yaxis=dict(range=[float(window[2]), float(window[3])], title=dict(text="y"),
+                             scaleanchor="x", scaleratio=1),
+                  legend=dict(orientation="h", y=-0.22),
+                  title=dict(text="Contours of f, the constraint g = 0, and the two gradients"))
+    if annotations:
+        layout["annotations"] = annotations
+    return fastfig.figure(data, layout)
 
 
 def along_figure(walk: ConstraintWalk, idx: int, points: list[LagrangePoint]) -> go.Figure:
     s, f = walk.s, walk.f
-    fig = go.Figure()
     # separate pieces of the curve are drawn as separate lines
     xs_, fs_ = [], []
     for c in np.unique(walk.component):
         m = walk.component == c
-        xs_ += list(_r(s[m])) + [None]
-        fs_ += list(_r(f[m])) + [None]
-    fig.add_trace(go.Scatter(x=xs_, y=fs_, mode="lines", name="f along g = 0", line=dict(color="#1f77b4")))
+        xs_ += _r(s[m]).tolist() + [None]
+        fs_ += _r(f[m]).tolist() + [None]
+    data = [dict(type="scatter", x=xs_, y=fs_, mode="lines", name="f along g = 0", line=dict(color="#1f77b4"))]
     # the solutions, located on the traced curve
     for p in points:
         d = np.hypot(walk.x - p.x, walk.y - p.y)
         j = int(np.nanargmin(d))
         if d[j] < 0.05 * (np.ptp(walk.x) + np.ptp(walk.y) + 1e-9):
-            fig.add_trace(go.Scatter(x=[s[j]], y=[p.f], mode="markers", showlegend=False,
-                                     marker=dict(size=12, symbol="triangle-up" if p.kind == "max" else
-                                                 "triangle-down" if p.kind == "min" else "circle",
-                                                 color="#2ca02c" if p.kind == "max" else "#9467bd"),
-                                     hovertemplate=f"{p.kind}: f = {p.f:.5g}<extra></extra>"))
+            data.append(dict(type="scatter", x=[float(s[j])], y=[float(p.f)], mode="markers", showlegend=False,
+                             marker=dict(size=12, symbol="triangle-up" if p.kind == "max" else
+                                         "triangle-down" if p.kind == "min" else "circle",
+                                         color="#2ca02c" if p.kind == "max" else "#9467bd"),
+                             hovertemplate=f"{p.kind}: f = {p.f:.5g}<extra></extra>"))
     i = int(np.clip(idx, 0, len(s) - 1))
-    fig.add_trace(go.Scatter(x=[s[i]], y=[f[i]], mode="markers", name="moving point",
-                             marker=dict(size=14, color="#ff7f0e", line=dict(color="black", width=1.5))))
-    fig.update_layout(height=330, xaxis=dict(title="distance travelled along the constraint"),
-                      yaxis=dict(title="f"), showlegend=False, title="f along the constraint")
-    return fig
+    data.append(dict(type="scatter", x=[float(s[i])], y=[float(f[i])], mode="markers", name="moving point",
+                     marker=dict(size=14, color="#ff7f0e", line=dict(color="black", width=1.5))))
+    layout = dict(height=330, xaxis=dict(title=dict(text="distance travelled along the constraint")),
+                  yaxis=dict(title=dict(text="f")), showlegend=False,
+                  title=dict(text="f along the constraint"))
+    return fastfig.figure(data, layout)

@@ -6,6 +6,7 @@ import time
 
 import streamlit as st
 
+import plotly3d
 import ui
 from explorer import optimise as opt
 from explorer import optimise_figures as figs
@@ -29,6 +30,7 @@ DESCENT_PRESETS = {
     "Himmelblau": "(x^2 + y - 11)^2 + (x + y^2 - 7)^2",
     "Sandpit (course)": SANDPIT,
 }
+START_RANGE = (-6.0, 6.0, 0.05)        # the start sliders: min, max, step
 # (window, usual start, walls?) per preset text
 DESCENT_VIEW = {
     "x^2 + y^2": ((-3.0, 3.0, -3.0, 3.0), (2.0, 1.5), False),
@@ -170,6 +172,13 @@ def _descent_view(text: str):
     return (-3.0, 3.0, -3.0, 3.0), (2.0, 1.5), False
 
 
+def _dmap_clicked() -> None:
+    """A click on the contour map: start from there (snapped to the sliders' step and range)."""
+    start = opt.start_from_click(plotly3d.clicked_point("dmap"), *START_RANGE)
+    if start is not None:
+        st.session_state["sx"], st.session_state["sy"] = start
+
+
 @st.fragment
 def descent_section() -> None:
     st.header("2 · Gradient descent and friends in two dimensions")
@@ -189,27 +198,17 @@ def descent_section() -> None:
                    "wrong place. Outside the walls the surface keeps falling, so a run that leaves them "
                    "is stopped. Newton, which only looks for ∇f = 0, happily climbs the hill at (4.2, 0.79).")
 
-    # a new preset: jump to its usual start; a click on the map: start there (before the sliders exist)
+    # a new preset: jump to its usual start (before the sliders exist)
     last = st.session_state.get("_df_last")
     if last is not None and last != text and text in DESCENT_VIEW:
         st.session_state["sx"], st.session_state["sy"] = usual
     st.session_state["_df_last"] = text
-    event = st.session_state.get("dmap")
-    pts = (event or {}).get("selection", {}).get("points", []) if isinstance(event, dict) else \
-        (getattr(getattr(event, "selection", None), "points", None) or [])
-    if pts:
-        p = pts[0]
-        sig = (round(float(p["x"]), 3), round(float(p["y"]), 3))
-        if sig != st.session_state.get("_dmap_click"):
-            st.session_state["_dmap_click"] = sig
-            st.session_state["sx"] = float(min(6.0, max(-6.0, round(sig[0] / 0.05) * 0.05)))
-            st.session_state["sy"] = float(min(6.0, max(-6.0, round(sig[1] / 0.05) * 0.05)))
 
     c1, c2, c3, c4 = st.columns(4)
     with c1:
-        sx = ui.slider("Start x", -6.0, 6.0, usual[0], 0.05, key="sx")
+        sx = ui.slider("Start x", *START_RANGE[:2], usual[0], START_RANGE[2], key="sx")
     with c2:
-        sy = ui.slider("Start y", -6.0, 6.0, usual[1], 0.05, key="sy")
+        sy = ui.slider("Start y", *START_RANGE[:2], usual[1], START_RANGE[2], key="sy")
     with c3:
         lr = ui.slider("Step size γ", 0.001, 1.0, 0.1, 0.001, key="lr", format="%.3f")
     with c4:
@@ -249,8 +248,7 @@ def descent_section() -> None:
     g = surface_grid(text, window)
     c1, c2 = _pair()
     with c1:
-        ui.chart(figs.descent_contour(g, runs, window), key="dmap", on_select="rerun",
-                 selection_mode="points")
+        ui.chart_live(figs.descent_contour(g, runs, window), key="dmap", on_click=_dmap_clicked)
         ui.notice("steepest descent crosses the contours at right angles and zig-zags across narrow "
                   "valleys; Newton jumps straight to the bottom of a bowl but heads for ANY flat point "
                   "(maxima and saddles too). Click anywhere on the map to start from there.")

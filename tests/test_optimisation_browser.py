@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+import plotly3d
 from helpers import wait_for_app
 
 pytestmark = pytest.mark.browser
@@ -44,17 +45,27 @@ def test_page_draws_everything_without_exception(page, app_url):
 def test_click_on_the_contour_map_sets_the_start(page, app_url):
     page.goto(app_url + "optimisation")
     wait_for_app(page)
-    chart = page.locator(".js-plotly-plot").filter(has_text="Paths on the contour map")
-    chart.wait_for(timeout=90000)
-    chart.scroll_into_view_if_needed()
+    # the map is an in-place chart (ui.chart_live, element key "p3d-dmap") that reports clicks
+    drag = page.locator(f".st-key-{plotly3d.element_key('dmap')} .nsewdrag").first
+    drag.wait_for(timeout=90000)
+    drag.scroll_into_view_if_needed()
     assert (_slider_value(page, "Start x"), _slider_value(page, "Start y")) == (2.0, 1.5)
-    area = chart.locator(".nsewdrag").first.bounding_box()
-    # the plot spans x, y ∈ [−3, 3]: a click a quarter of the way in is near (−1.5, −1.5)
+    area = drag.bounding_box()
+    # the plot spans x, y ∈ [−3, 3] (equal scales: the box is square): a click at a quarter of
+    # the width and three quarters of the height down is at about (−1.5, −1.5); anywhere counts,
+    # not only on a drawn point
     page.mouse.click(area["x"] + 0.25 * area["width"], area["y"] + 0.75 * area["height"])
     _wait_value(page, "Start x", lambda v: v < 0)
     wait_for_app(page)
-    assert -2.2 < _slider_value(page, "Start x") < -0.8
-    assert -2.2 < _slider_value(page, "Start y") < -0.8
+    assert -1.5 - 0.15 <= _slider_value(page, "Start x") <= -1.5 + 0.15
+    assert -1.5 - 0.15 <= _slider_value(page, "Start y") <= -1.5 + 0.15
+    # a second click elsewhere moves it again: near (1.5, 0) — the map has grown no wider
+    area = drag.bounding_box()
+    page.mouse.click(area["x"] + 0.75 * area["width"], area["y"] + 0.5 * area["height"])
+    _wait_value(page, "Start x", lambda v: v > 0)
+    wait_for_app(page)
+    assert 1.35 <= _slider_value(page, "Start x") <= 1.65
+    assert -0.15 <= _slider_value(page, "Start y") <= 0.15
     assert "sx=" in page.url                      # the picked start is in the shareable link
     page.get_by_text("Newton −H⁻¹∇f", exact=True).click()
     page.wait_for_function("() => location.search.includes('meth=Newton')")

@@ -1,6 +1,9 @@
 """The Optimisation page through streamlit's AppTest: defaults, widgets and what they change."""
+import json
+
 import pytest
 
+from explorer.optimise import start_from_click
 from helpers import run_page
 
 PAGE = "pages/optimisation.py"
@@ -14,6 +17,16 @@ def _button(at, label):
     return next(b for b in at.button if b.label == label)
 
 
+def _live(at, key):
+    """(options, figure) of the in-place chart with this key (the plotly3d component's payload)."""
+    for comp in at.get("bidi_component"):
+        meta, _, spec = comp.proto.bytes.decode().partition("\n")
+        meta = json.loads(meta)
+        if meta.get("key") == key:
+            return meta, json.loads(spec)
+    raise AssertionError(f"no in-place chart {key!r}")
+
+
 def _frames(at):
     return [d.value for d in at.dataframe]
 
@@ -21,9 +34,9 @@ def _frames(at):
 def test_defaults_newton_wanders_and_steps():
     at = run_page(PAGE)
     assert not at.exception, [e.value for e in at.exception]
-    # the click map is an st.plotly_chart (it has a selection); the others update in place (ui.chart3d)
-    assert len(at.get("plotly_chart")) == 1
-    assert len(at.get("bidi_component")) >= 6
+    # every chart updates in place (ui.chart_live / ui.chart3d); none remounts as an st.plotly_chart
+    assert len(at.get("plotly_chart")) == 0
+    assert len(at.get("bidi_component")) >= 7
     assert "Converged to the root x = -3.7602139722" in _texts(at.success)
     assert "wandered" in _texts(at.info)
     assert at.slider(key="n").value == 3
@@ -68,12 +81,35 @@ def test_descent_presets_strategies_race_and_click():
     at.slider(key="lr").set_value(0.1).run()
     assert "Diverged" in _texts(at.warning)
     assert not at.exception
-    # a click on the contour map moves the start (the chart's selection state, as the browser sends it)
-    at.session_state["dmap"] = {"selection": {"points": [{"x": 1.0, "y": -0.5, "curve_number": 1}],
-                                              "point_indices": [0], "box": [], "lasso": []}}
-    at.run()
-    assert (at.slider(key="sx").value, at.slider(key="sy").value) == (1.0, -0.5)
+    # the contour map answers clicks (the component's on_click), with no invisible click grid drawn
+    meta, fig = _live(at, "dmap")
+    assert meta["click"] is True
+    assert [t["type"] for t in fig["data"]].count("contour") == 1
+    assert all(t.get("name") != "click to start here" for t in fig["data"])
+    start = next(t for t in fig["data"] if t.get("name") == "start")
+    assert (start["x"], start["y"]) == ([at.slider(key="sx").value], [at.slider(key="sy").value])
+    assert not _live(at, "newton_plot")[0]["click"]
+
+
+def test_descent_a_new_start_moves_the_start_marker():
+    at = run_page(PAGE)
+    at.slider(key="sx").set_value(-1.5).run()
+    at.slider(key="sy").set_value(0.75).run()
+    start = next(t for t in _live(at, "dmap")[1]["data"] if t.get("name") == "start")
+    assert (start["x"], start["y"]) == ([-1.5], [0.75])
     assert not at.exception
+
+
+@pytest.mark.parametrize("click, start", [
+    ((1.0, -0.5), (1.0, -0.5)),                 # on the slider grid already
+    ((-1.523, 1.0249), (-1.5, 1.0)),            # snapped to the 0.05 step
+    ((0.074, -2.976), (0.05, -3.0)),
+    ((9.3, -100.0), (6.0, -6.0)),               # clamped to the sliders' range
+    ((2.9999999, 0.35000001), (3.0, 0.35)),     # no float dust: exactly a slider value
+    (None, None), ((float("nan"), 1.0), None), ((1.0, float("inf")), None), (("a", 1), None),
+])
+def test_a_click_on_the_contour_map_picks_the_start(click, start):
+    assert start_from_click(click, -6.0, 6.0, 0.05) == start
 
 
 def test_sandpit_is_descended_as_given_in_presenter_mode():
