@@ -1,16 +1,25 @@
-"""Plotly figures for the Taylor page (no streamlit here)."""
+"""Plotly figures for the Taylor page (no streamlit here).
+
+Every figure is written as the plain dicts plotly.js reads and wrapped by ``explorer.fastfig``
+without plotly.py's per-property validation (which cost 15-20 ms per figure, and ~0.5 s for the
+21 animation frames, on every slider step); ``tests/test_taylor_fastfig.py`` runs plotly's full
+validation over each builder's output, so a misspelt property still fails a test."""
 from __future__ import annotations
 
-import copy
 import math
 
 import numpy as np
 import plotly.graph_objects as go
+from plotly.colors import get_colorscale
 
-from explorer.taylor import Curves, Local2D, Radius, _round_sig, eps_intervals
+from explorer import fastfig
+from explorer.taylor import Curves, Local2D, Radius, eps_intervals
 
 F_COLOUR, T_COLOUR, ERR_COLOUR, BOUND_COLOUR = "#1f4e9c", "#d62728", "#d62728", "#7f7f7f"
 BAND_COLOUR = "rgba(44, 160, 44, 0.16)"
+# plotly.py's named scales, written out as plotly.py sends them (plotly.js has no "Magma", and its
+# own "Blues" is a different scale)
+BLUES, MAGMA = get_colorscale("Blues"), get_colorscale("Magma")
 ERR_FLOOR = 1e-17
 
 
@@ -63,8 +72,7 @@ def figure_1d(c: Curves, a: float, n: int, eps: float, radius: Radius | None, np
     window = (float(x[0]), float(x[-1]))
     lo, hi = _y_range(c.f)
     xr = [round(float(v), 4) for v in x]
-    # the two stacked panels of make_subplots(rows=2, shared_xaxes=True), written out: building the
-    # layout through plotly's validated setters cost ~30 ms of every slider step
+    # the two stacked panels of make_subplots(rows=2, shared_xaxes=True), written out
     top, bottom = dict(xaxis="x", yaxis="y"), dict(xaxis="x2", yaxis="y2")
 
     def t_y(k):
@@ -73,18 +81,28 @@ def figure_1d(c: Curves, a: float, n: int, eps: float, radius: Radius | None, np
     def e_y(k):
         return _r(np.maximum(c.err[k], ERR_FLOOR), 3)
 
-    fig = go.Figure([
-        go.Scatter(x=xr, y=_r(c.f, 5), name="f(x)", line=dict(color=F_COLOUR, width=3), **top),
-        go.Scatter(x=xr, y=t_y(n), name=f"T_{n}(x)", line=dict(color=T_COLOUR, width=3), **top),
-        go.Scatter(x=xr, y=e_y(n), name=f"|f − T_{n}|", line=dict(color=ERR_COLOUR, width=2),
-                   showlegend=False, **bottom),
-        go.Scatter(x=xr, y=_r(c.bound[n], 3), name=f"Lagrange bound (n = {n})",
-                   line=dict(color=BOUND_COLOUR, width=2, dash="dash"), **bottom),
-        go.Scatter(x=[xr[0], xr[-1]], y=[eps, eps], name="ε", mode="lines",
-                   line=dict(color="#2ca02c", width=1.5, dash="dot"), **bottom)])
-    fig.layout.xaxis2, fig.layout.yaxis2 = {}, {}     # so that ui.style's update_xaxes reaches them
+    data = [
+        dict(type="scatter", x=xr, y=_r(c.f, 5), name="f(x)", line=dict(color=F_COLOUR, width=3), **top),
+        dict(type="scatter", x=xr, y=t_y(n), name=f"T_{n}(x)", line=dict(color=T_COLOUR, width=3), **top),
+        dict(type="scatter", x=xr, y=e_y(n), name=f"|f − T_{n}|", line=dict(color=ERR_COLOUR, width=2),
+             showlegend=False, **bottom),
+        dict(type="scatter", x=xr, y=_r(c.bound[n], 3), name=f"Lagrange bound (n = {n})",
+             line=dict(color=BOUND_COLOUR, width=2, dash="dash"), **bottom),
+        dict(type="scatter", x=[xr[0], xr[-1]], y=[eps, eps], name="ε", mode="lines",
+             line=dict(color="#2ca02c", width=1.5, dash="dot"), **bottom)]
     finite_err = c.err[np.isfinite(c.err)]
     top_err = max(10.0, float(np.nanmax(finite_err))) if finite_err.size else 10.0
+    # ---- client-side animation over the order: one frame per k, a ▶/⏸ menu and a slider
+    frames = [dict(name=str(k),
+                   data=[dict(type="scatter", y=t_y(k), name=f"T_{k}(x)"),
+                         dict(type="scatter", y=e_y(k), name=f"|f − T_{k}|"),
+                         dict(type="scatter", visible=(k == n))],
+                   traces=[1, 2, 3],
+                   layout=dict(shapes=_shapes(x, c.err[k], eps, a, radius, window),
+                               title=dict(text=_title(k))))
+              for k in range(nplay + 1)]
+    anim = dict(frame=dict(duration=600, redraw=True), transition=dict(duration=0), fromcurrent=False,
+                mode="immediate")
     layout = dict(
         xaxis=dict(anchor="y", domain=[0.0, 1.0], matches="x2", showticklabels=False, range=list(window)),
         yaxis=dict(anchor="x", domain=[0.3984, 1.0], range=[lo, hi], title=dict(text="y")),
@@ -92,70 +110,62 @@ def figure_1d(c: Curves, a: float, n: int, eps: float, radius: Radius | None, np
         yaxis2=dict(anchor="x2", domain=[0.0, 0.3384], type="log", title=dict(text="|f − Tₙ|"),
                     range=[-16, math.log10(top_err) + 0.5], exponentformat="power"),
         shapes=_shapes(x, c.err[n], eps, a, radius, window), height=height, hovermode="x unified",
-        legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0))
-    # ---- client-side animation over the order
-    # frames as plain dicts, attached without plotly's (slow) validation
-    frames = [dict(name=str(k),
-                   data=[dict(type="scatter", y=t_y(k), name=f"T_{k}(x)"),
-                         dict(type="scatter", y=e_y(k), name=f"|f − T_{k}|"),
-                         dict(type="scatter", visible=(k == n))],
-                   traces=[1, 2, 3],
-                   layout=dict(shapes=_shapes(x, c.err[k], eps, a, radius, window),
-                               title=dict(text=f"order n = {k}")))
-              for k in range(nplay + 1)]
-    anim = dict(frame=dict(duration=600, redraw=True), transition=dict(duration=0), fromcurrent=False,
-                mode="immediate")
-    layout.update(
-        title=dict(text=f"order n = {n}", x=0.5, y=0.985), margin=dict(b=110),
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
+        title=dict(text=_title(n), x=0.5, y=0.985), margin=dict(b=110),
         updatemenus=[dict(type="buttons", direction="left", x=0.0, y=-0.12, xanchor="left", yanchor="top",
                           showactive=False, pad=dict(t=0, r=6),
                           buttons=[dict(label="▶ Play n = 0, 1, 2, …", method="animate", args=[None, anim]),
                                    dict(label="⏸ Pause", method="animate",
                                         args=[[None], dict(frame=dict(duration=0, redraw=False),
-                                                           mode="immediate", transition=dict(duration=0))])])])
-    sliders = [dict(active=n, x=0.3, len=0.7, y=-0.08, yanchor="top", pad=dict(t=0),
-                    currentvalue=dict(prefix="animation: n = "),
-                    steps=[dict(label=str(k), method="animate",
-                                args=[[str(k)], dict(frame=dict(duration=0, redraw=True), mode="immediate",
-                                                     transition=dict(duration=0))])
-                           for k in range(nplay + 1)])]
-    layout["sliders"] = sliders
-    return with_raw(fig, frames=frames, layout=layout)
+                                                           mode="immediate", transition=dict(duration=0))])])],
+        sliders=[dict(active=n, x=0.3, len=0.7, y=-0.08, yanchor="top", pad=dict(t=0),
+                      currentvalue=dict(prefix="animation: n = "),
+                      steps=[dict(label=str(k), method="animate",
+                                  args=[[str(k)], dict(frame=dict(duration=0, redraw=True), mode="immediate",
+                                                       transition=dict(duration=0))])
+                             for k in range(nplay + 1)])])
+    return _with_frames(fastfig.figure(data, layout), frames)
 
 
-class _RawFigure(go.Figure):
-    """A figure whose frames and layout are plain dicts added at serialisation: plotly's validation
-    of 21 frames costs ~0.5 s per slider step (and of the layout ~30 ms), and they are built right
-    here anyway. Layout set later through plotly (``ui.style``: margins, presenter fonts) wins."""
+class _FramedFigure(go.Figure):
+    """A figure whose animation frames are plain dicts added when it is serialised: plotly.py
+    validates frames even when a figure is built with validation off (~130 ms for these 21)."""
 
     def to_dict(self):
         d = super().to_dict()
-        raw = getattr(self, "_raw_extras", {})
-        if raw.get("frames"):
-            d["frames"] = raw["frames"]
-        d["layout"] = _merge(copy.deepcopy(raw.get("layout", {})), d.get("layout", {}))
+        d["frames"] = self._raw_frames
         return d
 
 
-def _merge(base: dict, over: dict) -> dict:
-    """``over`` merged into ``base`` (nested dicts merged, everything else replaced)."""
-    for k, v in over.items():
-        if isinstance(v, dict) and isinstance(base.get(k), dict):
-            _merge(base[k], v)
-        else:
-            base[k] = v
-    return base
-
-
-def with_raw(fig: go.Figure, frames: list[dict], layout: dict) -> go.Figure:
-    fig.__class__ = _RawFigure
-    fig._raw_extras = dict(frames=frames, layout=layout)
+def _with_frames(fig: go.Figure, frames: list[dict]) -> go.Figure:
+    fig.__class__ = _FramedFigure
+    fig._raw_frames = frames
     return fig
+
+
+def _title(k: int) -> str:
+    # bold like the themed chart draws a plain title, so that the frames' titles match it
+    return f"<b>order n = {k}</b>"
 
 
 # ---------------------------------------------------------------------------------------------
 SURF_COLOURS = {"T0": "#ff7f0e", "T1": "#d62728", "T2": "#2ca02c"}
 SURF_NAMES = {"T0": "T₀ (constant)", "T1": "T₁ (tangent plane, J)", "T2": "T₂ (quadratic, J and H)"}
+
+
+def _grid(arr: np.ndarray, decimals: int | None = None, sig: int | None = None) -> list:
+    """A 2D array as nested lists (NaN/inf -> None), rounded to ``decimals`` places, or to ``sig``
+    significant digits of its largest value (short JSON: 0.1234, not 0.12340000000000001)."""
+    arr = np.asarray(arr, dtype=float)
+    fin = np.isfinite(arr)
+    if sig is not None:
+        top = float(np.abs(arr[fin]).max()) if fin.any() else 0.0
+        decimals = sig - 1 - (math.floor(math.log10(top)) if top > 0 else 0)
+    if decimals is not None:
+        arr = np.round(arr, decimals)
+    out = arr.astype(object)
+    out[~fin] = None
+    return out.tolist()
 
 
 def figure_2d_surfaces(s: dict, loc: Local2D, show: dict[str, bool], height: int = 560) -> go.Figure:
@@ -168,23 +178,25 @@ def figure_2d_surfaces(s: dict, loc: Local2D, show: dict[str, bool], height: int
     ys = [round(float(v), 4) for v in s["y"]]
 
     def z(arr):
-        arr = np.where((arr < zlo) | (arr > zhi), np.nan, arr)
-        return [_r(row, 4) for row in arr]
+        with np.errstate(invalid="ignore"):
+            arr = np.where((arr < zlo) | (arr > zhi), np.nan, arr)
+        return _grid(arr, sig=4)
 
-    fig = go.Figure(go.Surface(x=xs, y=ys, z=z(F), name="f(x, y)", colorscale="Blues", showscale=False,
-                               opacity=0.95, showlegend=True))
+    data = [dict(type="surface", x=xs, y=ys, z=z(F), name="f(x, y)", colorscale=BLUES, showscale=False,
+                 opacity=0.95, showlegend=True)]
     for key in ("T0", "T1", "T2"):
         if show.get(key):
             col = SURF_COLOURS[key]
-            fig.add_trace(go.Surface(x=xs, y=ys, z=z(s[key]), name=SURF_NAMES[key], opacity=0.55,
-                                     colorscale=[[0, col], [1, col]], showscale=False, showlegend=True))
+            data.append(dict(type="surface", x=xs, y=ys, z=z(s[key]), name=SURF_NAMES[key], opacity=0.55,
+                             colorscale=[[0, col], [1, col]], showscale=False, showlegend=True))
     x0, y0 = loc.point
-    fig.add_trace(go.Scatter3d(x=[x0], y=[y0], z=[loc.value_f], mode="markers", name="(x₀, y₀, f(x₀, y₀))",
-                               marker=dict(size=6, color="black")))
-    fig.update_layout(height=height, scene=dict(zaxis=dict(range=[zlo, zhi]), xaxis_title="x", yaxis_title="y",
-                                                zaxis_title="z", aspectmode="cube"),
-                      legend=dict(orientation="h", y=1.0, x=0))
-    return fig
+    data.append(dict(type="scatter3d", x=[x0], y=[y0], z=[loc.value_f], mode="markers",
+                     name="(x₀, y₀, f(x₀, y₀))", marker=dict(size=6, color="black")))
+    layout = dict(height=height,
+                  scene=dict(zaxis=dict(range=[zlo, zhi], title=dict(text="z")), xaxis=dict(title=dict(text="x")),
+                             yaxis=dict(title=dict(text="y")), aspectmode="cube"),
+                  legend=dict(orientation="h", y=1.0, x=0))
+    return fastfig.figure(data, layout)
 
 
 def figure_2d_error(s: dict, loc: Local2D, which: str, eps: float, height: int = 460) -> go.Figure:
@@ -196,21 +208,18 @@ def figure_2d_error(s: dict, loc: Local2D, which: str, eps: float, height: int =
         L2 = np.log10(np.maximum(s["E2"], 1e-16))
     xs = [round(float(v), 4) for v in s["x"]]
     ys = [round(float(v), 4) for v in s["y"]]
-
-    def zz(a):
-        return [[None if not np.isfinite(v) else round(float(v), 2) for v in row] for row in a]
-
     le = math.log10(eps)
-    fig = go.Figure(go.Heatmap(x=xs, y=ys, z=zz(L), colorscale="Magma", reversescale=True, zmin=-8, zmax=1,
-                               colorbar=dict(title=dict(text="log₁₀|f − T|")),
-                               hovertemplate="x=%{x}<br>y=%{y}<br>log₁₀ error=%{z}<extra></extra>"))
+    data = [dict(type="heatmap", x=xs, y=ys, z=_grid(L, 2), colorscale=MAGMA, reversescale=True, zmin=-8, zmax=1,
+                 colorbar=dict(title=dict(text="log₁₀|f − T|"), outlinewidth=0, ticks=""),
+                 hovertemplate="x=%{x}<br>y=%{y}<br>log₁₀ error=%{z}<extra></extra>")]
     for lab, arr, dash in (("T₁", L1, "dash"), ("T₂", L2, "solid")):
-        fig.add_trace(go.Contour(x=xs, y=ys, z=zz(arr), showscale=False, contours_coloring="none",
-                                 contours=dict(start=le, end=le, size=1), name=f"error of {lab} = ε",
-                                 line=dict(color="#00e5ff" if lab == "T₂" else "white", width=3, dash=dash),
-                                 showlegend=True, hoverinfo="skip"))
-    fig.add_trace(go.Scatter(x=[loc.point[0]], y=[loc.point[1]], mode="markers", name="(x₀, y₀)",
-                             marker=dict(color="#00e5ff", size=10, symbol="x")))
-    fig.update_layout(height=height, xaxis_title="x", yaxis_title="y", yaxis_scaleanchor="x",
-                      legend=dict(orientation="h", y=1.08, x=0))
-    return fig
+        data.append(dict(type="contour", x=xs, y=ys, z=_grid(arr, 2), showscale=False,
+                         contours=dict(coloring="none", start=le, end=le, size=1), name=f"error of {lab} = ε",
+                         line=dict(color="#00e5ff" if lab == "T₂" else "white", width=3, dash=dash),
+                         showlegend=True, hoverinfo="skip"))
+    data.append(dict(type="scatter", x=[loc.point[0]], y=[loc.point[1]], mode="markers", name="(x₀, y₀)",
+                     marker=dict(color="#00e5ff", size=10, symbol="x")))
+    layout = dict(height=height, xaxis=dict(title=dict(text="x")),
+                  yaxis=dict(title=dict(text="y"), scaleanchor="x"),
+                  legend=dict(orientation="h", y=1.08, x=0))
+    return fastfig.figure(data, layout)

@@ -76,7 +76,7 @@ def one_variable(text: str) -> None:
     fig = tp.figure_1d(cv, a, n, eps, rad, nplay=order)
     left, right = st.columns([11, 9])
     with left:
-        ui.chart(fig, key="t1d")
+        ui.chart_live(fig, key="t1d")
         ui.notice("near a the red Tₙ hugs f, and each extra order widens the green band where the error is "
                   "below ε. Press ▶ to watch n grow (it runs in your browser). Below, the error on a log "
                   "scale falls like |x − a|ⁿ⁺¹ near a and stays under the grey Lagrange bound; outside the "
@@ -191,7 +191,7 @@ def two_variables(text: str) -> None:
         st.latex(r"\Delta\mathbf{x} = \begin{pmatrix}x-x_0\\ y-y_0\end{pmatrix}")
     e1, e2 = st.columns([3, 2])
     with e1:
-        ui.chart(tp.figure_2d_error(sf, loc, which, 10.0 ** float(le)), key="t2err")
+        ui.chart_live(tp.figure_2d_error(sf, loc, which, 10.0 ** float(le)), key="t2err")
         ui.notice("the dashed white curve encloses where |f − T₁| < ε, the solid cyan one where |f − T₂| < ε: "
                   "the quadratic approximation holds much further out from (x₀, y₀).")
     with e2:

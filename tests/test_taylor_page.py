@@ -8,22 +8,27 @@ from helpers import run_page
 PAGE = "pages/taylor.py"
 
 
+def _charts(at):
+    """{chart key: figure} of every chart drawn through ui.chart_live / ui.chart3d (the plotly3d
+    component, whose payload is a line of options and then the figure's JSON)."""
+    out = {}
+    for comp in at.get("bidi_component"):
+        meta, spec = comp.proto.bytes.decode().split("\n", 1)
+        out[json.loads(meta)["key"]] = json.loads(spec)
+    return out
+
+
 def _surface(at):
-    """The 3D figure, drawn through ui.chart3d (the plotly3d component: options line + figure JSON)."""
-    (comp,) = at.get("bidi_component")
-    return json.loads(comp.proto.bytes.decode().split("\n", 1)[1])
-
-
-def _fig_by_title(at, needle):
-    for c in at.get("plotly_chart"):
-        spec = json.loads(c.proto.spec)
-        if needle(spec):
-            return spec
-    raise AssertionError("figure not found")
+    return _charts(at)["t3d"]
 
 
 def _main(at):
-    return _fig_by_title(at, lambda s: "frames" in s and s["frames"])
+    """The 1D chart (f, Tₙ, errors, and the frames of the ▶ animation)."""
+    return _charts(at)["t1d"]
+
+
+def _heat(at):
+    return _charts(at)["t2err"]
 
 
 def _latex(at):
@@ -38,7 +43,8 @@ def at():
 
 
 def test_defaults_draw_everything(at):
-    assert len(at.get("plotly_chart")) == 2          # 1D curves, 2D error heatmap
+    assert not at.get("plotly_chart"), "every chart updates in place (ui.chart_live)"
+    assert set(_charts(at)) == {"t1d", "t3d", "t2err"}
     assert any(t["type"] == "surface" for t in _surface(at)["data"])
     main = _main(at)
     names = [t.get("name") for t in main["data"]]
@@ -126,7 +132,8 @@ def test_two_variable_toggles_and_heatmap():
     surf = _surface(at)
     names = [t["name"] for t in surf["data"] if t["type"] == "surface"]
     assert any("T₀" in n for n in names) and not any("T₂" in n for n in names)
-    heat = _fig_by_title(at, lambda s: any(t["type"] == "heatmap" for t in s["data"]))
+    heat = _heat(at)
+    assert heat["data"][0]["type"] == "heatmap"
     assert sum(t["type"] == "contour" for t in heat["data"]) == 2
     assert not at.exception
 
@@ -138,8 +145,7 @@ def test_two_variable_bad_point():
 
 
 def test_sizes_stay_small(at):
-    sizes = {c.proto.id: len(c.proto.spec) for c in at.get("plotly_chart")}
+    sizes = {c.proto.id: len(c.proto.bytes) for c in at.get("bidi_component")}
     main = len(json.dumps(_main(at)))
     assert main < 95_000, main
-    sizes["3d"] = len(at.get("bidi_component")[0].proto.bytes)
     assert sum(sizes.values()) < 240_000, sizes
