@@ -24,9 +24,21 @@ ERR_FLOOR = 1e-17
 
 
 def _r(a, sig=4):
-    """A list of floats with ``sig`` significant digits (short JSON: 0.1234, not 0.12340000000000001)."""
-    fmt = f"{{:.{sig}g}}"
-    return [None if not math.isfinite(v) else float(fmt.format(v)) for v in np.asarray(a, dtype=float).tolist()]
+    """A list of floats with ``sig`` significant digits (short JSON: 0.1234, not 0.12340000000000001);
+    NaN and infinities become None (gaps)."""
+    v = np.asarray(a, dtype=float)
+    fin = np.isfinite(v) & (v != 0)
+    with np.errstate(all="ignore"):
+        d = np.where(fin, sig - 1 - np.floor(np.log10(np.abs(np.where(fin, v, 1.0)))), 0).astype(int)
+    ok = fin & (np.abs(d) <= 22)               # 10**d is exact: round(v·10^d)/10^d is the shortest float
+    p = 10.0 ** np.where(ok, np.abs(d), 0)      # exact powers of ten
+    with np.errstate(all="ignore"):
+        r = np.where(ok, np.where(d >= 0, np.round(v * p) / p, np.round(v / p) * p), v)
+    out = r.tolist()
+    for i in ([] if ok.all() else np.nonzero(~ok)[0].tolist()):   # zeros, gaps, tiny or huge values
+        x = out[i]
+        out[i] = None if not math.isfinite(x) else float(f"{x:.{sig}g}")
+    return out
 
 
 def _clip(y: np.ndarray, lo: float, hi: float) -> np.ndarray:

@@ -92,3 +92,12 @@ def test_figures_are_fast_to_build():
         tp.figure_2d_error(sf, loc, "T2", 1e-2)
         best = min(best, time.perf_counter() - t)
     assert best < 0.025, f"the three figures took {1000 * best:.1f} ms (graph_objects took ~50 ms)"
+
+
+def test_rounding_matches_formatting_to_significant_digits():
+    rng = np.random.default_rng(7)
+    v = np.concatenate([rng.normal(size=3000) * 10.0 ** rng.integers(-40, 40, 3000),
+                        [0.0, -0.0, np.nan, np.inf, -np.inf, 1e-300, 5e300, 123456789.0, 0.00012345, -2.5]])
+    for sig in (3, 4, 5):
+        want = [None if not math.isfinite(x) else float(f"{x:.{sig}g}") for x in v.tolist()]
+        assert tp._r(v, sig) == want          # the same floats, so the same short JSON
