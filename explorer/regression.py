@@ -22,6 +22,7 @@ import io
 import math
 import os
 import re
+import threading
 import unicodedata
 import warnings
 from dataclasses import dataclass, field
@@ -39,7 +40,7 @@ from explorer.expressions import (CONSTANTS, FUNCTIONS, ExpressionError, compile
 __all__ = [
     "DataError", "read_table", "MAX_BYTES", "MAX_COLUMNS", "MIN_ROWS",
     "LineFit", "line_fit", "chi2_line", "chi2_line_grid", "LineDescent", "line_descent",
-    "ModelFit", "fit_model", "Descent", "steepest_descent", "chi2_grid", "model_parameters",
+    "ModelFit", "fit_model", "Descent", "steepest_descent", "DescentRun", "linear_in_parameters", "chi2_grid", "model_parameters",
     "BUILTIN_MODELS", "builtin_model", "guess_start", "model_values", "safe_csv", "subsample",
     "histogram", "generate_line_data",
 ]
@@ -645,6 +646,20 @@ def _compiled_model(model: str, names: tuple[str, ...]):
     return expr, f, jac
 
 
+@functools.lru_cache(maxsize=128)
+def linear_in_parameters(model: str, names: tuple[str, ...]) -> bool:
+    """Is the model linear in its parameters (a straight line, a polynomial, a·sin x + b …)?
+
+    Then χ² is an exact quadratic bowl in the parameters with a single minimum, so one local
+    solve finds it and restarts from other starts can only repeat it."""
+    expr, _, _ = _compiled_model(model, tuple(names))
+    symbols = {sp.Symbol(n) for n in names}
+    try:
+        return all(not (sp.diff(expr, s).free_symbols & symbols) for s in symbols)
+    except Exception:
+        return False
+
+
 def model_values(model: str, names: Sequence[str], params: Sequence[float], x) -> np.ndarray:
     """The model evaluated at ``x`` (NaN where undefined)."""
     _, f, _ = _compiled_model(model, tuple(names))
@@ -735,8 +750,8 @@ def fit_model(model: str, x, y, p0: Mapping[str, float], sigma=None, *, restarts
         return float(r.fun @ r.fun) if np.all(np.isfinite(r.fun)) else np.inf
 
     rng = np.random.default_rng(seed)
-    if restarts is None:
-        restarts = int(np.clip(2_000_000 // max(n, 1), 2, 12))
+    if restarts is None:          # a linear model's χ² has one minimum: restarts only repeat it
+        restarts = 0 if linear_in_parameters(model, names) else int(np.clip(2_000_000 // max(n, 1), 2, 12))
     starts = [start]
     for k in range(restarts):
         factor = 10.0 ** rng.uniform(-1.5, 1.5, p) if k >= 2 else np.full(p, 10.0 ** (1 if k == 0 else -1))
@@ -824,7 +839,9 @@ def fit_model(model: str, x, y, p0: Mapping[str, float], sigma=None, *, restarts
     if success:
         message = (f"Converged: χ² = {chi2:.6g}"
                    + (f", reduced χ² = {red:.4g}" if dof > 0 else "")
-                   + f" (best of {len(starts)} starts, {nfev} model evaluations).")
+                   + (f" (best of {len(starts)} starts, {nfev} model evaluations)." if len(starts) > 1 else
+                      f" ({nfev} model evaluations; the model is linear in its parameters, so "
+                      "χ² has a single minimum and one start suffices)."))
     else:
         message = "The fit did not really succeed: " + "; ".join(problems) + "."
     if dropped:
@@ -877,64 +894,96 @@ def steepest_descent(model: str, x, y, p0: Mapping[str, float], sigma=None, step
                      tol: float = 1e-9) -> Descent:
     """p ← p − γ ∇χ²(p), with γ found by halving until χ² drops (Armijo).  Stops with a reason:
     converged, gradient vanished, non-finite values, runaway growth, no downhill step, or the limit."""
-    names = tuple(p0)
-    _, f, jac = _compiled_model(model, names)
-    x, y, w = _weighted_sample(x, y, sigma, 20000)
-    ones = np.ones(x.size)
-    h = 1e-7
+    return DescentRun(model, x, y, p0, sigma, tol).result(steps)
 
-    def chi2(pv):
-        r = (y - f(x, *[v * ones for v in pv])) * w
+
+class DescentRun:
+    """A steepest descent (see ``steepest_descent``) that can be continued.
+
+    ``result(steps)`` is exactly ``steepest_descent(..., steps=steps)``, but only the iterations
+    not taken yet are computed: a path of 310 steps continues the 300 already walked, and a
+    shorter one is a prefix of the path (the iteration never looks at the step limit).  Safe to
+    share between threads (one lock)."""
+
+    def __init__(self, model: str, x, y, p0: Mapping[str, float], sigma=None, tol: float = 1e-9):
+        self.names = tuple(p0)
+        _, self._f, self._jac = _compiled_model(model, self.names)
+        self._x, self._y, self._w = _weighted_sample(x, y, sigma, 20000)
+        self._ones = np.ones(self._x.size)
+        self._tol = tol
+        self._lock = threading.Lock()
+        self._p = np.array([float(p0[k]) for k in self.names])
+        self._path, self._zs = [self._p.copy()], [self._chi2(self._p)]
+        self._gamma, self._g0 = 1e-3, None
+        self.iterations = 0                      # loop iterations begun
+        self._stop: tuple[str, bool] | None = None   # (reason, converged) once the loop ended
+        if not math.isfinite(self._zs[0]):
+            self._stop = ("stopped at once: χ² is undefined at the start values", False)
+
+    def _chi2(self, pv):
+        r = (self._y - self._f(self._x, *[v * self._ones for v in pv])) * self._w
         v = float(r @ r)
         return v if math.isfinite(v) else math.inf
 
-    def grad(pv):
-        r = (y - f(x, *[v * ones for v in pv])) * w
-        if jac is not None:
-            J = np.column_stack([j(x, *[v * ones for v in pv]) for j in jac]) * w[:, None]
+    def _grad(self, pv):
+        f, x, ones, w, h = self._f, self._x, self._ones, self._w, 1e-7
+        r = (self._y - f(x, *[v * ones for v in pv])) * w
+        if self._jac is not None:
+            J = np.column_stack([j(x, *[v * ones for v in pv]) for j in self._jac]) * w[:, None]
         else:
             J = np.column_stack([(f(x, *[(v + (h * max(1, abs(v)) if i == k else 0)) * ones
                                         for i, v in enumerate(pv)]) - f(x, *[v * ones for v in pv]))
                                  / (h * max(1, abs(pv[k]))) for k in range(len(pv))]) * w[:, None]
         return -2 * J.T @ r
 
-    p = np.array([float(p0[k]) for k in names])
-    path, zs = [p.copy()], [chi2(p)]
-    if not math.isfinite(zs[0]):
-        return Descent(np.array(path), np.array(zs), "stopped at once: χ² is undefined at the start "
-                       "values", False, names)
-    gamma, reason, converged = 1e-3, f"stopped after the limit of {steps} steps", False
-    g0 = None
-    for it in range(int(steps)):
-        g = grad(p)
-        if not np.all(np.isfinite(g)):
-            reason = "stopped: the gradient is not finite"
-            break
-        gn = float(np.linalg.norm(g))
-        g0 = g0 or gn
-        if gn <= 1e-14 * (1 + g0):
-            reason, converged = f"converged after {it} steps (the gradient vanished)", True
-            break
-        gamma = max(gamma * 2, 1e-300)
-        z0 = zs[-1]
-        for _ in range(80):
-            trial = p - gamma * g
-            zt = chi2(trial)
-            if zt <= z0 - 1e-4 * gamma * gn * gn:
+    def _advance(self, steps: int) -> None:
+        while self._stop is None and self.iterations < steps:
+            it = self.iterations
+            self.iterations += 1
+            p = self._p
+            g = self._grad(p)
+            if not np.all(np.isfinite(g)):
+                self._stop = ("stopped: the gradient is not finite", False)
                 break
-            gamma /= 2
-        else:
-            reason = "stopped: no downhill step could be found (a flat or rough χ²)"
-            break
-        if np.max(np.abs(trial)) > 1e12:
-            reason = "stopped: the parameters grow without bound (runaway)"
-            break
-        p = trial
-        path.append(p.copy()); zs.append(zt)
-        if abs(z0 - zt) <= tol * max(1.0, abs(z0)):
-            reason, converged = f"converged after {it + 1} steps (χ² stopped changing)", True
-            break
-    return Descent(np.array(path), np.array(zs), reason, converged, names)
+            gn = float(np.linalg.norm(g))
+            self._g0 = self._g0 or gn
+            if gn <= 1e-14 * (1 + self._g0):
+                self._stop = (f"converged after {it} steps (the gradient vanished)", True)
+                break
+            gamma = max(self._gamma * 2, 1e-300)
+            z0 = self._zs[-1]
+            for _ in range(80):
+                trial = p - gamma * g
+                zt = self._chi2(trial)
+                if zt <= z0 - 1e-4 * gamma * gn * gn:
+                    break
+                gamma /= 2
+            else:
+                self._gamma = gamma
+                self._stop = ("stopped: no downhill step could be found (a flat or rough χ²)", False)
+                break
+            self._gamma = gamma
+            if np.max(np.abs(trial)) > 1e12:
+                self._stop = ("stopped: the parameters grow without bound (runaway)", False)
+                break
+            self._p = trial
+            self._path.append(trial.copy()); self._zs.append(zt)
+            if abs(z0 - zt) <= self._tol * max(1.0, abs(z0)):
+                self._stop = (f"converged after {it + 1} steps (χ² stopped changing)", True)
+                break
+
+    def result(self, steps: int) -> Descent:
+        """The descent with at most ``steps`` steps (what ``steepest_descent`` returns)."""
+        steps = int(steps)
+        with self._lock:
+            self._advance(steps)
+            if self._stop is not None and self.iterations <= steps:
+                reason, converged = self._stop
+                path, zs = self._path, self._zs
+            else:
+                reason, converged = f"stopped after the limit of {steps} steps", False
+                path, zs = self._path[:max(steps, 0) + 1], self._zs[:max(steps, 0) + 1]
+            return Descent(np.array(path), np.array(zs), reason, converged, self.names)
 
 
 def chi2_grid(model: str, x, y, params: Mapping[str, float], px: str, py: str,

@@ -193,3 +193,80 @@ def test_subsample_and_histogram():
     assert len(rg.subsample(50, 2000)) == 50
     centres, counts, sig = rg.histogram(np.random.default_rng(0).normal(170, 8, 1000), 20)
     assert counts.sum() == 1000 and np.all(sig >= 1) and len(centres) == 20
+
+
+def _fresh_descent_reference(model, x, y, p0, sigma, steps):
+    """The plain loop the resumable descent must reproduce (a copy of the textbook iteration)."""
+    names = tuple(p0)
+    f = rg._compiled_model(model, names)[1]
+    w = np.ones(len(x)) if sigma is None else 1 / np.asarray(sigma)
+
+    def chi2(p):
+        r = (y - f(x, *[v * np.ones(len(x)) for v in p])) * w
+        return float(r @ r)
+
+    p = np.array([float(p0[k]) for k in names])
+    path, gamma = [p.copy()], 1e-3
+    for _ in range(steps):
+        h = 1e-6
+        g = np.array([(chi2(p + h * np.eye(len(p))[k]) - chi2(p - h * np.eye(len(p))[k])) / (2 * h)
+                      for k in range(len(p))])
+        gamma *= 2
+        while chi2(p - gamma * g) > chi2(p) - 1e-4 * gamma * (g @ g):
+            gamma /= 2
+        p = p - gamma * g
+        path.append(p.copy())
+    return np.array(path)
+
+
+def test_descent_run_continues_and_truncates_exactly_like_a_fresh_descent():
+    """DescentRun.result(k) is steepest_descent(..., steps=k) whatever order the k come in (a
+    slider stepping up continues the path, stepping down truncates it)."""
+    x = np.linspace(0, 4, 30)
+    y = 2.5 * np.exp(-((x - 1.8) ** 2) / (2 * 0.6 ** 2)) + 0.05 * np.sin(7 * x)
+    model, p0 = "A*exp(-(x - mu)^2/(2*sigma^2))", {"A": 2.0, "mu": 1.5, "sigma": 0.9}
+    run = rg.DescentRun(model, x, y, p0)
+    for steps in [0, 1, 40, 30, 41, 300, 2000, 7, 2000, 555]:
+        fresh = rg.steepest_descent(model, x, y, p0, steps=steps)
+        got = run.result(steps)
+        assert np.array_equal(got.path, fresh.path) and np.array_equal(got.chi2, fresh.chi2), steps
+        assert (got.reason, got.converged) == (fresh.reason, fresh.converged), steps
+        assert len(got.path) <= steps + 1
+    assert run.result(2000).converged            # it does stop by itself on this problem
+    # and the iteration really is steepest descent with backtracking: a hand-written loop (with
+    # central differences for the gradient) walks the same first steps
+    ref = _fresh_descent_reference(model, x, y, p0, None, 5)
+    assert np.allclose(run.result(5).path, ref, rtol=1e-5, atol=1e-8)
+    # the limit's reason names the limit; a start where χ² is undefined stops at once at any limit
+    assert run.result(3).reason == "stopped after the limit of 3 steps" and not run.result(3).converged
+    bad = rg.DescentRun("a*log(x - b)", x + 0.1, y, {"a": 1.0, "b": 10.0})
+    assert bad.result(0).reason == bad.result(50).reason
+    assert bad.result(50).reason.startswith("stopped at once") and len(bad.result(50).path) == 1
+
+
+@pytest.mark.parametrize("model,linear", [
+    ("m*x + c", True), (rg.builtin_model("Polynomial", 4), True), ("a*sin(x) + b*x^2", True),
+    ("A*exp(k*x)", False), ("a*x/(b+x)", False), ("A*sin(w*x + phi) + c", False), ("a*b*x", False)])
+def test_linear_in_parameters(model, linear):
+    assert rg.linear_in_parameters(model, tuple(rg.model_parameters(model))) is linear
+
+
+@pytest.mark.parametrize("degree", [0, 1, 3, 6])
+def test_linear_models_fit_in_one_start_to_the_lstsq_answer(degree):
+    """A model linear in its parameters is solved from one start (no restarts: χ² has one
+    minimum) and lands on the exact weighted least-squares solution, with the same answer as the
+    solver run with restarts."""
+    rng = np.random.default_rng(4)
+    x = np.sort(rng.uniform(-1, 3, 60))
+    s = rng.uniform(0.5, 1.5, 60)
+    y = 0.3 * x ** 3 - x + 2 + rng.normal(0, 1, 60) * s
+    model = rg.builtin_model("Polynomial", degree)
+    names = rg.model_parameters(model)
+    fit = rg.fit_model(model, x, y, {k: 1.0 for k in names}, s)
+    assert fit.success and fit.starts_tried == 1, fit.message
+    coef = np.polynomial.polynomial.polyfit(x, y, degree, w=1 / s)
+    assert [fit.params[k] for k in names] == pytest.approx(coef, rel=1e-8, abs=1e-10)
+    many = rg.fit_model(model, x, y, {k: 1.0 for k in names}, s, restarts=6)
+    assert many.starts_tried == 7
+    assert [many.params[k] for k in names] == pytest.approx(coef, rel=1e-8, abs=1e-10)
+    assert fit.stderr == pytest.approx(many.stderr, rel=1e-8)
