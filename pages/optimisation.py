@@ -100,17 +100,8 @@ def _play() -> None:
 
 
 @st.fragment
-def newton_section() -> None:
-    st.header("1 · Newton-Raphson: roots by following tangents")
-    st.latex(r"x_{n+1} = x_n - \frac{f(x_n)}{f'(x_n)}")
-    text, _ = ui.function_input("f", NEWTON_PRESETS, key="nf", variables=("x",))
-    c1, c2 = st.columns(2)
-    with c1:
-        x0 = ui.slider("Start x₀", -10.0, 10.0, 3.1, 0.01, key="x0")
-    with c2:
-        half = ui.slider("Window: x from −w to w", 1.0, 40.0, 5.0, 0.5, key="w")
-    res = newton_run(text, x0, NEWTON_MAX)
-    st.session_state["_newton_steps"] = res.steps
+def newton_steps(res, half: float) -> None:
+    """The steps drawn: a nested fragment, so n and its buttons rerun only this (not the basins)."""
     c1, c2, c3, c4 = st.columns([4, 1, 1, 1], vertical_alignment="bottom")
     with c1:
         n = ui.slider("Steps drawn n", 0, NEWTON_MAX, 3, 1, key="n")
@@ -149,6 +140,21 @@ def newton_section() -> None:
     table = {"n": list(range(rows)), "xₙ": h[:rows], "f(xₙ)": res.fx[:rows], "f′(xₙ)": res.dfx[:rows]}
     st.dataframe(table, hide_index=True, width="stretch", height=min(300, 38 + 35 * rows),
                  column_config={c: st.column_config.NumberColumn(format="%.10g") for c in ("xₙ", "f(xₙ)", "f′(xₙ)")})
+
+
+@st.fragment
+def newton_section() -> None:
+    st.header("1 · Newton-Raphson: roots by following tangents")
+    st.latex(r"x_{n+1} = x_n - \frac{f(x_n)}{f'(x_n)}")
+    text, _ = ui.function_input("f", NEWTON_PRESETS, key="nf", variables=("x",))
+    c1, c2 = st.columns(2)
+    with c1:
+        x0 = ui.slider("Start x₀", -10.0, 10.0, 3.1, 0.01, key="x0")
+    with c2:
+        half = ui.slider("Window: x from −w to w", 1.0, 40.0, 5.0, 0.5, key="w")
+    res = newton_run(text, x0, NEWTON_MAX)
+    st.session_state["_newton_steps"] = res.steps
+    newton_steps(res, half)
 
     b = basins(text, -half, half)
     ui.chart_live(figs.basin_figure(b, x0), key="basin_plot")
@@ -272,21 +278,8 @@ def _problem_changed() -> None:
 
 
 @st.fragment
-def lagrange_section() -> None:
-    st.header("3 · Lagrange multipliers: the best point on a curve")
-    st.latex(r"\nabla f = \lambda \nabla g, \qquad g(x, y) = 0")
-    ui.select("Problem", list(LAGRANGE), 0, key="prob", on_change=_problem_changed)
-    c1, c2 = st.columns(2)
-    with c1:
-        ftext, _ = ui.function_input("f", LAGRANGE_F, key="lf", variables=("x", "y"))
-    with c2:
-        gtext, _ = ui.function_input("g", LAGRANGE_G, key="lg", variables=("x", "y"),
-                                     help="The constraint is g(x, y) = 0: type the left-hand side.")
-    window = next((w for f, g, w in LAGRANGE.values() if f == ftext and g == gtext), (-4.0, 4.0, -4.0, 4.0))
-    sol = lagrange(ftext, gtext, window)
-    wk = walk(ftext, gtext, window)
-    if sol.note:
-        st.info(sol.note)
+def lagrange_walk(ftext: str, gtext: str, window: tuple, wk, points) -> None:
+    """The moving point: a nested fragment, so its slider reruns only the walk and its two charts."""
     pos = ui.slider("Move the point along the constraint", 0.0, 1.0, 0.1, 0.005, key="pos")
     if wk is None:
         st.warning("The constraint curve g = 0 does not pass through this window, so there is nothing to walk along.")
@@ -304,15 +297,34 @@ def lagrange_section() -> None:
     gg = surface_grid(gtext, window, 60) if wk is None else None
     c1, c2 = _pair([3, 2])
     with c1:
-        ui.chart_live(figs.lagrange_figure(fg, gg, wk, idx, sol.points, window), key="lmap")
+        ui.chart_live(figs.lagrange_figure(fg, gg, wk, idx, points, window), key="lmap")
         ui.notice("slide the point along the red curve: where f is largest or smallest on it, the curve "
                   "just touches a contour of f, so ∇f and ∇g point along the same line (|cos θ| = 1). "
                   "λ is the ratio of their lengths.")
     with c2:
         if wk is not None:
-            ui.chart_live(figs.along_figure(wk, idx, sol.points), key="lalong")
+            ui.chart_live(figs.along_figure(wk, idx, points), key="lalong")
             ui.notice("the constrained problem becomes a 1D one: f along the curve. Its peaks and "
                       "troughs are exactly the Lagrange points marked on the map.")
+
+
+@st.fragment
+def lagrange_section() -> None:
+    st.header("3 · Lagrange multipliers: the best point on a curve")
+    st.latex(r"\nabla f = \lambda \nabla g, \qquad g(x, y) = 0")
+    ui.select("Problem", list(LAGRANGE), 0, key="prob", on_change=_problem_changed)
+    c1, c2 = st.columns(2)
+    with c1:
+        ftext, _ = ui.function_input("f", LAGRANGE_F, key="lf", variables=("x", "y"))
+    with c2:
+        gtext, _ = ui.function_input("g", LAGRANGE_G, key="lg", variables=("x", "y"),
+                                     help="The constraint is g(x, y) = 0: type the left-hand side.")
+    window = next((w for f, g, w in LAGRANGE.values() if f == ftext and g == gtext), (-4.0, 4.0, -4.0, 4.0))
+    sol = lagrange(ftext, gtext, window)
+    wk = walk(ftext, gtext, window)
+    if sol.note:
+        st.info(sol.note)
+    lagrange_walk(ftext, gtext, window, wk, sol.points)
     st.markdown(f"**Solutions of ∇f = λ∇g, g = 0** ({'exact, by sympy' if sol.method == 'symbolic' else 'numeric root finding from many starts along the curve'}):")
     if sol.points:
         st.dataframe(({
