@@ -570,8 +570,8 @@ class Expansion:
         for k, c in enumerate(self.coeffs[:max_terms]):
             if self.exact is not None:
                 ck = self.exact[k]
-                rows.append((k, to_latex(sp.nsimplify(ck * sp.factorial(k)) if ck.is_Rational else
-                                         ck * sp.factorial(k)), to_latex(ck), c))
+                # (no nsimplify: on an exact Rational it costs ~15 ms and can invent irrational powers)
+                rows.append((k, to_latex(ck * sp.factorial(k)), to_latex(ck), c))
             else:
                 rows.append((k, _fmt(c * math.factorial(k)), _fmt(c), c))
         return rows

@@ -30,8 +30,23 @@ def radius(text: str, a: float, order: int) -> tx.Radius:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
+def terms_latex(text: str, a: float, order: int, n: int) -> tuple[str, list[str]]:
+    """Tₙ in LaTeX and the coefficient blocks (the first six rows, then the rest)."""
+    exp = expansion(text, a, order)
+    rows = exp.latex_terms(max_terms=n + 1)
+    return _poly(exp, n), [_coef_block(rows[:6])] + ([_coef_block(rows[6:])] if len(rows) > 6 else [])
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
 def local2d(text: str, x0: float, y0: float) -> tx.Local2D:
     return tx.local_2d(text, (x0, y0))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def local2d_latex(text: str, x0: float, y0: float) -> dict[str, str]:
+    """The formulas beside the surfaces (J, H, T₀, T₁, T₂), so that a step of r or ε reuses them."""
+    loc = local2d(text, x0, y0)
+    return dict(loc.latex(), Hmat=tx._mat_latex(loc.H))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -83,17 +98,16 @@ def one_variable(text: str) -> None:
                   "purple radius of convergence more terms make it *worse*.")
     with right:
         st.subheader(f"The terms of T{_sub(n)}")
-        st.latex(rf"T_{{{n}}}(x) = {_poly(exp, n)}")
+        poly, blocks = terms_latex(text, a, order, n)
+        st.latex(rf"T_{{{n}}}(x) = {poly}")
         if exp.exact is not None:
             st.caption("Exact coefficients (sympy), f⁽ᵏ⁾(a)/k!:")
         else:
             st.caption("Numeric coefficients (mpmath), f⁽ᵏ⁾(a)/k!:")
-        rows = exp.latex_terms()[: n + 1]
-        shown = rows if len(rows) <= 6 else rows[:6]
-        st.latex(_coef_block(shown))
-        if len(rows) > 6:
-            with st.expander(f"all {len(rows)} coefficients"):
-                st.latex(_coef_block(rows[6:]))
+        st.latex(blocks[0])
+        if len(blocks) > 1:
+            with st.expander(f"all {n + 1} coefficients"):
+                st.latex(blocks[1])
         st.subheader("Radius of convergence")
         if math.isnan(rad.radius):
             st.caption("Not known for this function.")
@@ -175,7 +189,7 @@ def two_variables(text: str) -> None:
         st.warning(f"**No expansion at ({x0:g}, {y0:g}):** {loc.message} Move the point.", icon="🚧")
         return
     sf = surfaces(text, x0, y0, r)
-    lx = loc.latex()
+    lx = local2d_latex(text, x0, y0)
     left, right = st.columns([3, 2])
     with left:
         ui.chart3d(tp.figure_2d_surfaces(sf, loc, {"T0": s0, "T1": s1, "T2": s2}), key="t3d")
@@ -184,7 +198,7 @@ def two_variables(text: str) -> None:
     with right:
         st.latex(lx["J"])
         st.latex(rf"H = \begin{{pmatrix}}f_{{xx}} & f_{{xy}}\\ f_{{yx}} & f_{{yy}}\end{{pmatrix}} = "
-                 + tx._mat_latex(loc.H))
+                 + lx["Hmat"])
         st.latex(lx["T0"])
         st.latex(lx["T1"])
         st.latex(lx["T2"])

@@ -205,3 +205,16 @@ def test_2d_surfaces_and_error_orders():
 def test_2d_undefined_point_gets_message():
     loc = tx.local_2d("ln(x*y)", (-1, 1))
     assert not loc.ok and loc.message
+
+
+def test_latex_terms_keep_exact_rationals():
+    """f⁽ᵏ⁾(a) of a rational function at a rational point is a rational number, shown as one
+    (nsimplify used to turn one of these into a product of irrational powers)."""
+    import sympy as sp
+    e = tx.expand_1d("1/(1+x^2)", -1.3, 8)
+    rows = e.latex_terms(max_terms=8)
+    assert len(rows) == 8
+    for k, dk, ck, c in rows:
+        exact = e.exact[k] * sp.factorial(k)
+        assert exact.is_Rational and dk == tx.to_latex(exact)
+        assert "^{" not in dk and float(exact) == pytest.approx(c * math.factorial(k), rel=1e-12)
