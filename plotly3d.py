@@ -93,10 +93,11 @@ def _size(value: Any, fig_value: Any, default: int) -> int | None:
 
 def payload(fig: go.Figure, key: str, *, config: dict | None = None, width: Any = "stretch",
             height: Any = "content", theme: str | None = "streamlit",
-            click: bool = False) -> tuple[bytes, int, int | None]:
+            click: bool = False, layout: dict | None = None) -> tuple[bytes, int, int | None]:
     """The bytes the component receives: a line of options, then the figure's JSON.
 
     Returns ``(data, height_px, width_px_or_None)``; ``None`` width means "fill the container".
+    ``layout``: entries the browser merges into the figure's layout (e.g. margin, uirevision).
     """
     h = _size(height if not isinstance(height, str) else None, fig.layout.height, DEFAULT_HEIGHT)
     w = None
@@ -106,7 +107,8 @@ def payload(fig: go.Figure, key: str, *, config: dict | None = None, width: Any 
         w = int(width)
     meta = dict(key=str(key), height=h, width=w, config=config or {}, theme=theme or None,
                 asset=asset_path(), fallback=_base_path() + asset_path(),
-                module=module_path(), moduleFallback=_base_path() + module_path(), click=bool(click))
+                module=module_path(), moduleFallback=_base_path() + module_path(), click=bool(click),
+                layout=layout or {})
     spec = pio.to_json(fig, validate=False)
     return (json.dumps(meta, separators=(",", ":")) + "\n" + spec).encode("utf-8"), h, w
 
@@ -133,7 +135,7 @@ def clicked_point(key: str) -> tuple[float, float] | None:
 def plotly_chart_3d(fig: go.Figure, key: str, *, config: dict | None = None,
                     width: Any = "stretch", height: Any = "content",
                     use_container_width: bool | None = None, theme: str | None = "streamlit",
-                    on_click=None, **_ignored: Any):
+                    on_click=None, layout: dict | None = None, **_ignored: Any):
     """Draw ``fig`` so that a camera the user turned survives reruns (same API as st.plotly_chart,
     minus selections). ``key`` is required: it is the chart's identity across reruns.
 
@@ -144,10 +146,11 @@ def plotly_chart_3d(fig: go.Figure, key: str, *, config: dict | None = None,
         raise ValueError("plotly_chart_3d needs a key: it is what keeps the chart's identity")
     if use_container_width is not None:
         width = "stretch" if use_container_width else "content"
+    layout = dict(layout or {})
     if fig.layout.uirevision is None:
-        fig.update_layout(uirevision=str(key))
+        layout.setdefault("uirevision", str(key))
     data, h, w = payload(fig, key, config=config, width=width, height=height, theme=theme,
-                         click=on_click is not None)
+                         click=on_click is not None, layout=layout)
     _ensure_asset_route()
     # A fixed identity: the element id depends on the key only, never on the figure.
     events = {"on_click_change": on_click} if on_click is not None else {}

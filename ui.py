@@ -86,11 +86,14 @@ def presenting() -> bool:
     return bool(st.session_state.get(PRESENT_KEY, False))
 
 
+MARGIN = dict(l=10, r=10, t=40, b=10)
+
+
 def style(fig: go.Figure, height: int | None = None) -> go.Figure:
     """Apply the project's look (and presenter mode, when on) to a figure, in place."""
     if height is not None:
         fig.update_layout(height=int(height * (1.25 if presenting() else 1)))
-    fig.update_layout(margin=dict(l=10, r=10, t=40, b=10))
+    fig.update_layout(margin=MARGIN)
     if presenting():
         fig.update_layout(template="simple_white", font=dict(size=22, color="black"),
                           colorway=PRESENTER_COLOURS,
@@ -120,10 +123,12 @@ def chart_live(fig: go.Figure, key: str, **kwargs: Any):
     """
     import plotly3d
 
-    style(fig)
-    fig.update_layout(uirevision=key)
+    if presenting():
+        style(fig)
+    # the margin and uirevision travel beside the figure and are merged in the browser: setting them
+    # here through plotly.py's validated update_layout would cost ~1.5 ms a chart on every step
     kwargs.setdefault("config", {"displaylogo": False})
-    return plotly3d.plotly_chart_3d(fig, key=key, **kwargs)
+    return plotly3d.plotly_chart_3d(fig, key=key, layout={"margin": MARGIN, "uirevision": key}, **kwargs)
 
 
 def chart3d(fig: go.Figure, key: str, **kwargs: Any):

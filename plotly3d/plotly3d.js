@@ -202,7 +202,8 @@ export default function (component) {
     spec = t ? replacePlaceholders(spec, t) : spec;
     const fig = JSON.parse(spec);
     if (t) applyTheme(fig, t);
-    const layout = fig.layout || {};
+    const layout = (fig.layout = fig.layout || {});
+    if (m.layout) merge(layout, m.layout);   // margin, uirevision: sent beside the figure
     layout.height = m.height;
     if (m.width) layout.width = m.width; else { delete layout.width; layout.autosize = true; }
     const config = Object.assign({ displaylogo: false, responsive: true, showSendToCloud: false }, m.config || {});
