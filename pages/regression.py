@@ -43,24 +43,35 @@ def read_upload(data: bytes) -> pd.DataFrame:
     return rg.read_table(data)
 
 
+# The data arrays travel as unhashed ``_x, _y, _s`` arguments next to ``data_key``, a short tuple
+# that names them exactly (the generator's settings, or the file's name, digest and columns):
+# hashing a large uploaded column on every call would cost more than the step itself.
 @st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
-def fit_line(x, y, s):
-    return rg.line_fit(x, y, s)
+def fit_line(data_key, _x, _y, _s):
+    return rg.line_fit(_x, _y, _s)
+
+
+# Fits, descents and residual tables are read-only objects: st.cache_resource hands back the same
+# object instead of unpickling a copy of every residual on each hit.
+@st.cache_resource(max_entries=64, ttl=3600, show_spinner=False)
+def fit_cached(model: str, p0: tuple, data_key, _x, _y, _s):
+    return rg.fit_model(model, _x, _y, dict(p0), _s)
+
+
+@st.cache_resource(max_entries=64, ttl=3600, show_spinner=False)
+def descent_run(model: str, p0: tuple, data_key, _x, _y, _s):
+    """A resumable descent: more steps continue the path already walked, fewer truncate it."""
+    return rg.DescentRun(model, _x, _y, dict(p0), _s)
+
+
+@st.cache_resource(max_entries=64, ttl=3600, show_spinner=False)
+def residuals_cached(model: str, p0: tuple, data_key, _fit, _x, _y, _s):
+    return rg.residual_table(model, _fit, _x, _y, _s)
 
 
 @st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
-def fit_cached(model: str, p0: tuple, x, y, s):
-    return rg.fit_model(model, x, y, dict(p0), s)
-
-
-@st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
-def descent_cached(model: str, p0: tuple, x, y, s, steps: int):
-    return rg.steepest_descent(model, x, y, dict(p0), s, steps=steps)
-
-
-@st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
-def grid_cached(model, params: tuple, px, py, xr, yr, x, y, s):
-    return rg.chi2_grid(model, x, y, dict(params), px, py, xr, yr, s, n=40)
+def grid_cached(model, params: tuple, px, py, xr, yr, data_key, _x, _y, _s):
+    return rg.chi2_grid(model, _x, _y, dict(params), px, py, xr, yr, _s, n=40)
 
 
 def keep_in(key: str, options=None, lo=None, hi=None):
@@ -81,7 +92,7 @@ ui.page_header(
 
 st.header("The data")
 source = ui.select("Data", SOURCES, 0, key="data", widget=st.radio, horizontal=True)
-xlabel, ylabel, table, table_name = "x", "y", None, ""
+xlabel, ylabel, table, table_name, table_digest = "x", "y", None, "", ""
 if st.session_state.get("_reg_source", source) != source:
     st.session_state.pop("model", None)       # a new data set starts from its suggested model
 st.session_state["_reg_source"] = source
@@ -99,6 +110,7 @@ if source == GENERATED:
     with g[4]:
         seed = int(ui.number("seed", 1, key="seed", min_value=0, max_value=99999, step=1))
     x, y, s = generated(int(n), float(noise), float(true_m), float(true_c), seed)
+    data_key = ("generated", int(n), float(noise), float(true_m), float(true_c), seed)
     st.caption(f"{len(x)} points yᵢ = {true_m:g}·xᵢ + {true_c:g} + noise, noise drawn from a normal "
                f"distribution with σ = {noise:g} (each point's σᵢ = {noise:g}). Change the seed for new noise.")
 elif source in SAMPLES:
@@ -123,7 +135,7 @@ else:
         st.info("No file loaded yet — showing the spring sample until you upload one.")
         table, table_name = load_sample("spring_line.csv"), "spring_line.csv"
     else:
-        table_name, _, table = loaded[0], loaded[1], loaded[2]
+        table_name, table_digest, table = loaded[0], loaded[1], loaded[2]
         st.caption(f"Loaded **{table_name}**: {len(table):,} rows, columns {', '.join(table.columns)} "
                    f"(separator {table.attrs.get('delimiter')!s}, decimal '{table.attrs.get('decimal')}', "
                    f"{table.attrs.get('encoding')}).")
@@ -144,6 +156,7 @@ if table is not None:
     x, y = table[xcol].to_numpy(float), table[ycol].to_numpy(float)
     s = None if scol == NONE else table[scol].to_numpy(float)
     xlabel, ylabel = xcol, ycol
+    data_key = ("table", table_name, table_digest, xcol, ycol, scol)
     dropped = int(table.attrs.get("dropped_rows", 0))
     text_cols = table.attrs.get("text_columns") or []
     st.info(f"**{len(table):,} rows used.** "
@@ -160,7 +173,7 @@ if table is not None:
 # The straight line
 line = None
 try:
-    line = fit_line(x, y, s)
+    line = fit_line(data_key, x, y, s)
 except rg.DataError as err:
     st.error(f"**No straight-line fit:** {err}", icon="⚠️")
 
@@ -246,7 +259,7 @@ if line is not None:
 # ---------------------------------------------------------------------------------------------
 # Nonlinear least squares
 @st.fragment
-def nonlinear(x, y, s, xlabel, ylabel, default_model):
+def nonlinear(data_key, x, y, s, xlabel, ylabel, default_model):
     st.header("Nonlinear least squares")
     keep_in("model", options=MODELS)
     model_name = ui.select("Model", MODELS, MODELS.index(default_model), key="model",
@@ -295,11 +308,11 @@ def nonlinear(x, y, s, xlabel, ylabel, default_model):
         st.caption("The course's heights task: fit the bell curve's centre μ and width σ to a "
                    "histogram (A scales it to the counts).")
 
-    fit = fit_cached(model, tuple(p0.items()), x, y, s)
-    nonlinear_descent(model, p0, fit, x, y, s, xlabel, ylabel)
+    fit = fit_cached(model, tuple(p0.items()), data_key, x, y, s)
+    nonlinear_descent(data_key, model, p0, fit, x, y, s, xlabel, ylabel)
 
     if fit.residuals is not None and all(np.isfinite(fit.params[k]) for k in names):
-        res = rg.residual_table(model, fit, x, y, s)
+        res = residuals_cached(model, tuple(p0.items()), data_key, fit, x, y, s)
         normalised = "residual/sigma" in res
         chart(rf.residual_figure(res["x"].to_numpy(), res["residual/sigma" if normalised else "residual"].to_numpy(),
                                  normalised, xlabel), key="residual_plot")
@@ -316,12 +329,12 @@ def nonlinear(x, y, s, xlabel, ylabel, default_model):
 
 
 @st.fragment
-def nonlinear_descent(model, p0, fit, x, y, s, xlabel, ylabel):
+def nonlinear_descent(data_key, model, p0, fit, x, y, s, xlabel, ylabel):
     """Steepest descent next to the library fit: its own fragment, so the step-count slider and
     the contour's parameter pickers rerun only this part (the fit and residuals stay put)."""
     names = list(p0)
     steps = int(ui.slider("steepest-descent steps", 10, 2000, 300, 10, key="iters"))
-    desc = descent_cached(model, tuple(p0.items()), x, y, s, steps)
+    desc = descent_run(model, tuple(p0.items()), data_key, x, y, s).result(steps)
 
     left, right = st.columns(2)
     with left:
@@ -366,7 +379,7 @@ def nonlinear_descent(model, p0, fit, x, y, s, xlabel, ylabel):
             best = fit.params
             xr = rg.param_window(best[px], fit.stderr[px], [desc.path[0, i], desc.path[-1, i]])
             yr = rg.param_window(best[py], fit.stderr[py], [desc.path[0, j], desc.path[-1, j]])
-            A, B, Z = grid_cached(model, tuple(best.items()), px, py, xr, yr, x, y, s)
+            A, B, Z = grid_cached(model, tuple(best.items()), px, py, xr, yr, data_key, x, y, s)
             fig = rf.landscape_figure(A, B, Z, (desc.path[0, i], desc.path[0, j]), (best[px], best[py]),
                                       desc.path[:, i], desc.path[:, j], px, py,
                                       title=f"χ² over ({px}, {py}), the others at their best values")
@@ -376,5 +389,5 @@ def nonlinear_descent(model, p0, fit, x, y, s, xlabel, ylabel):
                       "their best values, so the path is a projection.")
 
 
-nonlinear(x, y, s, xlabel, ylabel,
+nonlinear(data_key, x, y, s, xlabel, ylabel,
           DEFAULT_MODEL.get(table_name, "Straight line") if table is not None else "Straight line")

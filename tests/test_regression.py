@@ -270,3 +270,30 @@ def test_linear_models_fit_in_one_start_to_the_lstsq_answer(degree):
     assert many.starts_tried == 7
     assert [many.params[k] for k in names] == pytest.approx(coef, rel=1e-8, abs=1e-10)
     assert fit.stderr == pytest.approx(many.stderr, rel=1e-8)
+
+
+def _figures():
+    from explorer import regression_figures as rf
+    x, y, s = noisy_line(sigma=1)
+    line = rg.line_fit(x, y, s)
+    ms, cs, Z = rg.chi2_line_grid(line, (0, 3), (-2, 2), 30)
+    d = rg.line_descent(line, 1.0, 1.0, 0.9, 20)
+    return {
+        "hand": rf.hand_fit_figure(x, y, s, 1.0, 0.5, "x", "y", (line.m, line.c)),
+        "landscape": rf.landscape_figure(ms, cs, Z, (1.0, 1.0), (line.m, line.c), d.m, d.c),
+        "model": rf.model_figure(x, y, s, [("fit", x, line.m * x + line.c, "#2ca02c", "solid")]),
+        "residuals": rf.residual_figure(x, y - (line.m * x + line.c), True),
+    }
+
+
+@pytest.mark.parametrize("name", ["hand", "landscape", "model", "residuals"])
+def test_every_figure_passes_plotlys_full_validation(name):
+    """The builders write unvalidated dict specs: plotly's own validation must accept them, so a
+    misspelt property fails here and not silently in the browser."""
+    from explorer import fastfig
+    fig = _figures()[name]
+    fastfig.validate(fig)
+    types = {t.type for t in fig.data}
+    # the template is cut to the trace types drawn, keeping their defaults
+    assert set(fig.layout.template.to_plotly_json().get("data", {})) <= {"scatter", "contour"}
+    assert types <= {"scatter", "contour"}
