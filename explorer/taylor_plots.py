@@ -3,7 +3,11 @@
 Every figure is written as the plain dicts plotly.js reads and wrapped by ``explorer.fastfig``
 without plotly.py's per-property validation (which cost 15-20 ms per figure, and ~0.5 s for the
 21 animation frames, on every slider step); ``tests/test_taylor_fastfig.py`` runs plotly's full
-validation over each builder's output, so a misspelt property still fails a test."""
+validation over each builder's output, so a misspelt property still fails a test.
+
+No plotly template: every trace sets its own colours, and the chart takes Streamlit's theme in the
+browser, which is how these figures looked when built through graph_objects inside the app (there
+streamlit makes its own, nearly empty, "streamlit" template plotly's default)."""
 from __future__ import annotations
 
 import math
@@ -21,6 +25,11 @@ BAND_COLOUR = "rgba(44, 160, 44, 0.16)"
 # own "Blues" is a different scale)
 BLUES, MAGMA = get_colorscale("Blues"), get_colorscale("Magma")
 ERR_FLOOR = 1e-17
+# the axis look of Streamlit's chart theme (st.plotly_chart applies it in the browser; the in-place
+# chart component applies only its fonts and colours): no vertical grid, no zero lines, and axes
+# that make room for their tick labels
+AXES_2D = {"layout": {"xaxis": dict(showgrid=False, zeroline=False, automargin=True),
+                      "yaxis": dict(automargin=True, zerolinecolor="#eee")}}
 
 
 def _r(a, sig=4):
@@ -136,7 +145,7 @@ def figure_1d(c: Curves, a: float, n: int, eps: float, radius: Radius | None, np
                                   args=[[str(k)], dict(frame=dict(duration=0, redraw=True), mode="immediate",
                                                        transition=dict(duration=0))])
                              for k in range(nplay + 1)])])
-    return _with_frames(fastfig.figure(data, layout), frames)
+    return _with_frames(fastfig.figure(data, layout, template=AXES_2D), frames)
 
 
 class _FramedFigure(go.Figure):
@@ -208,7 +217,7 @@ def figure_2d_surfaces(s: dict, loc: Local2D, show: dict[str, bool], height: int
                   scene=dict(zaxis=dict(range=[zlo, zhi], title=dict(text="z")), xaxis=dict(title=dict(text="x")),
                              yaxis=dict(title=dict(text="y")), aspectmode="cube"),
                   legend=dict(orientation="h", y=1.0, x=0))
-    return fastfig.figure(data, layout)
+    return fastfig.figure(data, layout, template=None)
 
 
 def figure_2d_error(s: dict, loc: Local2D, which: str, eps: float, height: int = 460) -> go.Figure:
@@ -222,7 +231,7 @@ def figure_2d_error(s: dict, loc: Local2D, which: str, eps: float, height: int =
     ys = [round(float(v), 4) for v in s["y"]]
     le = math.log10(eps)
     data = [dict(type="heatmap", x=xs, y=ys, z=_grid(L, 2), colorscale=MAGMA, reversescale=True, zmin=-8, zmax=1,
-                 colorbar=dict(title=dict(text="log₁₀|f − T|"), outlinewidth=0, ticks=""),
+                 colorbar=dict(title=dict(text="log₁₀|f − T|")),
                  hovertemplate="x=%{x}<br>y=%{y}<br>log₁₀ error=%{z}<extra></extra>")]
     for lab, arr, dash in (("T₁", L1, "dash"), ("T₂", L2, "solid")):
         data.append(dict(type="contour", x=xs, y=ys, z=_grid(arr, 2), showscale=False,
@@ -234,4 +243,4 @@ def figure_2d_error(s: dict, loc: Local2D, which: str, eps: float, height: int =
     layout = dict(height=height, xaxis=dict(title=dict(text="x")),
                   yaxis=dict(title=dict(text="y"), scaleanchor="x"),
                   legend=dict(orientation="h", y=1.08, x=0))
-    return fastfig.figure(data, layout)
+    return fastfig.figure(data, layout, template=AXES_2D)
