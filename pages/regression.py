@@ -53,18 +53,18 @@ def fit_line(data_key, _x, _y, _s):
 
 # Fits, descents and residual tables are read-only objects: st.cache_resource hands back the same
 # object instead of unpickling a copy of every residual on each hit.
-@st.cache_resource(max_entries=64, ttl=3600, show_spinner=False)
+@st.cache_resource(max_entries=32, ttl=3600, show_spinner=False)
 def fit_cached(model: str, p0: tuple, data_key, _x, _y, _s):
     return rg.fit_model(model, _x, _y, dict(p0), _s)
 
 
-@st.cache_resource(max_entries=64, ttl=3600, show_spinner=False)
+@st.cache_resource(max_entries=32, ttl=3600, show_spinner=False)
 def descent_run(model: str, p0: tuple, data_key, _x, _y, _s):
     """A resumable descent: more steps continue the path already walked, fewer truncate it."""
     return rg.DescentRun(model, _x, _y, dict(p0), _s)
 
 
-@st.cache_resource(max_entries=64, ttl=3600, show_spinner=False)
+@st.cache_resource(max_entries=8, ttl=3600, show_spinner=False)      # n rows each: keep few
 def residuals_cached(model: str, p0: tuple, data_key, _fit, _x, _y, _s):
     return rg.residual_table(model, _fit, _x, _y, _s)
 

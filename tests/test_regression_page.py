@@ -112,3 +112,39 @@ def test_bad_url_values_fall_back():
     at = run_page(PAGE, {"m": "1e99", "model": "nonsense", "rate": "abc"})
     no_exception(at)
     assert charts(at)
+
+
+def descent_caption(at):
+    return next(c.value for c in at.caption if "after descent" not in c.value and " steps — " in c.value)
+
+
+def test_descent_slider_continues_and_truncates_the_same_path():
+    """The steepest-descent slider continues one cached descent: stepping up and back down shows
+    exactly what a fresh page with that step count shows."""
+    q = {"data": "Sample: heights histogram"}
+    at = run_page(PAGE, {**q, "iters": "300"})
+    no_exception(at)
+    at300 = descent_caption(at)
+    assert "after 300 steps" in at300
+    at.slider(key="iters").set_value(500).run()
+    no_exception(at)
+    at500 = descent_caption(at)
+    assert "after 500 steps" in at500 and at500 != at300
+    at.slider(key="iters").set_value(300).run()
+    assert descent_caption(at) == at300
+    fresh = run_page(PAGE, {**q, "iters": "500"})
+    assert descent_caption(fresh) == at500
+
+
+def test_a_new_file_with_the_same_name_is_fitted_afresh():
+    """Caches are keyed by the file's digest, not its name: the same name with other numbers
+    gives other fits everywhere on the page."""
+    at = run_page(PAGE, {"data": "Upload a CSV"})
+    for slope in (2, 3):
+        rows = "\n".join(f"{i},{slope * i + 1 + (0.1 if i % 2 else -0.1)}" for i in range(1, 30))
+        at.file_uploader(key="upload").set_value(("same.csv", ("x,y\n" + rows).encode(), "text/csv")).run()
+        no_exception(at)
+        m = {m.label: m.value for m in at.metric}["m"]
+        assert float(m.split("±")[0]) == pytest.approx(slope, abs=0.01)
+        table = at.dataframe[-1].value
+        assert float(table.loc[table["parameter"] == "m", "value"].iloc[0]) == pytest.approx(slope, abs=0.01)
