@@ -19,6 +19,7 @@ SAMPLES = {"Sample: spring (straight line)": "spring_line.csv",
            "Sample: heights histogram": "heights_histogram.csv"}
 GENERATED, UPLOAD = "Generated points", "Upload a CSV"
 SOURCES = [GENERATED, *SAMPLES, UPLOAD]
+VIEWS = ["Straight line: χ² by hand", "Nonlinear models and your own"]
 TYPED = "Typed model"
 MODELS = [*rg.BUILTIN_MODELS, TYPED]
 DEFAULT_MODEL = {"heights_histogram.csv": "Gaussian", "decay_sigma.csv": "Exponential"}
@@ -251,9 +252,13 @@ def line_results(line):
                 "(the scatter itself estimates σ)."))
 
 
-if line is not None:
-    straight_line(x, y, s, line, xlabel, ylabel)
-    line_results(line)
+# The two halves of the module are tabs: only the open one runs, so a data slider reruns the data,
+# the charts in view and nothing else (about half the page's elements).
+tab_line, tab_nonlinear = st.tabs(VIEWS, key="view", bind="query-params")
+with tab_line:
+    if tab_line.open is not False and line is not None:
+        straight_line(x, y, s, line, xlabel, ylabel)
+        line_results(line)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -389,5 +394,7 @@ def nonlinear_descent(data_key, model, p0, fit, x, y, s, xlabel, ylabel):
                       "their best values, so the path is a projection.")
 
 
-nonlinear(data_key, x, y, s, xlabel, ylabel,
-          DEFAULT_MODEL.get(table_name, "Straight line") if table is not None else "Straight line")
+with tab_nonlinear:
+    if tab_nonlinear.open is not False:
+        nonlinear(data_key, x, y, s, xlabel, ylabel,
+                  DEFAULT_MODEL.get(table_name, "Straight line") if table is not None else "Straight line")

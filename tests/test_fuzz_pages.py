@@ -15,6 +15,9 @@ PAGES = ["pages/home.py", "pages/derivatives.py", "pages/multivariate.py", "page
          "pages/taylor.py", "pages/optimisation.py", "pages/regression.py", "pages/practice.py"]
 ITERATIONS = int(os.environ.get("FUZZ_ITER", "200"))
 SEED = int(os.environ.get("FUZZ_SEED", "0"))   # a failure names its step; rerun with the same seed
+# pages whose views are tabs bound to "view" (only the open tab runs): the fuzz switches tabs too
+VIEWS = {"pages/multivariate.py": ["Surface", "Map", "Sandpit"],
+         "pages/regression.py": ["Straight line: χ² by hand", "Nonlinear models and your own"]}
 
 TEXTS = [t for t in HOSTILE if len(t) < 2000] + [
     "x^2", "sin(x)*y", "exp(-x^2-y^2)", "1/x", "1/(x-y)", "log(x)", "x^100", "b1*(1-exp(-b2*x))",
@@ -75,7 +78,11 @@ def test_fuzz_page(path):
     for i in range(ITERATIONS):
         widgets = _widgets(at)
         buttons = [b for b in at.button if not b.disabled] if hasattr(at, "button") else []
-        if buttons and rng.random() < 0.1:
+        if path in VIEWS and rng.random() < 0.08:
+            view = rng.choice(VIEWS[path])
+            desc = f"tab {view!r}"
+            at.session_state["view"] = view
+        elif buttons and rng.random() < 0.1:
             target = rng.choice(buttons)
             desc = f"click {target.label!r}"
             target.click()

@@ -6,6 +6,7 @@ import pytest
 from helpers import run_page
 
 PAGE = "pages/regression.py"
+LINE, NONLINEAR = "Straight line: χ² by hand", "Nonlinear models and your own"    # the page's tabs
 
 
 def no_exception(at):
@@ -31,12 +32,17 @@ def latex_text(at):
 
 def test_defaults_draw_every_section(at):
     drawn = charts(at)
-    assert len(drawn) >= 5, "hand fit, landscape, models, parameter contour, residuals"
+    assert len(drawn) == 2, "the straight-line tab: hand fit and χ² landscape (only the open tab runs)"
     assert any("\\chi^2" in e.value for e in at.latex)
     assert any("\\sum_i w_i(x_i-\\bar x)(y_i-\\bar y)" in e.value for e in at.latex), "closed form shown"
     notices = [c.value for c in at.caption if "What to notice" in c.value]
     assert len(notices) >= len(drawn), "every chart says what to notice"
     assert not at.error
+    nl = run_page(PAGE, {"view": NONLINEAR})
+    no_exception(nl)
+    assert len(charts(nl)) == 3, "models, parameter contour, residuals"
+    assert len([c for c in nl.caption if "What to notice" in c.value]) >= 3
+    assert not any("\\sum_i w_i(x_i-\\bar x)(y_i-\\bar y)" in e.value for e in nl.latex), "the other tab did not run"
 
 
 def test_hand_sliders_change_live_chi2(at):
@@ -53,6 +59,7 @@ def test_generated_data_sliders(at):
 
 
 def test_samples_and_models(at):
+    at.session_state["view"] = NONLINEAR
     at.radio(key="data").set_value("Sample: heights histogram").run()
     no_exception(at)
     assert at.radio(key="model").value == "Gaussian"
@@ -67,6 +74,7 @@ def test_samples_and_models(at):
 
 
 def test_typed_model_with_start_fields_and_bad_text(at):
+    at.session_state["view"] = NONLINEAR
     at.radio(key="data").set_value("Sample: decay counts with σ").run()
     at.radio(key="model").set_value("Typed model").run()
     at.text_input(key="typed").input("N*exp(-t0*x) + B").run()
@@ -122,7 +130,7 @@ def test_descent_slider_continues_and_truncates_the_same_path():
     """The steepest-descent slider continues one cached descent: stepping up and back down shows
     exactly what a fresh page with that step count shows."""
     q = {"data": "Sample: heights histogram"}
-    at = run_page(PAGE, {**q, "iters": "300"})
+    at = run_page(PAGE, {**q, "iters": "300", "view": NONLINEAR})
     no_exception(at)
     at300 = descent_caption(at)
     assert "after 300 steps" in at300
@@ -132,7 +140,7 @@ def test_descent_slider_continues_and_truncates_the_same_path():
     assert "after 500 steps" in at500 and at500 != at300
     at.slider(key="iters").set_value(300).run()
     assert descent_caption(at) == at300
-    fresh = run_page(PAGE, {**q, "iters": "500"})
+    fresh = run_page(PAGE, {**q, "iters": "500", "view": NONLINEAR})
     assert descent_caption(fresh) == at500
 
 
@@ -146,5 +154,9 @@ def test_a_new_file_with_the_same_name_is_fitted_afresh():
         no_exception(at)
         m = {m.label: m.value for m in at.metric}["m"]
         assert float(m.split("±")[0]) == pytest.approx(slope, abs=0.01)
+        at.session_state["view"] = NONLINEAR
+        at.run()
         table = at.dataframe[-1].value
         assert float(table.loc[table["parameter"] == "m", "value"].iloc[0]) == pytest.approx(slope, abs=0.01)
+        at.session_state["view"] = LINE
+        at.run()
