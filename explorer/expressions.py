@@ -397,9 +397,16 @@ def parse_expression(text: str, variables: Sequence[str] = ("x",)) -> sp.Expr:
 _MODULES = ["scipy", "numpy"]
 
 
+def _nan(*_args) -> float:
+    return float("nan")
+
+
 def _compile(expr: sp.Expr, variables: tuple[str, ...]) -> Callable:
     syms = [sp.Symbol(v) for v in variables]
-    return sp.lambdify(syms, expr, modules=_MODULES)
+    try:
+        return sp.lambdify(syms, expr, modules=_MODULES)
+    except Exception:   # nothing numpy can evaluate (e.g. an unevaluated Derivative): undefined
+        return _nan
 
 
 @functools.lru_cache(maxsize=256)

@@ -80,11 +80,24 @@ class Derivatives:
         }
 
 
+_XR, _YR = sp.Symbol("x", real=True), sp.Symbol("y", real=True)
+
+
+def d(expr: sp.Expr, var: sp.Symbol) -> sp.Expr:
+    """∂expr/∂var for real x and y: |x|' = sign x (with plain symbols sympy would answer with
+    re/im parts it cannot evaluate), Dirac deltas at jumps dropped (zero away from the jump)."""
+    real = {X: _XR, Y: _YR}
+    out = sp.diff(expr.xreplace(real), real[var])
+    if out.has(sp.DiracDelta):
+        out = out.replace(lambda e: isinstance(e, sp.DiracDelta), lambda e: sp.S.Zero)
+    return out.xreplace({_XR: X, _YR: Y})
+
+
 def derivative_exprs(text: str) -> Derivatives:
     """Module-level (picklable) worker: ∇f and H of the typed f(x, y)."""
     f = parse_expression(text, VARS)
-    fx, fy = sp.diff(f, X), sp.diff(f, Y)
-    fxx, fxy, fyy = sp.diff(fx, X), sp.diff(fx, Y), sp.diff(fy, Y)
+    fx, fy = d(f, X), d(f, Y)
+    fxx, fxy, fyy = d(fx, X), d(fx, Y), d(fy, Y)
     return Derivatives(f, (fx, fy), ((fxx, fxy), (fxy, fyy)))
 
 
@@ -433,7 +446,7 @@ class MapJacobian:
 
 def map_jacobian_exprs(u_text: str, v_text: str) -> MapJacobian:
     u, v = parse_expression(u_text, VARS), parse_expression(v_text, VARS)
-    J = ((sp.diff(u, X), sp.diff(u, Y)), (sp.diff(v, X), sp.diff(v, Y)))
+    J = ((d(u, X), d(u, Y)), (d(v, X), d(v, Y)))
     det = J[0][0] * J[1][1] - J[0][1] * J[1][0]
     try:
         det = sp.simplify(det)
@@ -455,7 +468,7 @@ def map_jacobian(u_text: str, v_text: str, timeout: float = 3.0) -> MapJacobian:
 
 def _map_jacobian_plain(u_text: str, v_text: str) -> MapJacobian:
     u, v = parse_expression(u_text, VARS), parse_expression(v_text, VARS)
-    J = ((sp.diff(u, X), sp.diff(u, Y)), (sp.diff(v, X), sp.diff(v, Y)))
+    J = ((d(u, X), d(u, Y)), (d(v, X), d(v, Y)))
     return MapJacobian(u, v, J, J[0][0] * J[1][1] - J[0][1] * J[1][0])
 
 

@@ -268,3 +268,29 @@ def test_figures_are_valid_plotly_and_stay_small():
     assert len(figs["board revealed"].data) > len(figs["board"].data)
     assert len(pio.to_json(figs["contour"])) < 70_000
     assert len(pio.to_json(figs["slices"])) < 15_000
+
+
+def test_kinks_differentiate_as_real_functions():
+    """|x|, max and sign are differentiated for REAL x and y (sympy's plain-symbol answer has re/im
+    parts numpy cannot evaluate); the gradient matches central differences away from the kinks."""
+    text = "abs(x)^0.5 + max(y, 0)*x + abs(x - y)"
+    d = mv.derivative_exprs(text)
+    from explorer.expressions import compile_expression
+    f = compile_expression(text, ("x", "y"))
+    h = 1e-6
+    for x0, y0 in [(1.0, 0.5), (-4.0, -0.5), (2.5, 3.0), (-0.7, 1.9)]:
+        g = mv.analyse_point(d, x0, y0).grad
+        fd = [(f(x0 + h, y0) - f(x0 - h, y0)) / (2 * h), (f(x0, y0 + h) - f(x0, y0 - h)) / (2 * h)]
+        assert g == pytest.approx(fd, rel=1e-6, abs=1e-6), (x0, y0)
+    mj = mv.map_jacobian_exprs("abs(x)^0.5", "x*abs(y)")
+    J, det = mj.at(-4.0, -2.0)
+    assert J == pytest.approx(np.array([[-0.25, 0.0], [2.0, 4.0]]))
+    assert det == pytest.approx(-1.0)
+
+
+def test_an_expression_numpy_cannot_evaluate_gives_nan_not_an_exception():
+    import sympy as sp
+    from explorer.expressions import compile_expression
+    x = sp.Symbol("x")
+    f = compile_expression(sp.Derivative(sp.re(x), x) * x, ("x", "y"))
+    assert np.isnan(f(np.array([1.0, 2.0]), 0.0)).all()
