@@ -16,6 +16,7 @@ from explorer.expressions import ExpressionError, parse_expression, to_latex
 from explorer.symbolic import SymbolicTimeout
 
 TABS = ["Surface", "Map", "Sandpit"]
+PARTS = ["Partial derivatives (slices)", "Jacobian and Hessian", "Directional derivative"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -123,22 +124,35 @@ def _point_slider(label, key, lo, hi, default, step):
     return ui.slider(label, lo, hi, default, step, key=key)
 
 
-@st.fragment
-def explore(text: str, xr: tuple, yr: tuple) -> None:
+def symbolic_derivatives(text: str) -> None:
+    """J and H in x and y, under the function (outside the point's fragment: a point step does
+    not redraw these formulas)."""
     try:
-        derivs = _derivs(text)
+        lat = _derivs(text).latex()
     except SymbolicTimeout:
-        st.warning("Differentiating this function took too long — try a simpler formula.", icon="⏳")
-        return
-    step_x, step_y = mv.nice_step(xr[1] - xr[0]), mv.nice_step(yr[1] - yr[0])
-    px, py = PRESET_POINTS.get(mv.preset_name(text) or "", (0.5 * (xr[0] + xr[1]), 0.5 * (yr[0] + yr[1])))
+        return              # explore() says so
+    with st.expander("The Jacobian J = ∇fᵀ and the Hessian H of f", expanded=True):
+        cj, ch = st.columns(2)
+        with cj:
+            st.latex(lat["J"])
+        with ch:
+            st.latex(lat["H"])
 
-    def on_click():
-        pt = mv.point_from_click(plotly3d.clicked_point("fmap"), xr, yr, step_x, step_y)
-        if pt is not None:
-            st.session_state["x0"], st.session_state["y0"] = pt
+
+def _start_point(text: str, xr: tuple, yr: tuple) -> tuple[float, float]:
+    return PRESET_POINTS.get(mv.preset_name(text) or "", (0.5 * (xr[0] + xr[1]), 0.5 * (yr[0] + yr[1])))
+
+
+def view_controls(text: str, xr: tuple, yr: tuple) -> tuple[bool, bool]:
+    """The surface's toggles and the jump to a stationary point. Outside the point's fragment (they
+    rerun the page, rarely), so a point step re-sends fewer elements."""
+    px, py = _start_point(text, xr, yr)
 
     def to_stationary():
+        try:
+            derivs = _derivs(text)
+        except SymbolicTimeout:
+            return
         pa0 = _point(text, float(st.session_state.get("x0", px)), float(st.session_state.get("y0", py)))
         found = mv.nearest_stationary_point(derivs, pa0.x0, pa0.y0, xr, yr)
         if found is None:
@@ -146,11 +160,6 @@ def explore(text: str, xr: tuple, yr: tuple) -> None:
         else:
             st.session_state["x0"], st.session_state["y0"] = (round(found[0], 9), round(found[1], 9))
 
-    c1, c2 = st.columns(2)
-    with c1:
-        x0 = _point_slider("x₀", "x0", xr[0], xr[1], px, step_x)
-    with c2:
-        y0 = _point_slider("y₀", "y0", yr[0], yr[1], py, step_y)
     c3, c4, c5 = st.columns(3)
     with c3:
         planes = ui.toggle("cutting planes x = x₀, y = y₀", True, key="planes")
@@ -161,7 +170,29 @@ def explore(text: str, xr: tuple, yr: tuple) -> None:
                   help="Newton's method on ∇f = 0 from the current point (scipy.optimize.root)")
     if st.session_state.pop("_mv_nostat", False):
         st.info("No stationary point found near here inside the window; try another starting point.")
+    return planes, tangent
 
+
+@st.fragment
+def explore(text: str, xr: tuple, yr: tuple, planes: bool, tangent: bool) -> None:
+    try:
+        derivs = _derivs(text)
+    except SymbolicTimeout:
+        st.warning("Differentiating this function took too long — try a simpler formula.", icon="⏳")
+        return
+    step_x, step_y = mv.nice_step(xr[1] - xr[0]), mv.nice_step(yr[1] - yr[0])
+    px, py = _start_point(text, xr, yr)
+
+    def on_click():
+        pt = mv.point_from_click(plotly3d.clicked_point("fmap"), xr, yr, step_x, step_y)
+        if pt is not None:
+            st.session_state["x0"], st.session_state["y0"] = pt
+
+    c1, c2 = st.columns(2)
+    with c1:
+        x0 = _point_slider("x₀", "x0", xr[0], xr[1], px, step_x)
+    with c2:
+        y0 = _point_slider("y₀", "y0", yr[0], yr[1], py, step_y)
     pa = _point(text, float(x0), float(y0))
     grid = _surface(text, xr, yr)
     sl = _slices(text, float(x0), float(y0), xr, yr)
@@ -181,30 +212,32 @@ def explore(text: str, xr: tuple, yr: tuple) -> None:
              rf"\nabla f = \left(\frac{{\partial f}}{{\partial x}}, \frac{{\partial f}}{{\partial y}}\right)"
              rf" = ({mv.fmt(pa.grad[0])}, {mv.fmt(pa.grad[1])}),\quad |\nabla f| = {mv.fmt(pa.grad_norm)}")
 
-    st.subheader("Partial derivatives are slopes of slices")
-    lat = derivs.latex()
-    st.latex(rf"\frac{{\partial f}}{{\partial x}} = {lat['fx']} \;\Big|_{{(x_0,y_0)}} = {mv.fmt(pa.grad[0])}"
-             rf"\qquad \frac{{\partial f}}{{\partial y}} = {lat['fy']} \;\Big|_{{(x_0,y_0)}} = {mv.fmt(pa.grad[1])}")
-    ui.chart_live(mf.slices_figure(sl, pa), key="slices")
-    ui.notice("hold y at y₀ and f becomes a curve in x alone: its tangent's slope is ∂f/∂x. "
-              "Likewise for x = x₀ and ∂f/∂y. Move x₀ and watch only the right-hand slice change shape.")
-
-    st.subheader("Jacobian and Hessian at the point")
-    cj, ch = st.columns(2)
-    pl = mv.point_latex(pa)
-    with cj:
-        st.latex(lat["J"])
-        st.latex(pl["J"])
-    with ch:
-        st.latex(lat["H"])
-        st.latex(pl["H"])
-    st.latex(pl["eig"] + r",\qquad " + pl["det"])
     badge = {"minimum": ("🟢", st.success), "maximum": ("🔴", st.success), "saddle": ("🟠", st.success),
              "inconclusive": ("⚪", st.warning), "not stationary": ("➡️", st.info),
              "undefined": ("❔", st.warning)}[pa.classification.kind]
     badge[1](f"{badge[0]} **{pa.classification.label}** — {pa.classification.reason}")
 
-    directional(pa)
+    # The point's derivatives, one view at a time: only the open tab runs on a point step.
+    t_slices, t_jh, t_dir = st.tabs(PARTS, key="part", bind="query-params")
+    with t_slices:
+        if t_slices.open is not False:
+            lat = derivs.latex()
+            st.latex(rf"\frac{{\partial f}}{{\partial x}} = {lat['fx']} \;\Big|_{{(x_0,y_0)}} = {mv.fmt(pa.grad[0])}"
+                     rf"\qquad \frac{{\partial f}}{{\partial y}} = {lat['fy']} \;\Big|_{{(x_0,y_0)}} = {mv.fmt(pa.grad[1])}")
+            ui.chart_live(mf.slices_figure(sl, pa), key="slices")
+            ui.notice("hold y at y₀ and f becomes a curve in x alone: its tangent's slope is ∂f/∂x. "
+                      "Likewise for x = x₀ and ∂f/∂y. Move x₀ and watch only the right-hand slice change shape.")
+    with t_jh:
+        if t_jh.open is not False:
+            # (their formulas in x and y are drawn once, under the function: they do not change with the point)
+            pl = mv.point_latex(pa)
+            st.latex(pl["J"] + r",\qquad " + pl["H"])
+            st.latex(pl["eig"] + r",\qquad " + pl["det"])
+            st.caption("The classification above reads H's eigenvalues where ∇f ≈ 0: both positive, a "
+                       "minimum; both negative, a maximum; mixed signs, a saddle; a zero one, inconclusive.")
+    with t_dir:
+        if t_dir.open is not False:
+            directional(pa)
 
     with surf_slot:
         ui.chart3d(mf.surface_figure(grid, pa, sl, planes=planes, tangent=tangent), key="surf3d")
@@ -215,7 +248,6 @@ def explore(text: str, xr: tuple, yr: tuple) -> None:
 
 @st.fragment
 def directional(pa) -> None:
-    st.subheader("Directional derivative")
     theta_deg = ui.slider("direction θ (degrees)", 0, 360, 30, 5, key="theta")
     theta = math.radians(theta_deg)
     d = mv.directional_derivative(pa.grad, theta)
@@ -233,7 +265,9 @@ with tab_surface:
         f_text, _ = ui.function_input("f", mv.PRESETS, key="f", variables=mv.VARS)
         _follow_preset(f_text)
         xr, yr = _ranges(f_text)
-        explore(f_text, xr, yr)
+        symbolic_derivatives(f_text)
+        planes, tangent = view_controls(f_text, xr, yr)
+        explore(f_text, xr, yr, planes, tangent)
 
 # =============================================================================================
 # 2. The Jacobian of a map R² → R²

@@ -25,7 +25,7 @@ def test_click_on_the_contour_map_moves_the_point(page, app_url):
     page.goto(app_url + "multivariate")
     wait_for_app(page)
     page.wait_for_selector(".st-key-p3d-fmap .js-plotly-plot .nsewdrag", timeout=60000)
-    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 4", timeout=60000)
+    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 3", timeout=60000)
     page.wait_for_selector(".js-plotly-plot .gl-container", state="attached", timeout=60000)   # the 3D surface
     assert_no_exception(page)
     assert (_slider_value(page, "x0"), _slider_value(page, "y0")) == (1.0, 1.0)

@@ -33,15 +33,23 @@ def _button(at, label):
 def test_defaults_draw_every_view_small_enough():
     at = run_page(PAGE)
     assert not at.exception, [e.value for e in at.exception]
-    assert _charts(at) == (0, 4)          # the clickable contour map, slices, directional, 3D surface
+    assert _charts(at) == (0, 3)          # the clickable contour map, 3D surface, slices (the open tab)
     assert "not a stationary point" in _text(at)
     assert r"\frac{\partial f}{\partial x} = 2 x" in _latex(at)
     assert _spec_bytes(at) < 250_000, _spec_bytes(at)
-    assert sum("What to notice" in c.value for c in at.caption) == 4      # one per chart
+    assert sum("What to notice" in c.value for c in at.caption) == 3      # one per chart
+    # the other two views of the point's derivatives, each in its tab (only the open one runs)
+    at.session_state["part"] = "Jacobian and Hessian"
+    at.run()
+    assert _charts(at) == (0, 2) and r"H(x_0, y_0) = \begin{bmatrix}" in _latex(at)
+    at.session_state["part"] = "Directional derivative"
+    at.run()
+    assert _charts(at) == (0, 3) and r"D_{\mathbf u} f" in _latex(at)
+    assert sum("What to notice" in c.value for c in at.caption) == 3
 
 
 def test_point_sliders_drive_the_badge():
-    at = run_page(PAGE)
+    at = run_page(PAGE, {"part": "Jacobian and Hessian"})
     at.slider(key="x0").set_value(0.0)
     at.slider(key="y0").set_value(0.0).run()
     assert not at.exception
@@ -86,14 +94,14 @@ def test_bad_input_is_explained_and_nothing_breaks():
     assert not at.exception
     assert any("never closed" in e.value for e in at.error)
     assert at.text_input(key="f").value == "x^2 + y("
-    assert _charts(at) == (0, 4)
+    assert _charts(at) == (0, 3)
     at.number_input(key="xmin").set_value(5.0).run()     # from > to
     assert not at.exception
     assert any("from < to" in e.value for e in at.error)
 
 
 def test_theta_slider_gives_grad_dot_u():
-    at = run_page(PAGE, {"x0": "1", "y0": "1"})
+    at = run_page(PAGE, {"x0": "1", "y0": "1", "part": "Directional derivative"})
     at.slider(key="theta").set_value(45).run()
     assert not at.exception
     assert r"= 2.828" in _latex(at)       # (2, 2)·(cos 45°, sin 45°) = 2√2
