@@ -127,7 +127,7 @@ function saveView(gd, key, rev) {
 // map, more for a WebGL surface in software rendering) would hold up every element behind it:
 // text, formulas and the other charts. So a chart that gets new data waits until the run has
 // finished (the app root's data-test-script-state leaves "running"), or at most MAX_WAIT_MS,
-// and then all waiting charts draw in one go.
+// and then all waiting charts draw in one go. (A chart's first drawing does not wait.)
 const MAX_WAIT_MS = 300;
 G.pending = G.pending || new Map();
 
@@ -145,6 +145,12 @@ function flush() {
 }
 
 function drawAfterRun(gd, job) {
+  if (!gd._fullLayout && !G.pending.has(gd)) {
+    // a chart's FIRST drawing (page load, a tab opened) starts at once: while a page loads, drawing
+    // each chart as it arrives overlaps the drawing with the rest of the run
+    setTimeout(job, 0);
+    return;
+  }
   G.pending.set(gd, job);                 // a newer figure for the same chart replaces a waiting one
   if (G.timer) return;                    // a flush is already armed
   const app = document.querySelector('[data-testid="stApp"]');
