@@ -31,13 +31,25 @@ def figure(data: Sequence[dict], layout: dict, frames: Sequence[dict] | None = N
     layout = dict(layout)
     layout.setdefault("template", template if template is not None else {})
     spec = {"data": [d if "type" in d else {"type": "scatter", **d} for d in data], "layout": layout}
-    if frames:
-        spec["frames"] = list(frames)
     fig = go.Figure(spec, _validate=False)
     # later updates (ui.style, presenter mode) go through plotly's normal, validated path
     fig._validate = True
     fig._layout_obj._validate = True
+    if frames:
+        # plotly.py validates frames even with validation off (~6 ms a frame): keep them as dicts
+        # and add them when the figure is serialised
+        fig.__class__ = _FramedFigure
+        fig._raw_frames = list(frames)
     return fig
+
+
+class _FramedFigure(go.Figure):
+    """A figure whose animation frames are plain dicts, added by ``to_dict`` (``pio.to_json``)."""
+
+    def to_dict(self):
+        d = super().to_dict()
+        d["frames"] = self._raw_frames
+        return d
 
 
 def subplots(cols: int, *, widths: Sequence[float] | None = None, spacing: float = 0.08,

@@ -21,6 +21,7 @@ import sympy as sp
 
 from explorer.expressions import compile_expression, parse_expression
 from explorer import symbolic
+from explorer.multivariate import point_from_click   # click → slider grid, shared with that page
 
 __all__ = [
     "NewtonResult", "newton_raphson", "newton_basins", "Basins",
@@ -420,19 +421,7 @@ def start_from_click(point, lo: float = -6.0, hi: float = 6.0, step: float = 0.0
                      ) -> tuple[float, float] | None:
     """The start (x, y) a click on the contour map picks: each coordinate snapped to the start
     sliders' ``step`` and clamped to their range [lo, hi]; None for no usable click."""
-    try:
-        x, y = (float(v) for v in point)
-    except (TypeError, ValueError):
-        return None
-    if not (math.isfinite(x) and math.isfinite(y)):
-        return None
-
-    def snap(v: float) -> float:
-        v = min(hi, max(lo, v))
-        n = round((v - lo) / step)
-        return float(min(hi, max(lo, round(lo + n * step, 10))))
-
-    return snap(x), snap(y)
+    return point_from_click(point, (lo, hi), (lo, hi), step)
 
 
 def _stationary_kind(hxx: float, hxy: float, hyy: float) -> str:
