@@ -179,12 +179,6 @@ except rg.DataError as err:
     st.error(f"**No straight-line fit:** {err}", icon="⚠️")
 
 
-def chart(fig, key: str):
-    """Draw a 2D chart that a slider updates IN PLACE (``ui.chart_live``): ``st.plotly_chart`` would
-    remount it with a fresh plot on every step."""
-    return ui.chart_live(fig, key=key)
-
-
 @st.fragment
 def straight_line(x, y, s, line, xlabel, ylabel):
     st.header("Fit a straight line by hand")
@@ -202,7 +196,7 @@ def straight_line(x, y, s, line, xlabel, ylabel):
     show_best = ui.toggle("show the least-squares line", False, key="best")
     left, right = st.columns(2)
     with left:
-        chart(rf.hand_fit_figure(x, y, s, m, c, xlabel, ylabel,
+        ui.chart_live(rf.hand_fit_figure(x, y, s, m, c, xlabel, ylabel,
                                  (line.m, line.c) if show_best else None), key="hand_plot")
         st.latex(rf"\chi^2({m:.4g},\,{c:.4g}) = {chi2_hand:,.4g}"
                  rf"\qquad \chi^2_{{\min}} = {line.chi2:,.4g}")
@@ -227,7 +221,7 @@ def line_descent_view(line, m, c, mrange, crange):
         steps = ui.slider("descent steps", 1, 300, 60, 1, key="steps")
     path = rg.line_descent(line, m, c, rate, int(steps))
     ms, cs, Z = rg.chi2_line_grid(line, mrange, crange, n=50)   # 0.1 ms: no cache needed
-    chart(rf.landscape_figure(ms, cs, Z, (m, c), (line.m, line.c), path.m, path.c), key="landscape")
+    ui.chart_live(rf.landscape_figure(ms, cs, Z, (m, c), (line.m, line.c), path.m, path.c), key="landscape")
     st.caption(f"Gradient descent from your (m, c): {path.reason}; "
                f"ends at m = {path.m[-1]:.5g}, c = {path.c[-1]:.5g}, χ² = {path.chi2[-1]:.5g}.")
     ui.notice("χ² is a bowl over (m, c): the optimum (✕) is its bottom. Descent steps go "
@@ -319,7 +313,7 @@ def nonlinear(data_key, x, y, s, xlabel, ylabel, default_model):
     if fit.residuals is not None and all(np.isfinite(fit.params[k]) for k in names):
         res = residuals_cached(model, tuple(p0.items()), data_key, fit, x, y, s)
         normalised = "residual/sigma" in res
-        chart(rf.residual_figure(res["x"].to_numpy(), res["residual/sigma" if normalised else "residual"].to_numpy(),
+        ui.chart_live(rf.residual_figure(res["x"].to_numpy(), res["residual/sigma" if normalised else "residual"].to_numpy(),
                                  normalised, xlabel), key="residual_plot")
         ui.notice("a good model leaves residuals scattered evenly around 0 with no pattern"
                   + (" and most within ±2σ" if normalised else "") + "; a curve or trend in them "
@@ -365,7 +359,7 @@ def nonlinear_descent(data_key, model, p0, fit, x, y, s, xlabel, ylabel):
     curves = [("library fit", xs, rg.model_values(model, names, [fit.params[k] for k in names], xs),
                "#2ca02c", "solid"),
               ("steepest descent", xs, rg.model_values(model, names, end, xs), "#ff7f0e", "dash")]
-    chart(rf.model_figure(x, y, s, curves, xlabel, ylabel), key="model_plot")
+    ui.chart_live(rf.model_figure(x, y, s, curves, xlabel, ylabel), key="model_plot")
     ui.notice("when the two curves overlap, the slow steepest descent has reached the same "
               "minimum as the library solver; when it has not, more steps (or better starts) are needed.")
 
@@ -388,7 +382,7 @@ def nonlinear_descent(data_key, model, p0, fit, x, y, s, xlabel, ylabel):
             fig = rf.landscape_figure(A, B, Z, (desc.path[0, i], desc.path[0, j]), (best[px], best[py]),
                                       desc.path[:, i], desc.path[:, j], px, py,
                                       title=f"χ² over ({px}, {py}), the others at their best values")
-            chart(fig, key="nl_landscape")
+            ui.chart_live(fig, key="nl_landscape")
             ui.notice("the descent path (white) runs downhill across the contours from the start "
                       "(●); the library solver's optimum is the ✕. Other parameters are held at "
                       "their best values, so the path is a projection.")
