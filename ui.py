@@ -137,9 +137,23 @@ def chart3d(fig: go.Figure, key: str, **kwargs: Any):
     return chart_live(fig, key=key, **kwargs)
 
 
-def notice(text: str) -> None:
-    """The short "what to notice" caption every chart carries."""
-    st.caption(f"👀 **What to notice:** {text}")
+def notice(text: str, before: str = "") -> None:
+    """The short "what to notice" caption every chart carries; `before` is a line of the chart's
+    own readings shown first, in the same caption (one element fewer to send on every step)."""
+    st.caption((f"{before}\n\n" if before else "") + f"👀 **What to notice:** {text}")
+
+
+def row():
+    """Controls side by side, sharing the width equally: one flex container, where st.columns
+    would send a block per column on every rerun."""
+    return st.container(horizontal=True, gap="medium")
+
+
+def results_table(values: Mapping[str, str]) -> str:
+    """Named results as a one-row markdown table (one element, where a row of st.metric is 2n+1)."""
+    esc = lambda t: str(t).replace("|", "\\|")
+    return ("| " + " | ".join(esc(k) for k in values) + " |\n|" + " --- |" * len(values) + "\n| "
+            + " | ".join(f"**{esc(v)}**" for v in values.values()) + " |")
 
 
 def page_header(title: str, intro: str) -> None:

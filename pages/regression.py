@@ -85,112 +85,113 @@ def keep_in(key: str, options=None, lo=None, hi=None):
 
 
 # ---------------------------------------------------------------------------------------------
+# The data
+def data_section():
+    """Choose the data; returns (x, y, s, data_key, xlabel, ylabel, table, table_name)."""
+    st.header("The data")
+    source = ui.select("Data", SOURCES, 0, key="data", widget=st.radio, horizontal=True)
+    xlabel, ylabel, table, table_name, table_digest = "x", "y", None, "", ""
+    if st.session_state.get("_reg_source", source) != source:
+        st.session_state.pop("model", None)       # a new data set starts from its suggested model
+    st.session_state["_reg_source"] = source
+
+    if source == GENERATED:
+        with ui.row():
+            n = ui.slider("N points", 5, 500, 30, 1, key="n")
+            noise = ui.slider("noise σ", 0.1, 5.0, 1.0, 0.1, key="noise")
+            true_m = ui.slider("true slope", -3.0, 3.0, 1.5, 0.1, key="tm")
+            true_c = ui.slider("true intercept", -5.0, 5.0, 2.0, 0.1, key="tc")
+            seed = int(ui.number("seed", 1, key="seed", min_value=0, max_value=99999, step=1))
+        x, y, s = generated(int(n), float(noise), float(true_m), float(true_c), seed)
+        data_key = ("generated", int(n), float(noise), float(true_m), float(true_c), seed)
+        st.caption(f"{len(x)} points yᵢ = {true_m:g}·xᵢ + {true_c:g} + noise, noise drawn from a normal "
+                   f"distribution with σ = {noise:g} (each point's σᵢ = {noise:g}). Change the seed for new noise.")
+    elif source in SAMPLES:
+        table, table_name = load_sample(SAMPLES[source]), SAMPLES[source]
+    else:
+        up = st.file_uploader(f"Upload a CSV (comma, semicolon or tab separated; decimal point or comma; "
+                              f"with or without a header) — limit {LIMIT_MB} MB",
+                              type=["csv", "tsv", "txt"], key="upload")
+        if up is not None:
+            raw = up.getvalue()
+            digest = hashlib.sha256(raw).hexdigest()[:12]
+            try:
+                df_up = read_upload(raw)
+                st.session_state["_reg_table"] = (up.name, digest, df_up)
+            except rg.DataError as err:
+                st.error(f"**{up.name} cannot be used:** {err}", icon="⚠️")
+                prev = st.session_state.get("_reg_table")
+                if prev:
+                    st.info(f"Still using the data loaded before: **{prev[0]}**.")
+        loaded = st.session_state.get("_reg_table")
+        if loaded is None:
+            st.info("No file loaded yet — showing the spring sample until you upload one.")
+            table, table_name = load_sample("spring_line.csv"), "spring_line.csv"
+        else:
+            table_name, table_digest, table = loaded[0], loaded[1], loaded[2]
+            st.caption(f"Loaded **{table_name}**: {len(table):,} rows, columns {', '.join(table.columns)} "
+                       f"(separator {table.attrs.get('delimiter')!s}, decimal '{table.attrs.get('decimal')}', "
+                       f"{table.attrs.get('encoding')}).")
+
+    if table is not None:
+        cols = list(table.columns)
+        tag = hashlib.sha1(("|".join(cols) + table_name).encode()).hexdigest()[:6]
+        sigma_guess = next((c for c in cols if c.lower() in ("sigma", "σ", "err", "error", "uncertainty", "dy")), NONE)
+        c1, c2, c3 = st.columns(3)
+        with c1:
+            xcol = st.selectbox("x column", cols, index=0, key=f"xcol_{tag}")
+        with c2:
+            ycol = st.selectbox("y column", cols, index=1, key=f"ycol_{tag}")
+        with c3:
+            scol_opts = [NONE, *cols]
+            scol = st.selectbox("σ column (optional)", scol_opts, index=scol_opts.index(sigma_guess),
+                                key=f"scol_{tag}")
+        x, y = table[xcol].to_numpy(float), table[ycol].to_numpy(float)
+        s = None if scol == NONE else table[scol].to_numpy(float)
+        xlabel, ylabel = xcol, ycol
+        data_key = ("table", table_name, table_digest, xcol, ycol, scol)
+        dropped = int(table.attrs.get("dropped_rows", 0))
+        text_cols = table.attrs.get("text_columns") or []
+        st.info(f"**{len(table):,} rows used.** "
+                + (f"{dropped:,} row{'s' * (dropped != 1)} with missing or non-numeric values "
+                   f"{'was' if dropped == 1 else 'were'} dropped." if dropped else "No rows were dropped.")
+                + (f" Text columns left out: {', '.join(text_cols[:6])}." if text_cols else ""), icon="🧮")
+        if s is not None and not np.all(s > 0):
+            st.warning("Some σ values are zero or negative: those points are left out of the fits.")
+        if len(x) > rf.MAX_POINTS:
+            st.caption(f"Charts show a random sample of {rf.MAX_POINTS:,} of the {len(x):,} points; "
+                       "every fit uses all of them.")
+    return x, y, s, data_key, xlabel, ylabel, table, table_name
+
+
+# ---------------------------------------------------------------------------------------------
 ui.page_header(
     "6 · Regression",
     "What does *best fit* mean? Pick a data set, fit a straight line **by hand**, see the "
     "**χ² landscape** that least squares walks down, then fit **nonlinear models** — including "
     "your own data and your own typed model.")
 
-st.header("The data")
-source = ui.select("Data", SOURCES, 0, key="data", widget=st.radio, horizontal=True)
-xlabel, ylabel, table, table_name, table_digest = "x", "y", None, "", ""
-if st.session_state.get("_reg_source", source) != source:
-    st.session_state.pop("model", None)       # a new data set starts from its suggested model
-st.session_state["_reg_source"] = source
-
-if source == GENERATED:
-    g = st.columns(5)
-    with g[0]:
-        n = ui.slider("N points", 5, 500, 30, 1, key="n")
-    with g[1]:
-        noise = ui.slider("noise σ", 0.1, 5.0, 1.0, 0.1, key="noise")
-    with g[2]:
-        true_m = ui.slider("true slope", -3.0, 3.0, 1.5, 0.1, key="tm")
-    with g[3]:
-        true_c = ui.slider("true intercept", -5.0, 5.0, 2.0, 0.1, key="tc")
-    with g[4]:
-        seed = int(ui.number("seed", 1, key="seed", min_value=0, max_value=99999, step=1))
-    x, y, s = generated(int(n), float(noise), float(true_m), float(true_c), seed)
-    data_key = ("generated", int(n), float(noise), float(true_m), float(true_c), seed)
-    st.caption(f"{len(x)} points yᵢ = {true_m:g}·xᵢ + {true_c:g} + noise, noise drawn from a normal "
-               f"distribution with σ = {noise:g} (each point's σᵢ = {noise:g}). Change the seed for new noise.")
-elif source in SAMPLES:
-    table, table_name = load_sample(SAMPLES[source]), SAMPLES[source]
-else:
-    up = st.file_uploader(f"Upload a CSV (comma, semicolon or tab separated; decimal point or comma; "
-                          f"with or without a header) — limit {LIMIT_MB} MB",
-                          type=["csv", "tsv", "txt"], key="upload")
-    if up is not None:
-        raw = up.getvalue()
-        digest = hashlib.sha256(raw).hexdigest()[:12]
-        try:
-            df_up = read_upload(raw)
-            st.session_state["_reg_table"] = (up.name, digest, df_up)
-        except rg.DataError as err:
-            st.error(f"**{up.name} cannot be used:** {err}", icon="⚠️")
-            prev = st.session_state.get("_reg_table")
-            if prev:
-                st.info(f"Still using the data loaded before: **{prev[0]}**.")
-    loaded = st.session_state.get("_reg_table")
-    if loaded is None:
-        st.info("No file loaded yet — showing the spring sample until you upload one.")
-        table, table_name = load_sample("spring_line.csv"), "spring_line.csv"
-    else:
-        table_name, table_digest, table = loaded[0], loaded[1], loaded[2]
-        st.caption(f"Loaded **{table_name}**: {len(table):,} rows, columns {', '.join(table.columns)} "
-                   f"(separator {table.attrs.get('delimiter')!s}, decimal '{table.attrs.get('decimal')}', "
-                   f"{table.attrs.get('encoding')}).")
-
-if table is not None:
-    cols = list(table.columns)
-    tag = hashlib.sha1(("|".join(cols) + table_name).encode()).hexdigest()[:6]
-    sigma_guess = next((c for c in cols if c.lower() in ("sigma", "σ", "err", "error", "uncertainty", "dy")), NONE)
-    c1, c2, c3 = st.columns(3)
-    with c1:
-        xcol = st.selectbox("x column", cols, index=0, key=f"xcol_{tag}")
-    with c2:
-        ycol = st.selectbox("y column", cols, index=1, key=f"ycol_{tag}")
-    with c3:
-        scol_opts = [NONE, *cols]
-        scol = st.selectbox("σ column (optional)", scol_opts, index=scol_opts.index(sigma_guess),
-                            key=f"scol_{tag}")
-    x, y = table[xcol].to_numpy(float), table[ycol].to_numpy(float)
-    s = None if scol == NONE else table[scol].to_numpy(float)
-    xlabel, ylabel = xcol, ycol
-    data_key = ("table", table_name, table_digest, xcol, ycol, scol)
-    dropped = int(table.attrs.get("dropped_rows", 0))
-    text_cols = table.attrs.get("text_columns") or []
-    st.info(f"**{len(table):,} rows used.** "
-            + (f"{dropped:,} row{'s' * (dropped != 1)} with missing or non-numeric values "
-               f"{'was' if dropped == 1 else 'were'} dropped." if dropped else "No rows were dropped.")
-            + (f" Text columns left out: {', '.join(text_cols[:6])}." if text_cols else ""), icon="🧮")
-    if s is not None and not np.all(s > 0):
-        st.warning("Some σ values are zero or negative: those points are left out of the fits.")
-    if len(x) > rf.MAX_POINTS:
-        st.caption(f"Charts show a random sample of {rf.MAX_POINTS:,} of the {len(x):,} points; "
-                   "every fit uses all of them.")
-
 # ---------------------------------------------------------------------------------------------
 # The straight line
-line = None
-try:
-    line = fit_line(data_key, x, y, s)
-except rg.DataError as err:
-    st.error(f"**No straight-line fit:** {err}", icon="⚠️")
+def straight_line(x, y, s, line, xlabel, ylabel):
+    """The formulas stay put; the fragment between them is what m and c rerun."""
+    st.header("Fit a straight line by hand")
+    st.latex(r"\chi^2(m,c)=\sum_i\left(\frac{y_i-(m\,x_i+c)}{\sigma_i}\right)^2")
+    by_hand(x, y, s, line, xlabel, ylabel)
+    st.markdown("**The closed-form optimum** (set ∂χ²/∂m = ∂χ²/∂c = 0, with weights wᵢ = 1/σᵢ²):\n\n$$\n"
+                r"m=\frac{\sum_i w_i(x_i-\bar x)(y_i-\bar y)}{\sum_i w_i (x_i-\bar x)^2},\qquad "
+                r"c=\bar y-m\,\bar x,\qquad \bar x=\frac{\sum_i w_i x_i}{\sum_i w_i}"
+                "\n$$")
 
 
 @st.fragment
-def straight_line(x, y, s, line, xlabel, ylabel):
-    st.header("Fit a straight line by hand")
-    st.latex(r"\chi^2(m,c)=\sum_i\left(\frac{y_i-(m\,x_i+c)}{\sigma_i}\right)^2")
+def by_hand(x, y, s, line, xlabel, ylabel):
     rng_ = rg.line_ranges(line)
     (mlo, mhi, mstep, mdef), (clo, chi, cstep, cdef) = rng_["m"], rng_["c"]
     keep_in("m", lo=mlo, hi=mhi)
     keep_in("c", lo=clo, hi=chi)
-    k1, k2 = st.columns(2)
-    with k1:
+    with ui.row():
         m = ui.slider("slope m", mlo, mhi, mdef, mstep, key="m")
-    with k2:
         c = ui.slider("intercept c", clo, chi, cdef, cstep, key="c")
     chi2_hand = rg.chi2_line(m, c, x, y, s)
     show_best = ui.toggle("show the least-squares line", False, key="best")
@@ -204,55 +205,42 @@ def straight_line(x, y, s, line, xlabel, ylabel):
                   "(divided by σᵢ²). Move m and c to make χ² as small as you can.")
     with right:
         line_descent_view(line, m, c, (mlo, mhi), (clo, chi))
-    st.markdown("**The closed-form optimum** (set ∂χ²/∂m = ∂χ²/∂c = 0, with weights wᵢ = 1/σᵢ²):")
-    st.latex(r"m=\frac{\sum_i w_i(x_i-\bar x)(y_i-\bar y)}{\sum_i w_i (x_i-\bar x)^2},\qquad "
-             r"c=\bar y-m\,\bar x,\qquad \bar x=\frac{\sum_i w_i x_i}{\sum_i w_i}")
 
 
 @st.fragment
 def line_descent_view(line, m, c, mrange, crange):
     """The χ² landscape with the descent from (m, c): its own fragment, so the step-size and
     step-count sliders rerun only this chart."""
-    d1, d2 = st.columns(2)
-    with d1:
+    with ui.row():
         rate = ui.slider("step size (× 1/L)", 0.1, 2.2, 0.9, 0.05, key="rate",
                          help="γ = rate / L, L the largest curvature of χ²: above 2 it diverges.")
-    with d2:
         steps = ui.slider("descent steps", 1, 300, 60, 1, key="steps")
     path = rg.line_descent(line, m, c, rate, int(steps))
     ms, cs, Z = rg.chi2_line_grid(line, mrange, crange, n=50)   # 0.1 ms: no cache needed
     ui.chart_live(rf.landscape_figure(ms, cs, Z, (m, c), (line.m, line.c), path.m, path.c), key="landscape")
-    st.caption(f"Gradient descent from your (m, c): {path.reason}; "
-               f"ends at m = {path.m[-1]:.5g}, c = {path.c[-1]:.5g}, χ² = {path.chi2[-1]:.5g}.")
     ui.notice("χ² is a bowl over (m, c): the optimum (✕) is its bottom. Descent steps go "
               "straight downhill, across the contours — a long narrow valley makes them zigzag; "
-              "a step size above 2 makes them fly out.")
+              "a step size above 2 makes them fly out.",
+              before=f"Gradient descent from your (m, c): {path.reason}; "
+                     f"ends at m = {path.m[-1]:.5g}, c = {path.c[-1]:.5g}, χ² = {path.chi2[-1]:.5g}.")
 
 
 def line_results(line):
     st.subheader("Result, uncertainties and goodness of fit")
-    r = st.columns(5)
-    r[0].metric("m", f"{line.m:.5g} ± {line.sm:.2g}")
-    r[1].metric("c", f"{line.c:.5g} ± {line.sc:.2g}")
-    r[2].metric("R²", f"{line.r2:.4f}")
-    r[3].metric("χ²", f"{line.chi2:.4g}")
-    r[4].metric("reduced χ² = χ²/(N−2)", f"{line.reduced_chi2:.3g}")
-    st.latex(r"\sigma_m^2=\frac{1}{\sum_i w_i(x_i-\bar x)^2},\quad "
-             r"\sigma_c^2=\frac{1}{\sum_i w_i}+\frac{\bar x^2}{\sum_i w_i(x_i-\bar x)^2},\quad "
-             r"R^2 = 1-\frac{\chi^2}{\sum_i w_i (y_i-\bar y)^2}")
+    st.markdown(ui.results_table({"m": f"{line.m:.5g} ± {line.sm:.2g}",
+                                  "c": f"{line.c:.5g} ± {line.sc:.2g}",
+                                  "R²": f"{line.r2:.4f}",
+                                  "χ²": f"{line.chi2:.4g}",
+                                  "reduced χ² = χ²/(N−2)": f"{line.reduced_chi2:.3g}"})
+                + "\n\n$$\n"
+                r"\sigma_m^2=\frac{1}{\sum_i w_i(x_i-\bar x)^2},\quad "
+                r"\sigma_c^2=\frac{1}{\sum_i w_i}+\frac{\bar x^2}{\sum_i w_i(x_i-\bar x)^2},\quad "
+                r"R^2 = 1-\frac{\chi^2}{\sum_i w_i (y_i-\bar y)^2}"
+                "\n$$")
     st.caption(("σ from the data's σ column: a reduced χ² near 1 says the scatter matches the stated σ."
                 if line.has_sigma else
                 "No σ given: every σᵢ = 1 and the uncertainties are scaled by the reduced χ² "
                 "(the scatter itself estimates σ)."))
-
-
-# The two halves of the module are tabs: only the open one runs, so a data slider reruns the data,
-# the charts in view and nothing else (about half the page's elements).
-tab_line, tab_nonlinear = st.tabs(VIEWS, key="view", bind="query-params")
-with tab_line:
-    if tab_line.open is not False and line is not None:
-        straight_line(x, y, s, line, xlabel, ylabel)
-        line_results(line)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -388,7 +376,26 @@ def nonlinear_descent(data_key, model, p0, fit, x, y, s, xlabel, ylabel):
                       "their best values, so the path is a projection.")
 
 
-with tab_nonlinear:
-    if tab_nonlinear.open is not False:
-        nonlinear(data_key, x, y, s, xlabel, ylabel,
-                  DEFAULT_MODEL.get(table_name, "Straight line") if table is not None else "Straight line")
+# ---------------------------------------------------------------------------------------------
+# The page body is one fragment: a data slider reruns the data and the open tab, not the page's
+# header, navigation and sidebar. The two halves of the module are tabs: only the open one runs.
+@st.fragment
+def body():
+    x, y, s, data_key, xlabel, ylabel, table, table_name = data_section()
+    line = None
+    try:
+        line = fit_line(data_key, x, y, s)
+    except rg.DataError as err:
+        st.error(f"**No straight-line fit:** {err}", icon="⚠️")
+    tab_line, tab_nonlinear = st.tabs(VIEWS, key="view", bind="query-params")
+    with tab_line:
+        if tab_line.open is not False and line is not None:
+            straight_line(x, y, s, line, xlabel, ylabel)
+            line_results(line)
+    with tab_nonlinear:
+        if tab_nonlinear.open is not False:
+            nonlinear(data_key, x, y, s, xlabel, ylabel,
+                      DEFAULT_MODEL.get(table_name, "Straight line") if table is not None else "Straight line")
+
+
+body()

@@ -27,14 +27,23 @@ def charts(at):
 
 
 def latex_text(at):
-    return " ".join(e.value for e in at.latex)
+    """Every formula on the page: st.latex, and display math ($$ … $$) inside markdown."""
+    return " ".join([e.value for e in at.latex] + [m.value for m in at.markdown if "$$" in m.value])
+
+
+def results(at):
+    """The straight line's results table (one markdown table: header row, then the values)."""
+    md = next(m.value for m in at.markdown if m.value.startswith("| m | c |"))
+    head, _, values = md.split("\n")[:3]
+    cells = lambda row: [c.strip().strip("*") for c in row.strip("|").split(" | ")]
+    return dict(zip(cells(head), cells(values)))
 
 
 def test_defaults_draw_every_section(at):
     drawn = charts(at)
     assert len(drawn) == 2, "the straight-line tab: hand fit and χ² landscape (only the open tab runs)"
     assert any("\\chi^2" in e.value for e in at.latex)
-    assert any("\\sum_i w_i(x_i-\\bar x)(y_i-\\bar y)" in e.value for e in at.latex), "closed form shown"
+    assert "\\sum_i w_i(x_i-\\bar x)(y_i-\\bar y)" in latex_text(at), "closed form shown"
     notices = [c.value for c in at.caption if "What to notice" in c.value]
     assert len(notices) >= len(drawn), "every chart says what to notice"
     assert not at.error
@@ -42,7 +51,7 @@ def test_defaults_draw_every_section(at):
     no_exception(nl)
     assert len(charts(nl)) == 3, "models, parameter contour, residuals"
     assert len([c for c in nl.caption if "What to notice" in c.value]) >= 3
-    assert not any("\\sum_i w_i(x_i-\\bar x)(y_i-\\bar y)" in e.value for e in nl.latex), "the other tab did not run"
+    assert "\\sum_i w_i(x_i-\\bar x)(y_i-\\bar y)" not in latex_text(nl), "the other tab did not run"
 
 
 def test_hand_sliders_change_live_chi2(at):
@@ -103,13 +112,13 @@ def test_upload_good_then_bad_keeps_previous_data():
     at.file_uploader(key="upload").set_value(("mine.csv", csv, "text/csv")).run()
     no_exception(at)
     assert any("2 rows with missing or non-numeric values were dropped" in i.value for i in at.info)
-    metric = {m.label: m.value for m in at.metric}
+    metric = results(at)
     assert float(metric["m"].split("±")[0]) == pytest.approx(2.0, abs=0.01), metric
     at.file_uploader(key="upload").set_value(("photo.csv", b"\x89PNG\r\n\x1a\nxxxx", "text/csv")).run()
     no_exception(at)
     assert any("PNG" in e.value for e in at.error)
     assert any("Still using the data loaded before" in i.value and "mine.csv" in i.value for i in at.info)
-    m = {m.label: m.value for m in at.metric}["m"]
+    m = results(at)["m"]
     assert float(m.split("±")[0]) == pytest.approx(2.0, abs=0.01), "previous data still fitted"
     at.file_uploader(key="upload").set_value(("flat.csv", b"x,y\n1,2\n1,3\n1,4\n", "text/csv")).run()
     no_exception(at)
@@ -152,7 +161,7 @@ def test_a_new_file_with_the_same_name_is_fitted_afresh():
         rows = "\n".join(f"{i},{slope * i + 1 + (0.1 if i % 2 else -0.1)}" for i in range(1, 30))
         at.file_uploader(key="upload").set_value(("same.csv", ("x,y\n" + rows).encode(), "text/csv")).run()
         no_exception(at)
-        m = {m.label: m.value for m in at.metric}["m"]
+        m = results(at)["m"]
         assert float(m.split("±")[0]) == pytest.approx(slope, abs=0.01)
         at.session_state["view"] = NONLINEAR
         at.run()
