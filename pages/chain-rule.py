@@ -54,14 +54,11 @@ def _path_input() -> tuple[str, str]:
         pair = (st.query_params.get("xt", cr.PATH_PRESETS["circle"][0]),
                 st.query_params.get("yt", cr.PATH_PRESETS["circle"][1]))
         st.session_state["path"] = next((n for n, p in cr.PATH_PRESETS.items() if p == pair), ui.CUSTOM)
-    c1, c2, c3 = st.columns([1, 1, 1])
-    with c1:
+    with ui.row():
         ui.select("Path: preset", names + [ui.CUSTOM], index=names.index("circle"), key="path",
                   on_change=_path_preset_changed)
-    with c2:
         st.text_input("x(t) =", value=cr.PATH_PRESETS["circle"][0], key="xt", bind="query-params",
                       on_change=_path_typed, max_chars=300)
-    with c3:
         st.text_input("y(t) =", value=cr.PATH_PRESETS["circle"][1], key="yt", bind="query-params",
                       on_change=_path_typed, max_chars=300)
     xt, yt = st.session_state.get("xt"), st.session_state.get("yt")
@@ -89,18 +86,32 @@ def _paren(v: float) -> str:
 
 @st.fragment
 def chain_rule_section():
-    st.header("1 · The chain rule on a path")
+    """f and the path: changing them reruns this; the t slider reruns only `at_t` below."""
     f_text, _ = ui.function_input("f", cr.F_PRESETS, key="f", variables=("x", "y"))
     x_text, y_text = _path_input()
-    t0 = ui.slider("t", float(round(cr.T_RANGE[0], 2)), float(round(cr.T_RANGE[1], 2)), 1.0, 0.02, key="t")
-
     try:
         sym = _symbolic(f_text, x_text, y_text)
-        at = cr.chain_rule_at(sym, f_text, x_text, y_text, t0)
     except SymbolicTimeout:
         sym = None
         st.info("The symbolic derivatives took too long — showing a numeric result instead.", icon="⏱️")
-        at = cr.chain_rule_numeric(f_text, x_text, y_text, t0)
+    rule = (r"\frac{df}{dt} = \frac{\partial f}{\partial x}\,\frac{dx}{dt} + "
+            r"\frac{\partial f}{\partial y}\,\frac{dy}{dt}")
+    if sym is not None:
+        parts = (to_latex(sym.f_x), to_latex(sym.dx_dt), to_latex(sym.f_y), to_latex(sym.dy_dt))
+        if sum(map(len, parts)) < 600:
+            rule = (r"\begin{aligned}" + rule.replace("=", "&=", 1) + r"\\ &= "
+                    rf"\Big({parts[0]}\Big)\Big({parts[1]}\Big) + \Big({parts[2]}\Big)\Big({parts[3]}\Big)"
+                    r"\end{aligned}")
+    st.latex(rule)
+    at_t(f_text, x_text, y_text, sym)
+
+
+@st.fragment
+def at_t(f_text: str, x_text: str, y_text: str, sym) -> None:
+    """The t slider, the two charts and the chain rule's numbers at t."""
+    t0 = ui.slider("t", float(round(cr.T_RANGE[0], 2)), float(round(cr.T_RANGE[1], 2)), 1.0, 0.02, key="t")
+    at = (cr.chain_rule_at(sym, f_text, x_text, y_text, t0) if sym is not None
+          else cr.chain_rule_numeric(f_text, x_text, y_text, t0))
 
     g, Z = _grid(f_text)
     t, xs, ys, gs = _path(f_text, x_text, y_text)
@@ -114,21 +125,18 @@ def chain_rule_section():
         ui.notice("the dashed tangent's slope is the chain-rule sum on the left, computed from the "
                   "partial derivatives alone, yet it touches the curve exactly.")
 
-    st.latex(r"\frac{df}{dt} = \frac{\partial f}{\partial x}\,\frac{dx}{dt} + "
-             r"\frac{\partial f}{\partial y}\,\frac{dy}{dt}")
-    if sym is not None:
-        parts = (to_latex(sym.f_x), to_latex(sym.dx_dt), to_latex(sym.f_y), to_latex(sym.dy_dt))
-        if sum(map(len, parts)) < 600:
-            st.latex(rf"= \Big({parts[0]}\Big)\Big({parts[1]}\Big) + \Big({parts[2]}\Big)\Big({parts[3]}\Big)")
-    st.latex(rf"\text{{at }} t = {at.t:.2f}:\ (x, y) = ({_fmt(at.x)}, {_fmt(at.y)}),\quad "
+    st.latex(r"\begin{aligned}"
+             rf"&\text{{at }} t = {at.t:.2f}:\ (x, y) = ({_fmt(at.x)}, {_fmt(at.y)}),\quad "
              rf"\frac{{df}}{{dt}} = {_paren(at.f_x)}\cdot{_paren(at.dx_dt)} + {_paren(at.f_y)}\cdot{_paren(at.dy_dt)}"
-             rf" = {_fmt(at.df_dt)}")
-    st.latex(rf"\text{{slope of }} f(x(t), y(t)) \text{{ measured numerically: }} "
-             rf"\frac{{g(t+h)-g(t-h)}}{{2h}} = {_fmt(at.slope_numeric)}")
+             rf" = {_fmt(at.df_dt)}\\ "
+             rf"&\text{{slope of }} f(x(t), y(t)) \text{{ measured numerically: }} "
+             rf"\frac{{g(t+h)-g(t-h)}}{{2h}} = {_fmt(at.slope_numeric)}"
+             r"\end{aligned}")
     if not np.isfinite(at.df_dt):
         st.warning("f or the path is undefined at this t: move t or change the function.", icon="⚠️")
 
 
+st.header("1 · The chain rule on a path")
 chain_rule_section()
 
 
@@ -207,7 +215,7 @@ def _reset_clicked():
 
 
 def _draw_training() -> None:
-    """The charts of the training panel (a fragment of its own while playing)."""
+    """Readings, the two training charts and the gradient check: rerun every tick while playing."""
     s = _state()
     if st.session_state.get("_nn_playing"):
         _train(int(st.session_state.get("steps", 100)))
@@ -215,10 +223,10 @@ def _draw_training() -> None:
     costs = np.concatenate(s["costs"])
     act = net.activation
 
-    m1, m2, m3 = st.columns(3)
-    m1.metric("Cost C", f"{costs[-1]:.5g}")
-    m2.metric("Iteration", f"{s['iteration']:,}")
-    m3.metric("Status", "training ▶" if st.session_state.get("_nn_playing") else "paused ⏸")
+    st.markdown(ui.results_table({
+        "Cost C": f"{costs[-1]:.5g}",
+        "Iteration": f"{s['iteration']:,}",
+        "Status": "training ▶" if st.session_state.get("_nn_playing") else "paused ⏸"}))
 
     c1, c2 = st.columns(2)
     with c1:
@@ -232,45 +240,14 @@ def _draw_training() -> None:
                   "stuck near a saddle before it finds the next feature of the curve. Too much "
                   "aggression makes the cost jump up.")
 
-    ledger_panel()
-
-
-@st.fragment
-def ledger_panel() -> None:
-    """The ledger and the gradient check: a fragment, so choosing k redraws only this."""
-    s = _state()
-    net, x, y = s["net"], s["x"], s["y"]
-    act = net.activation
-    st.subheader("The backprop ledger")
-    ex = int(ui.slider("Training example k", 0, N_POINTS - 1, 25, 1, key="ex"))
-    ck, layers = nn.ledger(net, x, y, ex)
-    L = len(layers)
-    st.markdown(f"Every factor of the chain rule for training example **k = {ex}** "
-                f"(input t = {x[ex, 0]:.2f}), with its own cost "
-                f"$C_k = |a^{{({L})}}_k - y_k|^2 = {ck:.4g}$ (C is the mean of these over the "
-                f"{len(x)} examples). Read each row left to right:")
-    st.latex(r"\frac{\partial C_k}{\partial z^{(l)}} = \frac{\partial C_k}{\partial a^{(l)}} \odot "
-             r"\sigma'(z^{(l)}),\qquad "
-             r"\frac{\partial C_k}{\partial W^{(l)}} = \frac{\partial C_k}{\partial z^{(l)}}\,"
-             r"\big(a^{(l-1)}\big)^{\!\top},\qquad "
-             r"\frac{\partial C_k}{\partial b^{(l)}} = \frac{\partial C_k}{\partial z^{(l)}}")
-    st.latex(rf"\frac{{\partial C_k}}{{\partial a^{{({L})}}}} = 2\,(a^{{({L})}}_k - y_k),\qquad "
-             r"\frac{\partial C_k}{\partial a^{(l-1)}} = \big(W^{(l)}\big)^{\!\top}"
-             r"\frac{\partial C_k}{\partial z^{(l)}}\quad\text{(the row above feeds the one below, "
-             r"backwards)}")
-    st.latex(nn.ACTIVATION_LATEX[act])
-    ui.chart(plots.ledger_figure(layers), key="nn_ledger")
-    ui.notice("∂C/∂W is the outer product of the column ∂C/∂z and the row a⁽ˡ⁻¹⁾: a weight barely "
-              "moves when the neuron feeding it is quiet (a ≈ 0) or its own neuron is saturated "
-              "(σ′ ≈ 0). Red is positive, blue negative.")
-
     chk = nn.gradient_check(net, x, y)
     st.markdown("**Gradient check.** Backpropagation's gradient against central finite differences "
                 "$\\frac{C(w+\\varepsilon)-C(w-\\varepsilon)}{2\\varepsilon}$, $\\varepsilon = 10^{-6}$, "
-                "for every one of the " f"{net.n_parameters} parameters:")
-    st.latex(r"\frac{\lVert g_{\text{backprop}} - g_{\text{numeric}}\rVert}"
-             r"{\lVert g_{\text{backprop}}\rVert + \lVert g_{\text{numeric}}\rVert} = "
-             + r",\ ".join(f"{e:.1e}\\ (\\text{{layer }}{i + 1})" for i, e in enumerate(chk.layer_errors)))
+                f"for every one of the {net.n_parameters} parameters:\n\n$$\n"
+                r"\frac{\lVert g_{\text{backprop}} - g_{\text{numeric}}\rVert}"
+                r"{\lVert g_{\text{backprop}}\rVert + \lVert g_{\text{numeric}}\rVert} = "
+                + r",\ ".join(f"{e:.1e}\\ (\\text{{layer }}{i + 1})" for i, e in enumerate(chk.layer_errors))
+                + "\n$$")
     if chk.max_error < 1e-6:
         st.success(f"Backprop agrees with finite differences: largest relative error {chk.max_error:.1e}.",
                    icon="✅")
@@ -279,26 +256,52 @@ def ledger_panel() -> None:
                    "finite differences lose precision here.", icon="⚠️")
 
 
+def ledger_section(n_layers: int, act: str, playing: bool) -> None:
+    """The ledger's heading and general formulas stay put; only the fragment after them reruns
+    when k changes (and every tick while playing, so the ledger follows the training)."""
+    st.subheader("The backprop ledger")
+    L = n_layers
+    st.latex(r"\begin{gathered}"
+             r"\frac{\partial C_k}{\partial z^{(l)}} = \frac{\partial C_k}{\partial a^{(l)}} \odot "
+             r"\sigma'(z^{(l)}),\qquad "
+             r"\frac{\partial C_k}{\partial W^{(l)}} = \frac{\partial C_k}{\partial z^{(l)}}\,"
+             r"\big(a^{(l-1)}\big)^{\!\top},\qquad "
+             r"\frac{\partial C_k}{\partial b^{(l)}} = \frac{\partial C_k}{\partial z^{(l)}}\\[4pt] "
+             rf"\frac{{\partial C_k}}{{\partial a^{{({L})}}}} = 2\,(a^{{({L})}}_k - y_k),\qquad "
+             r"\frac{\partial C_k}{\partial a^{(l-1)}} = \big(W^{(l)}\big)^{\!\top}"
+             r"\frac{\partial C_k}{\partial z^{(l)}}\quad\text{(the row above feeds the one below, "
+             r"backwards)}\\[4pt] "
+             + nn.ACTIVATION_LATEX[act] + r"\end{gathered}")
+    if playing:
+        st.fragment(run_every=TICK_SECONDS)(ledger_panel)()
+    else:
+        st.fragment(ledger_panel)()
+
+
+def ledger_panel() -> None:
+    """Example k's every chain-rule factor (a fragment: choosing k redraws only this)."""
+    s = _state()
+    net, x, y = s["net"], s["x"], s["y"]
+    ex = int(ui.slider("Training example k", 0, N_POINTS - 1, 25, 1, key="ex"))
+    ck, layers = nn.ledger(net, x, y, ex)
+    L = len(layers)
+    st.markdown(f"Every factor of the chain rule for training example **k = {ex}** "
+                f"(input t = {x[ex, 0]:.2f}), with its own cost "
+                f"$C_k = |a^{{({L})}}_k - y_k|^2 = {ck:.4g}$ (C is the mean of these over the "
+                f"{len(x)} examples). Read each row left to right:")
+    ui.chart(plots.ledger_figure(layers), key="nn_ledger")
+    ui.notice("∂C/∂W is the outer product of the column ∂C/∂z and the row a⁽ˡ⁻¹⁾: a weight barely "
+              "moves when the neuron feeding it is quiet (a ≈ 0) or its own neuron is saturated "
+              "(σ′ ≈ 0). Red is positive, blue negative.")
+
+
 @st.fragment
 def network_section():
-    st.header("2 · Backpropagation: teaching a network to draw")
-    st.markdown(
-        "The network takes one number t ∈ [0, 1] and outputs two, a point (x, y). Steepest descent "
-        "moves every weight and bias against the gradient of the cost, which backpropagation "
-        "computes with the chain rule:")
-    st.latex(r"C = \frac{1}{N}\sum_{k=1}^{N}\big|a^{(L)}_k - y_k\big|^2,\qquad "
-             r"a^{(l)} = \sigma\big(W^{(l)}a^{(l-1)} + b^{(l)}\big),\qquad "
-             r"W \leftarrow W - \eta\,\frac{\partial C}{\partial W}")
-
-    c1, c2, c3, c4 = st.columns(4)
-    with c1:
+    with ui.row():
         target = ui.select("Target curve", TARGET_NAMES, 0, key="target")
-    with c2:
         hidden = ui.select("Hidden layers (neurons)", HIDDEN, 0, key="hidden")
-    with c3:
         act = ui.select("Activation σ", list(nn.ACTIVATIONS), 0, key="act", widget=st.radio,
                         horizontal=True)
-    with c4:
         seed = int(ui.number("Seed", 0, key="seed", min_value=0, max_value=9999, step=1))
     tx, ty = _typed_target() if target == "typed" else (None, None)
     if target == "typed":
@@ -327,30 +330,38 @@ def network_section():
     with b3:
         st.button("↺ Reset", key="nn_reset", on_click=_reset_clicked, width="stretch")
 
-    if st.session_state.get("_nn_playing"):
+    if playing:
         # a fragment of its own, rerun by the browser every tick without any input: it trains
         # a batch of iterations and redraws; pausing removes it, which stops the timer
         st.fragment(run_every=TICK_SECONDS)(_draw_training)()
     else:
         _draw_training()
+    ledger_section(len(s["net"].weights), act, playing)
 
 
 @st.fragment
 def knobs():
     """Learning rate, noise and iterations per step: read at the next training step, so moving
     them redraws nothing else (a fragment of their own)."""
-    c1, c2, c3 = st.columns(3)
-    with c1:
+    with ui.row():
         ui.slider("Learning rate η (aggression)", 0.1, 20.0, 7.0, 0.1, key="rate")
-    with c2:
         ui.slider("Gradient noise", 0.0, 3.0, 0.0, 0.1, key="noise",
                   help="Each gradient component is multiplied by (1 + noise·ξ), ξ ~ N(0, 1): "
                        "a stochastic descent that still goes downhill on average.")
-    with c3:
         ui.select("Iterations per step / tick", [1, 10, 100, 1000], 2, key="steps",
                   widget=st.radio, horizontal=True)
     if st.session_state.get("act") == "tanh" and st.session_state.get("rate", 7.0) > 1.5:
         st.caption("Tip: tanh's slope is up to 4× the sigmoid's, so it trains best with aggression ≈ 0.3.")
 
 
+st.divider()
+st.header("2 · Backpropagation: teaching a network to draw")
+st.markdown(
+    "The network takes one number t ∈ [0, 1] and outputs two, a point (x, y). Steepest descent "
+    "moves every weight and bias against the gradient of the cost, which backpropagation "
+    "computes with the chain rule:\n\n$$\n"
+    r"C = \frac{1}{N}\sum_{k=1}^{N}\big|a^{(L)}_k - y_k\big|^2,\qquad "
+    r"a^{(l)} = \sigma\big(W^{(l)}a^{(l-1)} + b^{(l)}\big),\qquad "
+    r"W \leftarrow W - \eta\,\frac{\partial C}{\partial W}"
+    "\n$$")
 network_section()

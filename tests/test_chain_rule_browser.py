@@ -6,9 +6,18 @@ from helpers import wait_for_app
 pytestmark = pytest.mark.browser
 
 
+# the training panel's readings are one markdown table: header cells, then one row of values
+_READING = """(label) => { const t = [...document.querySelectorAll('[data-testid=stMain] table')]
+                              .find(e => e.innerText.includes('Iteration'));
+                           if (!t) return null;
+                           const i = [...t.querySelectorAll('th')].findIndex(h => h.innerText.trim() === label);
+                           return i < 0 ? null : t.querySelectorAll('tbody td')[i].innerText.trim(); }"""
+
+
 def _metric(page, label):
-    box = page.locator('[data-testid="stMetric"]', has_text=label).first
-    return box.locator('[data-testid="stMetricValue"]').inner_text().strip()
+    value = page.evaluate(_READING, label)
+    assert value is not None, f"no reading {label!r}"
+    return value
 
 
 def _open(page, app_url):
@@ -41,16 +50,14 @@ def test_page_draws_every_chart(page, app_url):
 
 def test_play_trains_without_input_and_pause_stops(page, app_url):
     _open(page, app_url)
-    page.wait_for_selector('[data-testid="stMetric"]')
+    page.wait_for_function(f"() => ({_READING})('Iteration') !== null", timeout=60000)
     cost0 = _number(_metric(page, "Cost C"))
     assert _metric(page, "Iteration") == "0"
 
     page.get_by_role("button", name="▶ Play").click()
     # no further input: the fragment's timer keeps training
     page.wait_for_function(
-        "() => { const m = [...document.querySelectorAll('[data-testid=stMetric]')]"
-        ".find(e => e.innerText.includes('Iteration'));"
-        " return m && parseInt(m.querySelector('[data-testid=stMetricValue]').innerText.replace(/,/g, '')) >= 300; }",
+        f"() => {{ const v = ({_READING})('Iteration'); return v !== null && parseInt(v.replace(/,/g, '')) >= 300; }}",
         timeout=30000)
     it1, cost1 = _number(_metric(page, "Iteration")), _number(_metric(page, "Cost C"))
     page.wait_for_timeout(2500)

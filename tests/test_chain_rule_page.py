@@ -9,11 +9,16 @@ PAGE = "pages/chain-rule.py"
 
 
 def _metric(at, label):
-    return next(m.value for m in at.metric if m.label == label)
+    """A reading of the training panel's results table (one markdown table: header, then values)."""
+    md = next(m.value for m in at.markdown if m.value.startswith("| Cost C |"))
+    head, _, values = md.split("\n")[:3]
+    cells = lambda row: [c.strip().strip("*") for c in row.strip("|").split(" | ")]
+    return dict(zip(cells(head), cells(values)))[label]
 
 
 def _latex(at):
-    return "\n".join(l.value for l in at.latex)
+    """Every formula: st.latex, and display math ($$ … $$) inside markdown."""
+    return "\n".join([l.value for l in at.latex] + [m.value for m in at.markdown if "$$" in m.value])
 
 
 @pytest.fixture(scope="module")
@@ -32,11 +37,13 @@ def test_defaults_render_without_exception(at):
 
 
 def _df_dt_numbers(at):
-    line = next(l.value for l in at.latex if r"\text{at } t" in l.value)
-    chain = float(re.search(r"= (-?[\d.e+-]+)\s*$", line.strip().strip("$").strip()).group(1))
-    slope_line = next(l.value for l in at.latex if "measured numerically" in l.value)
-    slope = float(re.search(r"= (-?[\d.e+-]+)\s*\$*\s*$", slope_line.strip()).group(1))
-    return chain, slope
+    """(chain-rule sum, numeric slope): the last number of each line of the reading at t."""
+    reading = next(l.value for l in at.latex if r"\text{at } t" in l.value)
+    body = reading.strip().strip("$").replace(r"\begin{aligned}", "").replace(r"\end{aligned}", "")
+    chain_line, slope_line = body.split("\\\\")
+    assert "measured numerically" in slope_line
+    last = lambda line: float(re.search(r"= (-?[\d.e+-]+)\s*$", line.strip()).group(1))
+    return last(chain_line), last(slope_line)
 
 
 def test_chain_rule_numbers_follow_t_and_agree_with_the_slope():
