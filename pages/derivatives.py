@@ -71,10 +71,28 @@ ui.page_header(
 text, expr = ui.function_input("f", D.PRESETS, key="f", variables=("x",))
 
 
+def rise_and_gradient(text: str) -> None:
+    """Sections 1-3. What depends only on f (the section header, the notes about the points where
+    f has no derivative) sits outside the fragments: x₀ reruns `explore`, h only `rise_over_run`."""
+    st.subheader("1 · Rise over run")
+    explore(text)
+    g = gradient(text)
+    if not g.exact:
+        st.info("sympy took too long to differentiate this f — showing a numeric result instead "
+                "(central differences).", icon="⏱️")
+    for bp in g.breaks:
+        c = D.nice(bp.x)
+        with st.container(border=True):
+            st.markdown(f"**Not differentiable at x = {c}** ({bp.kind}). {bp.message}\n\n$$\n"
+                        rf"\lim_{{x\to {c}^-}} f(x) = {_num(bp.f_left)},\quad \lim_{{x\to {c}^+}} f(x) = {_num(bp.f_right)}"
+                        rf"\qquad \lim_{{x\to {c}^-}} f'(x) = {_num(bp.slope_left)},\quad "
+                        rf"\lim_{{x\to {c}^+}} f'(x) = {_num(bp.slope_right)}"
+                        "\n$$")
+
+
 @st.fragment
 def explore(text: str) -> None:
-    """x₀ reruns everything below it; h reruns only its own section (the nested fragment)."""
-    st.subheader("1 · Rise over run")
+    """x₀ reruns from its slider to the gradient chart; h reruns only its own part (nested fragment)."""
     x0 = ui.slider("x₀ (the point)", LO, HI, 1.0, 0.05, key="x0")
     g = gradient(text)
     rise_over_run(text, x0, g)
@@ -85,16 +103,22 @@ def explore(text: str) -> None:
     ui.notice("the height of the lower curve at x₀ is the slope of the upper curve at x₀: where f climbs, "
               "f′ is positive; where f is flat (a peak or a valley), f′ crosses zero."
               + (" Open circles mark one-sided limits at the points where f has no derivative." if g.breaks else ""))
-    if not g.exact:
-        st.info("sympy took too long to differentiate this f — showing a numeric result instead "
-                "(central differences).", icon="⏱️")
-    for bp in g.breaks:
-        with st.container(border=True):
-            st.markdown(f"**Not differentiable at x = {D.nice(bp.x)}** ({bp.kind}). {bp.message}")
-            c = D.nice(bp.x)
-            st.latex(rf"\lim_{{x\to {c}^-}} f(x) = {_num(bp.f_left)},\quad \lim_{{x\to {c}^+}} f(x) = {_num(bp.f_right)}"
-                     rf"\qquad \lim_{{x\to {c}^-}} f'(x) = {_num(bp.slope_left)},\quad "
-                     rf"\lim_{{x\to {c}^+}} f'(x) = {_num(bp.slope_right)}")
+
+
+ERROR_FORMULAS = (
+    # section 2's header, the error formulas and what ε is: one element, none of it depends on h
+    "### 2 · Why not just let h → 0 on a computer?\n\n$$\n"
+    r"\begin{aligned}"
+    r"\text{forward: } \frac{f(x_0+h)-f(x_0)}{h} &= f'(x_0) + \underbrace{\tfrac{h}{2}f''(\xi)}"
+    r"_{\text{truncation}} \;\pm\; \underbrace{\tfrac{2\varepsilon |f|}{h}}_{\text{round-off}} \\[6pt]"
+    r"\text{central: } \frac{f(x_0+h)-f(x_0-h)}{2h} &= f'(x_0) + \underbrace{\tfrac{h^2}{6}f'''(\xi)}"
+    r"_{\text{truncation}} \;\pm\; \underbrace{\tfrac{\varepsilon |f|}{h}}_{\text{round-off}} \\[6pt]"
+    r"h^*_{\text{fwd}}\approx\sqrt\varepsilon\approx 1.5\cdot10^{-8},"
+    r"&\quad h^*_{\text{cen}}\approx\varepsilon^{1/3}\approx 6\cdot10^{-6}"
+    r"\end{aligned}"
+    "\n$$\n\n"
+    "ε ≈ 2.2×10⁻¹⁶ is the spacing of double-precision numbers near 1: the relative round-off "
+    "of every stored value.")
 
 
 @st.fragment
@@ -106,11 +130,6 @@ def rise_over_run(text: str, x0: float, g: D.GradientData) -> None:
     here = [b for b in g.breaks if abs(b.x - x0) < 1e-6]
     digits = D.digits_for_step(h)       # enough digits that f(x0+h) and f(x0) visibly differ
 
-    st.latex(r"\text{slope of the secant} = \frac{\text{rise}}{\text{run}} = \frac{f(x_0+h)-f(x_0)}{h}"
-             rf"= \frac{{{_num(s.f1, digits)} - {_num(s.f0, digits)}}}{{{_num(h)}}} = {_num(s.slope)}")
-    if math.isfinite(s.true_slope):
-        label = "f'(x_0)" if s.exact else r"f'(x_0)\ (\text{numeric})"
-        st.latex(rf"{label} = {_num(s.true_slope)} \qquad |\text{{secant}} - f'(x_0)| = {_num(s.error)}")
     if not math.isfinite(s.f0):
         st.warning(f"f is not defined at x₀ = {D.nice(x0)}: move x₀ to where the curve is drawn.", icon="📍")
     for b in here:
@@ -119,38 +138,38 @@ def rise_over_run(text: str, x0: float, g: D.GradientData) -> None:
     a, b_ = st.columns([3, 2])
     with a:
         ui.chart_live(F.secant_figure(g.x, g.f, s, g.f_range), key="secant")
-        ui.notice("the orange secant joins two points of the curve; its slope is rise/run. Slide h to the "
-                  "left: the two points merge and the secant turns into the dashed green tangent.")
     with b_:
         zoom = F.zoom_figure(text, s)
         if zoom is not None:
             ui.chart_live(zoom, key="zoom")
-            ui.notice("this close-up always spans a few h around x₀. Zoomed in far enough, a smooth curve "
-                      "looks straight: that straight line is the tangent.")
+    # one caption for the pair of charts (one element per step fewer than a caption in each column)
+    ui.notice(("**left,** " if zoom is not None else "")
+              + "the orange secant joins two points of the curve; its slope is rise/run. Slide h to the "
+              "left: the two points merge and the secant turns into the dashed green tangent."
+              + (" **Right,** the close-up always spans a few h around x₀. Zoomed in far enough, a smooth "
+                 "curve looks straight: that straight line is the tangent." if zoom is not None else ""))
 
-    st.subheader("2 · Why not just let h → 0 on a computer?")
+    # the secant's numbers right under its picture, then section 2's header and formulas: one element
+    lines = [r"\text{slope of the secant} = \frac{\text{rise}}{\text{run}} = \frac{f(x_0+h)-f(x_0)}{h}"
+             rf"= \frac{{{_num(s.f1, digits)} - {_num(s.f0, digits)}}}{{{_num(h)}}} = {_num(s.slope)}"]
+    if math.isfinite(s.true_slope):
+        label = "f'(x_0)" if s.exact else r"f'(x_0)\ (\text{numeric})"
+        lines.append(rf"{label} = {_num(s.true_slope)} \qquad |\text{{secant}} - f'(x_0)| = {_num(s.error)}")
+    st.markdown("$$\n" + r"\begin{gathered}" + r" \\[4pt] ".join(lines) + r"\end{gathered}" + "\n$$\n\n"
+                + ERROR_FORMULAS)
     e = errors(text, x0)
     if e.ok:
         ui.chart_live(F.errors_figure(e, h), key="errors")
         ui.notice("going right to left, the error first falls (truncation: the secant bends less) and "
                   "then rises again (round-off: f(x₀+h) − f(x₀) loses digits). The stars mark the best h. "
-                  "Central differences fall faster (∝ h²) and bottom out at a larger h.")
+                  "Central differences fall faster (∝ h²) and bottom out at a larger h.",
+                  before=f"Here the best forward h is **≈ {D.nice_text(e.best_forward, 2)}** (error "
+                         f"{D.nice_text(e.min_forward, 2)}), the best central h "
+                         f"**≈ {D.nice_text(e.best_central, 2)}** (error {D.nice_text(e.min_central, 2)})."
+                         + (" The central difference has no truncation error for this f at x₀ (it is exact "
+                            "for quadratics), so only round-off is left." if e.central_truncation_free else ""))
     else:
         st.info("f or f′ is not defined at x₀, so there is no error to plot: move x₀.", icon="📍")
-    st.latex(r"\text{forward: } \frac{f(x_0+h)-f(x_0)}{h} = f'(x_0) + \underbrace{\tfrac{h}{2}f''(\xi)}"
-             r"_{\text{truncation}} \;\pm\; \underbrace{\tfrac{2\varepsilon |f|}{h}}_{\text{round-off}}")
-    st.latex(r"\text{central: } \frac{f(x_0+h)-f(x_0-h)}{2h} = f'(x_0) + \underbrace{\tfrac{h^2}{6}f'''(\xi)}"
-             r"_{\text{truncation}} \;\pm\; \underbrace{\tfrac{\varepsilon |f|}{h}}_{\text{round-off}}")
-    st.latex(r"h^*_{\text{fwd}}\approx\sqrt\varepsilon\approx 1.5\cdot10^{-8},"
-             r"\quad h^*_{\text{cen}}\approx\varepsilon^{1/3}\approx 6\cdot10^{-6}")
-    st.caption("ε ≈ 2.2×10⁻¹⁶ is the spacing of double-precision numbers near 1: the relative round-off "
-               "of every stored value.")
-    if e.ok:
-        st.markdown(f"Here the best forward h is **≈ {D.nice_text(e.best_forward, 2)}** (error "
-                    f"{D.nice_text(e.min_forward, 2)}), the best central h **≈ {D.nice_text(e.best_central, 2)}** "
-                    f"(error {D.nice_text(e.min_central, 2)})."
-                    + (" The central difference has no truncation error for this f at x₀ (it is exact "
-                       "for quadratics), so only round-off is left." if e.central_truncation_free else ""))
 
 
 def _wrap(latex: str) -> str:
@@ -164,7 +183,7 @@ def _num(v: float, digits: int = 6) -> str:
         s, s.replace("×10^", r"\times10^{") + ("}" if "×10^" in s else ""))
 
 
-explore(text)
+rise_and_gradient(text)
 
 # ---------------------------------------------------------------------------------------------
 st.subheader("4 · From the definition")

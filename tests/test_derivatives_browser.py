@@ -22,6 +22,9 @@ def test_page_draws_charts_and_formulas(page, app_url):
                           ".map(p => p.layout && p.layout.xaxis && p.layout.xaxis.type)")
     assert "log" in types
     assert page.locator(".katex").count() >= 10          # formulas typeset by KaTeX
+    assert page.locator(".katex-error").count() == 0      # ... without a parse error (display math in markdown)
+    # the error formulas (one aligned block in markdown) are typeset as display math, not inline
+    assert page.locator(".katex-display").filter(has_text="truncation").count() == 1
     assert page.get_by_text("What to notice").count() >= 6
 
 

@@ -14,6 +14,15 @@ def _text(at):
     return "\n".join(parts)
 
 
+def _secant_formula(at):
+    """The live rise-over-run formula (display math in the markdown under the secant chart): its
+    first line, "slope of the secant = ... = <value>"."""
+    md = [str(m.value) for m in at.markdown if r"\text{slope of the secant}" in str(m.value)]
+    assert len(md) == 1, md
+    body = md[0].split("$$")[1]                                   # the first display-math block
+    return body.replace(r"\begin{gathered}", "").split(r"\\[4pt]")[0].strip()
+
+
 def _charts(at):
     """st.plotly_chart elements and the in-place charts of ui.chart_live (a custom component)."""
     return list(at.get("plotly_chart")) + list(at.get("bidi_component"))
@@ -29,7 +38,11 @@ def test_defaults_draw_every_section(at):
     charts = _charts(at)
     assert len(charts) >= 6           # secant, zoom, errors, gradient, quiz f and its candidates
     captions = [c.value for c in at.caption]
-    assert sum("What to notice" in c for c in captions) >= len(charts), "every chart has a notice"
+    # the secant chart and its close-up sit side by side and share one caption, every other chart has its own
+    pair = [c for c in captions if "orange secant" in c]
+    assert len(pair) == 1 and "What to notice" in pair[0] and "close-up" in pair[0], pair
+    assert sum("What to notice" in c for c in captions) >= len(charts) - 1, "every chart has a notice"
+    assert any("best forward h" in c and "What to notice" in c for c in captions), "error plot: reading + notice"
     text = _text(at)
     assert "2 x" in text                                  # f' = 2x from the definition and the rules
     assert r"\lim_{h\to 0}" in text
@@ -43,10 +56,10 @@ def test_h_slider_moves_the_secant_towards_the_tangent(at):
     at.slider(key="x0").set_value(1.0).run()
     at.slider(key="logh").set_value(0.0).run()
     # h = 1: secant slope of x^2 at 1 is (4 - 1)/1 = 3
-    assert any("= 3" in str(l.value) and "rise" in str(l.value) for l in at.latex)
+    assert _secant_formula(at).endswith(r"\frac{4 - 1}{1} = 3"), _secant_formula(at)
     at.slider(key="logh").set_value(-8.0).run()
     assert not at.exception
-    lat = [str(l.value) for l in at.latex if "rise" in str(l.value)][0].strip("$\n ")
+    lat = _secant_formula(at)
     assert lat.endswith("= 2")                            # 2 + 1e-8 shown to 6 figures
     assert r"\frac{1.00000002 - 1}" in lat               # enough digits to see the tiny rise
 
