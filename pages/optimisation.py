@@ -102,33 +102,32 @@ def _play() -> None:
 @st.fragment
 def newton_steps(res, half: float) -> None:
     """The steps drawn: a nested fragment, so n and its buttons rerun only this (not the basins)."""
-    c1, c2, c3, c4 = st.columns([4, 1, 1, 1], vertical_alignment="bottom")
-    with c1:
+    # one flex row (st.columns would send a block per column): the slider takes the width left
+    with st.container(horizontal=True, gap="medium", vertical_alignment="bottom"):
         n = ui.slider("Steps drawn n", 0, NEWTON_MAX, 3, 1, key="n")
-    with c2:
-        st.button("◀ Back", on_click=_step, args=(-1,), width="stretch")
-    with c3:
-        st.button("Step ▶", on_click=_step, args=(1,), width="stretch")
-    with c4:
-        st.button("▶ Play", on_click=_play, width="stretch", help="Draw the steps one by one")
+        st.button("◀ Back", on_click=_step, args=(-1,))
+        st.button("Step ▶", on_click=_step, args=(1,))
+        st.button("▶ Play", on_click=_play, help="Draw the steps one by one")
 
+    # the verdict and what happened on the way, in one box (one element to send, not one per note)
+    notes = "".join(f"\n\n🔎 {note}" for note in res.notes)
     if res.converged:
-        st.success(f"**Converged.** {res.reason}", icon="✅")
+        st.success(f"**Converged.** {res.reason}{notes}", icon="✅")
     else:
-        st.warning(f"**Failure — {opt.FAILURES[res.failure]}.** {res.reason}", icon="⚠️")
-    for note in res.notes:
-        st.info(note, icon="🔎")
+        st.warning(f"**Failure — {opt.FAILURES[res.failure]}.** {res.reason}{notes}", icon="⚠️")
 
-    chart = st.empty()
     play_from = st.session_state.pop("_play_from", None)
     shown = min(n, res.steps)
     if play_from is not None and shown > 0:
+        chart = st.empty()          # the animation's frames replace each other in this one slot
         delay = min(0.6, 8.0 / max(shown, 1))
         for k in range(play_from, shown):
-            with chart.container():
+            with chart:
                 ui.chart(figs.newton_figure(res, k, (-half, half)))
             time.sleep(delay)
-    with chart.container():
+        with chart:
+            ui.chart_live(figs.newton_figure(res, shown, (-half, half)), key="newton_plot")
+    else:
         # drawn in place (Plotly.react) rather than remounted: a slider step stays cheap in the browser
         ui.chart_live(figs.newton_figure(res, shown, (-half, half)), key="newton_plot")
     ui.notice("each red tangent line starts at (xₙ, f(xₙ)) and its crossing of the axis is the next "
@@ -142,15 +141,24 @@ def newton_steps(res, half: float) -> None:
                  column_config={c: st.column_config.NumberColumn(format="%.10g") for c in ("xₙ", "f(xₙ)", "f′(xₙ)")})
 
 
-@st.fragment
 def newton_section() -> None:
+    """The header and the iteration formula stay put; the fragments below them are what reruns."""
     st.header("1 · Newton-Raphson: roots by following tangents")
     st.latex(r"x_{n+1} = x_n - \frac{f(x_n)}{f'(x_n)}")
+    newton_function()
+
+
+@st.fragment
+def newton_function() -> None:
+    """A new f reruns the section's charts; x₀ and w rerun only `newton_view` (not the f input)."""
     text, _ = ui.function_input("f", NEWTON_PRESETS, key="nf", variables=("x",))
-    c1, c2 = st.columns(2)
-    with c1:
+    newton_view(text)
+
+
+@st.fragment
+def newton_view(text: str) -> None:
+    with ui.row():
         x0 = ui.slider("Start x₀", -10.0, 10.0, 3.1, 0.01, key="x0")
-    with c2:
         half = ui.slider("Window: x from −w to w", 1.0, 40.0, 5.0, 0.5, key="w")
     res = newton_run(text, x0, NEWTON_MAX)
     st.session_state["_newton_steps"] = res.steps
@@ -185,8 +193,8 @@ def _dmap_clicked() -> None:
         st.session_state["sx"], st.session_state["sy"] = start
 
 
-@st.fragment
 def descent_section() -> None:
+    """The header and the update rules stay put; the fragments below them are what reruns."""
     st.header("2 · Gradient descent and friends in two dimensions")
     st.latex(r"\begin{aligned} \text{steepest descent: } & \mathbf{x} \leftarrow \mathbf{x} - \gamma\nabla f \\"
              r"\text{Newton: } & \mathbf{x} \leftarrow \mathbf{x} - H^{-1}\nabla f \\"
@@ -195,8 +203,14 @@ def descent_section() -> None:
     st.caption("**Hybrid** (the course's sandpit strategy): take the Newton step −H⁻¹∇f unless it points "
                "uphill or is longer than 2, then take −γ∇f instead. **Adam**: steps of length ≈ γ "
                "scaled per coordinate by running averages of ∇f and ∇f².")
+    descent_function()
+
+
+@st.fragment
+def descent_function() -> None:
+    """f and the strategy: these rerun the whole section below the formulas."""
     text, _ = ui.function_input("f", DESCENT_PRESETS, key="df", variables=("x", "y"))
-    window, usual, walls = _descent_view(text)
+    _, usual, _ = _descent_view(text)
     if text == SANDPIT:
         st.caption("The Sandpit surface is used **as given**: the phone is at the bottom of the pit near "
                    "(1.2, 4.0), the deepest point inside the sandpit's walls [0, 6]². Its negative would "
@@ -210,22 +224,23 @@ def descent_section() -> None:
         st.session_state["sx"], st.session_state["sy"] = usual
     st.session_state["_df_last"] = text
 
-    c1, c2, c3, c4 = st.columns(4)
-    with c1:
-        sx = ui.slider("Start x", *START_RANGE[:2], usual[0], START_RANGE[2], key="sx")
-    with c2:
-        sy = ui.slider("Start y", *START_RANGE[:2], usual[1], START_RANGE[2], key="sy")
-    with c3:
-        lr = ui.slider("Step size γ", 0.001, 1.0, 0.1, 0.001, key="lr", format="%.3f")
-    with c4:
-        iters = ui.slider("Max steps", 10, 1000, 300, 10, key="iters")
-    c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
-    with c1:
+    # the strategy comes first: the start and step sliders below it rerun only `descent_view`
+    with st.container(horizontal=True, gap="medium", vertical_alignment="bottom"):
         method = ui.select("Strategy", list(opt.METHODS), 0, key="meth", widget=st.radio,
                            horizontal=True, format_func=lambda m: opt.METHODS.get(m, m))
-    with c2:
         race = ui.toggle("Race all five", False, key="race",
                          help="Run every strategy from the same start and compare")
+    descent_view(text, method, race)
+
+
+@st.fragment
+def descent_view(text: str, method: str, race: bool) -> None:
+    window, usual, walls = _descent_view(text)
+    with ui.row():
+        sx = ui.slider("Start x", *START_RANGE[:2], usual[0], START_RANGE[2], key="sx")
+        sy = ui.slider("Start y", *START_RANGE[:2], usual[1], START_RANGE[2], key="sy")
+        lr = ui.slider("Step size γ", 0.001, 1.0, 0.1, 0.001, key="lr", format="%.3f")
+        iters = ui.slider("Max steps", 10, 1000, 300, 10, key="iters")
 
     # the view grows to include the start
     window = (min(window[0], sx - 0.5), max(window[1], sx + 0.5), min(window[2], sy - 0.5), max(window[3], sy + 0.5))
@@ -280,19 +295,18 @@ def _problem_changed() -> None:
 @st.fragment
 def lagrange_walk(ftext: str, gtext: str, window: tuple, wk, points) -> None:
     """The moving point: a nested fragment, so its slider reruns only the walk and its two charts."""
-    pos = ui.slider("Move the point along the constraint", 0.0, 1.0, 0.1, 0.005, key="pos")
+    # three decimals: at the default two, a step of 0.005 would not show on the slider
+    pos = ui.slider("Move the point along the constraint", 0.0, 1.0, 0.1, 0.005, key="pos", format="%.3f")
     if wk is None:
         st.warning("The constraint curve g = 0 does not pass through this window, so there is nothing to walk along.")
         idx = 0
     else:
         idx = int(round(pos * (len(wk.x) - 1)))
         cos = float(wk.parallel[idx]) if math.isfinite(wk.parallel[idx]) else 0.0
-        c1, c2 = st.columns([3, 1])
-        with c1:
-            st.progress(cos, text=f"How parallel are ∇f and ∇g?  |cos θ| = {cos:.3f}"
-                        + ("  — parallel: a candidate point!" if cos > 0.999 else ""))
-        with c2:
-            st.metric("f at the point", f"{wk.f[idx]:.5g}")
+        # the reading of f rides in the bar's label: one element where a metric beside it was four
+        st.progress(cos, text=f"How parallel are ∇f and ∇g?  |cos θ| = {cos:.3f}"
+                    + ("  — parallel: a candidate point!" if cos > 0.999 else "")
+                    + f"  ·  f at the point = {wk.f[idx]:.5g}")
     fg = surface_grid(ftext, window, 60)
     gg = surface_grid(gtext, window, 60) if wk is None else None
     c1, c2 = _pair([3, 2])
@@ -308,10 +322,15 @@ def lagrange_walk(ftext: str, gtext: str, window: tuple, wk, points) -> None:
                       "troughs are exactly the Lagrange points marked on the map.")
 
 
-@st.fragment
 def lagrange_section() -> None:
+    """The header and the condition stay put; the fragments below them are what reruns."""
     st.header("3 · Lagrange multipliers: the best point on a curve")
     st.latex(r"\nabla f = \lambda \nabla g, \qquad g(x, y) = 0")
+    lagrange_problem()
+
+
+@st.fragment
+def lagrange_problem() -> None:
     ui.select("Problem", list(LAGRANGE), 0, key="prob", on_change=_problem_changed)
     c1, c2 = st.columns(2)
     with c1:

@@ -27,6 +27,16 @@ def _live(at, key):
     raise AssertionError(f"no in-place chart {key!r}")
 
 
+def _newton_verdict(at):
+    """The Newton verdict box (the first alert of the page): its verdict, then its 🔎 notes."""
+    box = next(a for a in [*at.success, *at.warning] if a.value.startswith(("**Converged.", "**Failure")))
+    return box.value
+
+
+def _progress(at):
+    return " ".join(str(p.proto.text) for p in at.get("progress"))
+
+
 def _frames(at):
     return [d.value for d in at.dataframe]
 
@@ -38,7 +48,10 @@ def test_defaults_newton_wanders_and_steps():
     assert len(at.get("plotly_chart")) == 0
     assert len(at.get("bidi_component")) >= 7
     assert "Converged to the root x = -3.7602139722" in _texts(at.success)
-    assert "wandered" in _texts(at.info)
+    # the notes ride in the verdict's box, after the verdict
+    verdict = _newton_verdict(at)
+    assert verdict.startswith("**Converged.") and "🔎 It wandered" in verdict
+    assert "Thrown" not in verdict                     # (from x₀ = 1.99 it is, below)
     assert at.slider(key="n").value == 3
     assert len(_frames(at)[0]) == 4                      # n = 0..3 in the Newton table
     _button(at, "Step ▶").click().run()
@@ -48,15 +61,15 @@ def test_defaults_newton_wanders_and_steps():
     assert at.slider(key="n").value == 2
     # from 1.99 the first tangent throws x₁ to about −36.5
     at.slider(key="x0").set_value(1.99).run()
-    assert "Thrown far away" in _texts(at.info)
+    assert "🔎 Thrown far away" in _newton_verdict(at)
     assert _frames(at)[0]["xₙ"].iloc[1] == pytest.approx(-36.4746, abs=1e-3)
     # the run ending early: n is clipped to the steps there are; a named failure is shown
     at.text_input(key="nf").input("x^3 - 2x + 2").run()
     at.slider(key="x0").set_value(0.0).run()
     assert not at.exception
-    assert "cycle" in _texts(at.warning).lower()
+    assert _newton_verdict(at).startswith("**Failure") and "cycle" in _newton_verdict(at).lower()
     at.text_input(key="nf").input("x^2 - 1").run()
-    assert "zero derivative" in _texts(at.warning).lower()
+    assert "zero derivative" in _newton_verdict(at).lower()
     at.text_input(key="nf").input("x^2 - (").run()
     assert any("never closed" in e.value for e in at.error)
     assert at.text_input(key="nf").value == "x^2 - ("
@@ -133,9 +146,10 @@ def test_lagrange_problems_and_walk():
     assert table["λ"].iloc[0] == pytest.approx(5)
     # at the solution (halfway along the line in the window) ∇f ∥ ∇g
     at.slider(key="pos").set_value(0.5).run()
-    assert "parallel: a candidate point" in " ".join(str(p.proto.text) for p in at.get("progress"))
+    assert "parallel: a candidate point" in _progress(at)
+    assert "f at the point = 25" in _progress(at)                 # the reading of f at (5, 5)
     at.slider(key="pos").set_value(0.1).run()
-    assert "candidate" not in " ".join(str(p.proto.text) for p in at.get("progress"))
+    assert "candidate" not in _progress(at) and "f at the point = 25" not in _progress(at)
     at.text_input(key="lg").input("x^2 + y^2 + 5").run()          # no real curve
     assert "does not pass through" in _texts(at.warning)
     assert not at.exception
