@@ -99,14 +99,10 @@ def _follow_preset(text: str) -> None:
 
 def _ranges(text: str):
     (a, b), (c, d) = mv.default_range(text)
-    cols = st.columns(4)
-    with cols[0]:
+    with ui.row():
         xmin = ui.number("x from", float(a), key="xmin", min_value=-1000.0, max_value=1000.0, step=0.5)
-    with cols[1]:
         xmax = ui.number("x to", float(b), key="xmax", min_value=-1000.0, max_value=1000.0, step=0.5)
-    with cols[2]:
         ymin = ui.number("y from", float(c), key="ymin", min_value=-1000.0, max_value=1000.0, step=0.5)
-    with cols[3]:
         ymax = ui.number("y to", float(d), key="ymax", min_value=-1000.0, max_value=1000.0, step=0.5)
     xr, yr = (float(xmin), float(xmax)), (float(ymin), float(ymax))
     if not (xr[0] < xr[1] and yr[0] < yr[1]):
@@ -132,11 +128,7 @@ def symbolic_derivatives(text: str) -> None:
     except SymbolicTimeout:
         return              # explore() says so
     with st.expander("The Jacobian J = ∇fᵀ and the Hessian H of f", expanded=True):
-        cj, ch = st.columns(2)
-        with cj:
-            st.latex(lat["J"])
-        with ch:
-            st.latex(lat["H"])
+        st.latex(lat["J"] + r",\qquad " + lat["H"])
 
 
 def _start_point(text: str, xr: tuple, yr: tuple) -> tuple[float, float]:
@@ -160,12 +152,9 @@ def view_controls(text: str, xr: tuple, yr: tuple) -> tuple[bool, bool]:
         else:
             st.session_state["x0"], st.session_state["y0"] = (round(found[0], 9), round(found[1], 9))
 
-    c3, c4, c5 = st.columns(3)
-    with c3:
+    with ui.row():
         planes = ui.toggle("cutting planes x = x₀, y = y₀", True, key="planes")
-    with c4:
         tangent = ui.toggle("tangent plane", False, key="tplane")
-    with c5:
         st.button("Go to the nearest point where ∇f = 0", on_click=to_stationary,
                   help="Newton's method on ∇f = 0 from the current point (scipy.optimize.root)")
     if st.session_state.pop("_mv_nostat", False):
@@ -175,6 +164,8 @@ def view_controls(text: str, xr: tuple, yr: tuple) -> tuple[bool, bool]:
 
 @st.fragment
 def explore(text: str, xr: tuple, yr: tuple, planes: bool, tangent: bool) -> None:
+    """Everything that moves with the point (x₀, y₀): a point step reruns this fragment only, so it
+    holds as few elements as it can (each one costs the browser a re-render on every step)."""
     try:
         derivs = _derivs(text)
     except SymbolicTimeout:
@@ -188,19 +179,16 @@ def explore(text: str, xr: tuple, yr: tuple, planes: bool, tangent: bool) -> Non
         if pt is not None:
             st.session_state["x0"], st.session_state["y0"] = pt
 
-    c1, c2 = st.columns(2)
-    with c1:
+    # One pair of columns holds the sliders and the two charts: x₀ over the 3D surface, y₀ over the
+    # contour map (the same layout as a row of sliders above a row of charts, 5 elements fewer).
+    left, right = st.columns(2)
+    with left:
         x0 = _point_slider("x₀", "x0", xr[0], xr[1], px, step_x)
-    with c2:
+    with right:
         y0 = _point_slider("y₀", "y0", yr[0], yr[1], py, step_y)
     pa = _point(text, float(x0), float(y0))
     grid = _surface(text, xr, yr)
     sl = _slices(text, float(x0), float(y0), xr, yr)
-    left, right = st.columns(2)
-    with left:
-        # Filled LAST (end of this function): a 3D redraw is the slowest thing the browser does in a
-        # step (software WebGL), so every other view updates before it starts.
-        surf_slot = st.container()
     with right:
         ui.chart_live(mf.contour_figure(grid, _arrows(text, xr, yr), pa), key="fmap", on_click=on_click)
         ui.notice("**click the map to move the point.** The white arrows are ∇f: they cross the contour "
@@ -208,38 +196,41 @@ def explore(text: str, xr: tuple, yr: tuple, planes: bool, tangent: bool) -> Non
                   "The dotted lines through the point are the Hessian's eigenvectors: the directions of greatest and least "
                   "curvature (turquoise: curving up, orange: curving down).")
 
-    st.latex(rf"f(x_0, y_0) = f({mv.fmt(x0)}, {mv.fmt(y0)}) = {mv.fmt(pa.f)},\qquad "
-             rf"\nabla f = \left(\frac{{\partial f}}{{\partial x}}, \frac{{\partial f}}{{\partial y}}\right)"
-             rf" = ({mv.fmt(pa.grad[0])}, {mv.fmt(pa.grad[1])}),\quad |\nabla f| = {mv.fmt(pa.grad_norm)}")
-
+    # the point's value and gradient, and what kind of point it is: one box
     badge = {"minimum": ("🟢", st.success), "maximum": ("🔴", st.success), "saddle": ("🟠", st.success),
              "inconclusive": ("⚪", st.warning), "not stationary": ("➡️", st.info),
              "undefined": ("❔", st.warning)}[pa.classification.kind]
-    badge[1](f"{badge[0]} **{pa.classification.label}** — {pa.classification.reason}")
+    badge[1]("$$\n"
+             + rf"f(x_0, y_0) = f({mv.fmt(x0)}, {mv.fmt(y0)}) = {mv.fmt(pa.f)},\qquad "
+             rf"\nabla f = \left(\frac{{\partial f}}{{\partial x}}, \frac{{\partial f}}{{\partial y}}\right)"
+             rf" = ({mv.fmt(pa.grad[0])}, {mv.fmt(pa.grad[1])}),\quad |\nabla f| = {mv.fmt(pa.grad_norm)}"
+             + "\n$$\n\n"
+             + f"{badge[0]} **{pa.classification.label}** — {pa.classification.reason}")
 
-    # The point's derivatives, one view at a time: only the open tab runs on a point step.
-    t_slices, t_jh, t_dir = st.tabs(PARTS, key="part", bind="query-params")
-    with t_slices:
-        if t_slices.open is not False:
-            lat = derivs.latex()
-            st.latex(rf"\frac{{\partial f}}{{\partial x}} = {lat['fx']} \;\Big|_{{(x_0,y_0)}} = {mv.fmt(pa.grad[0])}"
-                     rf"\qquad \frac{{\partial f}}{{\partial y}} = {lat['fy']} \;\Big|_{{(x_0,y_0)}} = {mv.fmt(pa.grad[1])}")
-            ui.chart_live(mf.slices_figure(sl, pa), key="slices")
-            ui.notice("hold y at y₀ and f becomes a curve in x alone: its tangent's slope is ∂f/∂x. "
-                      "Likewise for x = x₀ and ∂f/∂y. Move x₀ and watch only the right-hand slice change shape.")
-    with t_jh:
-        if t_jh.open is not False:
-            # (their formulas in x and y are drawn once, under the function: they do not change with the point)
-            pl = mv.point_latex(pa)
-            st.latex(pl["J"] + r",\qquad " + pl["H"])
-            st.latex(pl["eig"] + r",\qquad " + pl["det"])
-            st.caption("The classification above reads H's eigenvalues where ∇f ≈ 0: both positive, a "
-                       "minimum; both negative, a maximum; mixed signs, a saddle; a zero one, inconclusive.")
-    with t_dir:
-        if t_dir.open is not False:
-            directional(pa)
+    # The point's derivatives, one view at a time: only the chosen view runs on a point step (a
+    # segmented control is one element; tabs would be four, on every step).
+    part = ui.select("View of the point's derivatives", PARTS, 0, key="part", widget=st.segmented_control,
+                     required=True, label_visibility="collapsed") or PARTS[0]
+    if part == PARTS[0]:
+        lat = derivs.latex()
+        st.latex(rf"\frac{{\partial f}}{{\partial x}} = {lat['fx']} \;\Big|_{{(x_0,y_0)}} = {mv.fmt(pa.grad[0])}"
+                 rf"\qquad \frac{{\partial f}}{{\partial y}} = {lat['fy']} \;\Big|_{{(x_0,y_0)}} = {mv.fmt(pa.grad[1])}")
+        ui.chart_live(mf.slices_figure(sl, pa), key="slices")
+        ui.notice("hold y at y₀ and f becomes a curve in x alone: its tangent's slope is ∂f/∂x. "
+                  "Likewise for x = x₀ and ∂f/∂y. Move x₀ and watch only the right-hand slice change shape.")
+    elif part == PARTS[1]:
+        # (their formulas in x and y are drawn once, under the function: they do not change with the point)
+        pl = mv.point_latex(pa)
+        st.latex(r"\begin{gathered} " + pl["J"] + r",\qquad " + pl["H"] + r" \\[4pt] "
+                 + pl["eig"] + r",\qquad " + pl["det"] + r" \end{gathered}")
+        st.caption("The classification above reads H's eigenvalues where ∇f ≈ 0: both positive, a "
+                   "minimum; both negative, a maximum; mixed signs, a saddle; a zero one, inconclusive.")
+    else:
+        directional(pa)
 
-    with surf_slot:
+    with left:
+        # Filled LAST: a 3D redraw is the slowest thing the browser does in a step (software WebGL),
+        # so every other view updates before it starts.
         ui.chart3d(mf.surface_figure(grid, pa, sl, planes=planes, tangent=tangent), key="surf3d")
         ui.notice("the red curve is the slice y = y₀ and the blue one x = x₀: the surface cut by the two "
                   "planes. With the tangent plane on, it touches the surface at the point and tilts "
@@ -252,22 +243,31 @@ def directional(pa) -> None:
     theta = math.radians(theta_deg)
     d = mv.directional_derivative(pa.grad, theta)
     best = math.degrees(mv.steepest_angle(pa.grad))
-    st.latex(rf"D_{{\mathbf u}} f = \nabla f \cdot \mathbf u = ({mv.fmt(pa.grad[0])})\cos\theta + "
-             rf"({mv.fmt(pa.grad[1])})\sin\theta = {mv.fmt(d)}\qquad \text{{largest}} = |\nabla f| = "
-             rf"{mv.fmt(pa.grad_norm)} \text{{ at }} \theta = {best:.1f}^\circ")
     ui.chart_live(mf.directional_figure(pa.grad, theta), key="dirfig")
+    # the formula with this θ's numbers and the notice in one caption: one element fewer on every step
     ui.notice("the slope in direction θ is the shadow of ∇f on u (left, dotted): a cosine wave in θ, largest (= |∇f|) when u points along ∇f, "
-              "zero along the contour line (90° away), most negative along −∇f.")
+              "zero along the contour line (90° away), most negative along −∇f.",
+              before="$$\n"
+              + rf"D_{{\mathbf u}} f = \nabla f \cdot \mathbf u = ({mv.fmt(pa.grad[0])})\cos\theta + "
+              rf"({mv.fmt(pa.grad[1])})\sin\theta = {mv.fmt(d)}\qquad \text{{largest}} = |\nabla f| = "
+              rf"{mv.fmt(pa.grad_norm)} \text{{ at }} \theta = {best:.1f}^\circ" + "\n$$")
+
+
+@st.fragment
+def surface_section() -> None:
+    """The Surface view's body: a change of the function, the window or a toggle reruns this, not the
+    page's header, navigation and sidebar; a point step reruns only ``explore`` inside it."""
+    f_text, _ = ui.function_input("f", mv.PRESETS, key="f", variables=mv.VARS)
+    _follow_preset(f_text)
+    xr, yr = _ranges(f_text)
+    symbolic_derivatives(f_text)
+    planes, tangent = view_controls(f_text, xr, yr)
+    explore(f_text, xr, yr, planes, tangent)
 
 
 with tab_surface:
     if tab_surface.open is not False:
-        f_text, _ = ui.function_input("f", mv.PRESETS, key="f", variables=mv.VARS)
-        _follow_preset(f_text)
-        xr, yr = _ranges(f_text)
-        symbolic_derivatives(f_text)
-        planes, tangent = view_controls(f_text, xr, yr)
-        explore(f_text, xr, yr, planes, tangent)
+        surface_section()
 
 # =============================================================================================
 # 2. The Jacobian of a map R² → R²
@@ -317,17 +317,21 @@ def map_section() -> None:
         st.warning("Differentiating this map took too long — try simpler components.", icon="⏳")
         return
     lat = mj.latex()
-    st.latex(rf"u(x, y) = {to_latex(mj.u)}")
-    st.latex(rf"v(x, y) = {to_latex(mj.v)}")
+    # the map and its Jacobian in x and y: they do not move with the point, so outside its fragment
+    st.latex(r"\begin{gathered} " + rf"u(x, y) = {to_latex(mj.u)},\qquad v(x, y) = {to_latex(mj.v)}"
+             + r" \\[6pt] " + lat["J"] + r",\qquad " + lat["det"] + r" \end{gathered}")
     if name == "polar → cartesian":
         st.caption("Here x plays r and y plays θ: (r, θ) ↦ (r cos θ, r sin θ).")
-    c1, c2, c3 = st.columns(3)
+    map_point(mj, u_text, v_text, xr, yr, p0)
+
+
+@st.fragment
+def map_point(mj, u_text: str, v_text: str, xr: tuple, yr: tuple, p0: tuple) -> None:
+    """The point and the square: a step of their sliders reruns only this."""
     sx, sy = mv.nice_step(xr[1] - xr[0], 80), mv.nice_step(yr[1] - yr[0], 80)
-    with c1:
+    with ui.row():
         a = _point_slider("point x", "mx", xr[0], xr[1], p0[0], sx)
-    with c2:
         b = _point_slider("point y", "my", yr[0], yr[1], p0[1], sy)
-    with c3:
         h = ui.slider("square size dx = dy", 0.02, 0.5, 0.2, 0.02, key="h")
     sq = mv.square_image(mj, float(a), float(b), float(h))
     fig = mf.map_figure(_map_grid(u_text, v_text, xr, yr), sq, _det_shade(u_text, v_text, xr, yr), (a, b))
@@ -342,12 +346,13 @@ def map_section() -> None:
         ui.notice("close up, the true image of the square (red) is the parallelogram spanned by J·dx and "
                   "J·dy (dashed). Shrink the square and the two agree.")
     with cr:
-        st.latex(rf"J({mv.fmt(a)}, {mv.fmt(b)}) = \begin{{bmatrix}} {mv.fmt(J[0, 0])} & {mv.fmt(J[0, 1])} \\ "
-                 rf"{mv.fmt(J[1, 0])} & {mv.fmt(J[1, 1])} \end{{bmatrix}},\qquad \det J = {mv.fmt(sq.det)}")
-        st.latex(rf"\frac{{\text{{area of image}}}}{{\text{{area of square}}}} = {mv.fmt(sq.area_ratio)} "
-                 rf"\;\approx\; \det J = {mv.fmt(sq.det)}")
-    st.latex(lat["J"])
-    st.latex(lat["det"])
+        st.latex(r"\begin{gathered} "
+                 rf"J({mv.fmt(a)}, {mv.fmt(b)}) = \begin{{bmatrix}} {mv.fmt(J[0, 0])} & {mv.fmt(J[0, 1])} \\ "
+                 rf"{mv.fmt(J[1, 0])} & {mv.fmt(J[1, 1])} \end{{bmatrix}},\qquad \det J = {mv.fmt(sq.det)}"
+                 r" \\[10pt] "
+                 rf"\frac{{\text{{area of image}}}}{{\text{{area of square}}}} = {mv.fmt(sq.area_ratio)} "
+                 rf"\;\approx\; \det J = {mv.fmt(sq.det)}"
+                 r" \end{gathered}")
     if sq.det > 0:
         st.success("det J > 0: orientation kept — turning from J·dx to J·dy is still anticlockwise.", icon="🔄")
     elif sq.det < 0:
@@ -420,18 +425,20 @@ def _reveal():
 
 @st.fragment
 def sandpit() -> None:
-    c1, c2, c3, c4 = st.columns([2.2, 1.3, 2, 1.2])
-    with c1:
+    """The pit's settings; a dip (a click, a typed dip, reveal, start again) reruns only ``pit_game``."""
+    with ui.row():
         label = ui.select("Pit", list(sb.KINDS.values()), 0, key="pit")
         kind = next((k for k, v in sb.KINDS.items() if v == label), "intro")
-    with c2:
         seed = int(ui.number("Seed", 1, key="seed", min_value=0, max_value=99999, step=1))
-    with c3:
         mlabel = ui.select("Mode", list(sb.MODES.values()), 0, key="mode", widget=st.radio, horizontal=True)
         mode = next((k for k, v in sb.MODES.items() if v == mlabel), "gradient")
-    with c4:
         st.button("🎲 New random pit", on_click=_new_seed, help="A new seed (the link changes too, so "
                                                                 "a class can share the same pit)")
+    pit_game(kind, seed, mode)
+
+
+@st.fragment
+def pit_game(kind: str, seed: int, mode: str) -> None:
     game = _current(kind, seed, mode)
     pit, minima = _pit(kind, seed)
     dips_used = len(game.dips)
@@ -458,21 +465,21 @@ def sandpit() -> None:
                      else " only — no gradient, so you must compare depths.")
                   + f" Get within {sb.WIN_RADIUS} of the deepest point to win.")
     with side:
+        formula = ""
+        if game.kind == "intro":
+            formula = "\n\n$$\n" + (
+                r"f = -\left((x-4.1)^2 + (y-0.9)^2\right) - 30\,e^{-\frac{(x-1.5)^2 + (y-3.7)^2}{2.8}}"
+                if game.revealed else r"f(x, y) = \;?") + "\n$$"
         st.markdown("**The rules.** A hidden surface lies under this 6 × 6 square. Find its deepest "
                     f"point in at most {sb.MAX_DIPS} dips. Tip: follow −∇f, and slow down where the arrows "
-                    "get short.")
+                    "get short. The depth is −f; share the page's link: the pit, seed and mode are in it."
+                    + formula)
         st.number_input("dip at x", 0.0, sb.SIZE, 3.0, 0.05, key="_dipx")
         st.number_input("dip at y", 0.0, sb.SIZE, 3.0, 0.05, key="_dipy")
         st.button("Dip here", on_click=_on_typed_dip, disabled=game.over, type="primary")
-        b1, b2 = st.columns(2)
-        with b1:
+        with ui.row():
             st.button("Reveal the pit", on_click=_reveal, disabled=game.revealed)
-        with b2:
             st.button("Start again", on_click=_restart)
-        if game.kind == "intro":
-            st.latex(r"f = -\left((x-4.1)^2 + (y-0.9)^2\right) - 30\,e^{-\frac{(x-1.5)^2 + (y-3.7)^2}{2.8}}"
-                     if game.revealed else r"f(x, y) = \;?")
-        st.caption("The depth is −f. Share the page's link: the pit, seed and mode are in it.")
     if game.revealed:
         ui.chart3d(mf.pit_3d(pit, game, minima), key="pit3d")
         ui.notice("every stick you dipped, on the real surface. The gold diamond is the bottom; "

@@ -60,7 +60,10 @@ def test_map_view_draws(page, app_url):
     assert_no_exception(page)
     assert page.locator(".st-key-p3d-mapfig .scatterlayer .trace").count() >= 7    # grid, square, dx, dy, det, images
     assert page.locator(".st-key-p3d-mapzoom .scatterlayer .trace").count() >= 4   # image, parallelogram, J·dx, J·dy
-    assert page.locator(".katex").count() >= 3
+    # the map with its Jacobian in x and y, and J at the point with the area ratio: two typeset formulas
+    assert page.locator(".katex").count() >= 2
+    assert page.locator(".katex", has_text="area of image").count() >= 1
+    assert page.locator(".katex", has_text="v(x,y)").count() >= 1
 
 
 def test_narrowing_the_range_past_the_point_keeps_the_page_working(page, app_url):

@@ -15,6 +15,10 @@ def _latex(at):
     return " ".join(e.value for e in at.latex)
 
 
+def _captions(at):
+    return " ".join(e.value for e in at.caption)
+
+
 def _spec_bytes(at):
     return sum(len(c.proto.spec) for c in at.get("plotly_chart")) + \
         sum(c.proto.ByteSize() for c in at.get("bidi_component"))
@@ -35,6 +39,9 @@ def test_defaults_draw_every_view_small_enough():
     assert not at.exception, [e.value for e in at.exception]
     assert _charts(at) == (0, 3)          # the clickable contour map, 3D surface, slices (the open tab)
     assert "not a stationary point" in _text(at)
+    # the point's value and gradient sit in the classification's box, as display math
+    assert r"f(x_0, y_0) = f(1, 1) = 2," in _text(at) and r"= (2, 2)" in _text(at)
+    assert at.button_group(key="part").value == "Partial derivatives (slices)"
     assert r"\frac{\partial f}{\partial x} = 2 x" in _latex(at)
     assert _spec_bytes(at) < 250_000, _spec_bytes(at)
     assert sum("What to notice" in c.value for c in at.caption) == 3      # one per chart
@@ -44,7 +51,7 @@ def test_defaults_draw_every_view_small_enough():
     assert _charts(at) == (0, 2) and r"H(x_0, y_0) = \begin{bmatrix}" in _latex(at)
     at.session_state["part"] = "Directional derivative"
     at.run()
-    assert _charts(at) == (0, 3) and r"D_{\mathbf u} f" in _latex(at)
+    assert _charts(at) == (0, 3) and r"D_{\mathbf u} f" in _captions(at)       # formula with the notice
     assert sum("What to notice" in c.value for c in at.caption) == 3
 
 
@@ -55,6 +62,8 @@ def test_point_sliders_drive_the_badge():
     assert not at.exception
     assert "minimum" in " ".join(e.value for e in at.success)
     assert r"H(x_0, y_0) = \begin{bmatrix} 2 & 0 \\ 0 & 2 \end{bmatrix}" in _latex(at)
+    assert r"\lambda_1 = 2" in _latex(at) and r"\det H = 4" in _latex(at)
+    assert r"f(x_0, y_0) = f(0, 0) = 0," in _text(at) and r"|\nabla f| = 0" in _text(at)
 
 
 def test_saddle_preset_and_typed_inconclusive():
@@ -104,7 +113,8 @@ def test_theta_slider_gives_grad_dot_u():
     at = run_page(PAGE, {"x0": "1", "y0": "1", "part": "Directional derivative"})
     at.slider(key="theta").set_value(45).run()
     assert not at.exception
-    assert r"= 2.828" in _latex(at)       # (2, 2)·(cos 45°, sin 45°) = 2√2
+    assert r"\sin\theta = 2.828" in _captions(at)       # (2, 2)·(cos 45°, sin 45°) = 2√2
+    assert r"|\nabla f| = 2.828 \text{ at } \theta = 45.0^\circ" in _captions(at)
 
 
 def test_map_tab_polar_determinant_is_r():
@@ -113,6 +123,7 @@ def test_map_tab_polar_determinant_is_r():
     assert r"\det J = x" in _latex(at)
     at.slider(key="mx").set_value(1.5).run()
     assert r"\det J = 1.5" in _latex(at)
+    assert r"J(1.5, " in _latex(at)                       # the Jacobian at the moved point
     assert "orientation kept" in _text(at)
 
 
