@@ -84,9 +84,10 @@ def rise_and_gradient(text: str) -> None:
         c = D.nice(bp.x)
         with st.container(border=True):
             st.markdown(f"**Not differentiable at x = {c}** ({bp.kind}). {bp.message}\n\n$$\n"
-                        rf"\lim_{{x\to {c}^-}} f(x) = {_num(bp.f_left)},\quad \lim_{{x\to {c}^+}} f(x) = {_num(bp.f_right)}"
-                        rf"\qquad \lim_{{x\to {c}^-}} f'(x) = {_num(bp.slope_left)},\quad "
-                        rf"\lim_{{x\to {c}^+}} f'(x) = {_num(bp.slope_right)}"
+                        rf"\begin{{gathered}}\lim_{{x\to {c}^-}} f(x) = {_num(bp.f_left)},\quad "
+                        rf"\lim_{{x\to {c}^+}} f(x) = {_num(bp.f_right)} \\[4pt] "
+                        rf"\lim_{{x\to {c}^-}} f'(x) = {_num(bp.slope_left)},\quad "
+                        rf"\lim_{{x\to {c}^+}} f'(x) = {_num(bp.slope_right)}\end{{gathered}}"
                         "\n$$")
 
 
