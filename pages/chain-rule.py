@@ -79,6 +79,14 @@ def _fmt(v: float) -> str:
     return f"{v:.4g}" if np.isfinite(v) else r"\text{undefined}"
 
 
+def _sci(v: float) -> str:
+    """1.2e-09 as LaTeX 1.2 \\times 10^{-9} (a bare "e-09" reads as a subtraction)."""
+    if not np.isfinite(v):
+        return r"\text{undefined}"
+    mantissa, exponent = f"{v:.1e}".split("e")
+    return rf"{mantissa}\times 10^{{{int(exponent)}}}"
+
+
 def _paren(v: float) -> str:
     s = _fmt(v)
     return f"({s})" if np.isfinite(v) and v < 0 else s
@@ -125,12 +133,13 @@ def at_t(f_text: str, x_text: str, y_text: str, sym) -> None:
         ui.notice("the dashed tangent's slope is the chain-rule sum on the left, computed from the "
                   "partial derivatives alone, yet it touches the curve exactly.")
 
+    # one formula block, every line short enough for a 1024 px window
     st.latex(r"\begin{aligned}"
-             rf"&\text{{at }} t = {at.t:.2f}:\ (x, y) = ({_fmt(at.x)}, {_fmt(at.y)}),\quad "
-             rf"\frac{{df}}{{dt}} = {_paren(at.f_x)}\cdot{_paren(at.dx_dt)} + {_paren(at.f_y)}\cdot{_paren(at.dy_dt)}"
-             rf" = {_fmt(at.df_dt)}\\ "
-             rf"&\text{{slope of }} f(x(t), y(t)) \text{{ measured numerically: }} "
-             rf"\frac{{g(t+h)-g(t-h)}}{{2h}} = {_fmt(at.slope_numeric)}"
+             rf"&\text{{at }} t = {at.t:.2f}:\ (x, y) = ({_fmt(at.x)}, {_fmt(at.y)})\\ "
+             rf"&\frac{{df}}{{dt}} = {_paren(at.f_x)}\cdot{_paren(at.dx_dt)} + {_paren(at.f_y)}\cdot{_paren(at.dy_dt)}"
+             rf" = {_fmt(at.df_dt)}\\[4pt] "
+             r"&\text{slope of } g(t) = f(x(t), y(t)) \text{ measured numerically:}\\ "
+             rf"&\frac{{g(t+h)-g(t-h)}}{{2h}} = {_fmt(at.slope_numeric)}"
              r"\end{aligned}")
     if not np.isfinite(at.df_dt):
         st.warning("f or the path is undefined at this t: move t or change the function.", icon="⚠️")
@@ -142,8 +151,6 @@ chain_rule_section()
 
 # =============================================================================================
 # Part 2: backpropagation
-st.divider()
-
 HIDDEN = ["6, 7", "6", "3", "4, 4", "8, 8", "12", "10, 10, 10"]
 TARGET_NAMES = ["heart", "circle", "figure-eight", "typed"]
 TYPED_DEFAULT = ("0.9 cos(2 pi t)^3", "0.9 sin(2 pi t)^3")
@@ -243,11 +250,11 @@ def _draw_training() -> None:
     chk = nn.gradient_check(net, x, y)
     st.markdown("**Gradient check.** Backpropagation's gradient against central finite differences "
                 "$\\frac{C(w+\\varepsilon)-C(w-\\varepsilon)}{2\\varepsilon}$, $\\varepsilon = 10^{-6}$, "
-                f"for every one of the {net.n_parameters} parameters:\n\n$$\n"
-                r"\frac{\lVert g_{\text{backprop}} - g_{\text{numeric}}\rVert}"
-                r"{\lVert g_{\text{backprop}}\rVert + \lVert g_{\text{numeric}}\rVert} = "
-                + r",\ ".join(f"{e:.1e}\\ (\\text{{layer }}{i + 1})" for i, e in enumerate(chk.layer_errors))
-                + "\n$$")
+                f"for every one of the {net.n_parameters} parameters, layer by layer:\n\n$$\n"
+                r"\begin{gathered}e^{(l)} = \frac{\lVert g_{\text{backprop}} - g_{\text{numeric}}\rVert}"
+                r"{\lVert g_{\text{backprop}}\rVert + \lVert g_{\text{numeric}}\rVert}\\[4pt] "
+                + r",\quad ".join(f"e^{{({i + 1})}} = {_sci(e)}" for i, e in enumerate(chk.layer_errors))
+                + r"\end{gathered}" "\n$$")
     if chk.max_error < 1e-6:
         st.success(f"Backprop agrees with finite differences: largest relative error {chk.max_error:.1e}.",
                    icon="✅")
@@ -261,17 +268,18 @@ def ledger_section(n_layers: int, act: str, playing: bool) -> None:
     when k changes (and every tick while playing, so the ledger follows the training)."""
     st.subheader("The backprop ledger")
     L = n_layers
-    st.latex(r"\begin{gathered}"
-             r"\frac{\partial C_k}{\partial z^{(l)}} = \frac{\partial C_k}{\partial a^{(l)}} \odot "
-             r"\sigma'(z^{(l)}),\qquad "
-             r"\frac{\partial C_k}{\partial W^{(l)}} = \frac{\partial C_k}{\partial z^{(l)}}\,"
-             r"\big(a^{(l-1)}\big)^{\!\top},\qquad "
-             r"\frac{\partial C_k}{\partial b^{(l)}} = \frac{\partial C_k}{\partial z^{(l)}}\\[4pt] "
-             rf"\frac{{\partial C_k}}{{\partial a^{{({L})}}}} = 2\,(a^{{({L})}}_k - y_k),\qquad "
-             r"\frac{\partial C_k}{\partial a^{(l-1)}} = \big(W^{(l)}\big)^{\!\top}"
-             r"\frac{\partial C_k}{\partial z^{(l)}}\quad\text{(the row above feeds the one below, "
-             r"backwards)}\\[4pt] "
-             + nn.ACTIVATION_LATEX[act] + r"\end{gathered}")
+    # one formula block, every line short enough for a 1024 px window
+    st.markdown("The chain rule layer by layer, from the output backwards (the row above feeds the "
+                "one below):\n\n$$\n" r"\begin{gathered}"
+                rf"\frac{{\partial C_k}}{{\partial a^{{({L})}}}} = 2\,(a^{{({L})}}_k - y_k),\qquad "
+                r"\frac{\partial C_k}{\partial a^{(l-1)}} = \big(W^{(l)}\big)^{\!\top}"
+                r"\frac{\partial C_k}{\partial z^{(l)}}\\[6pt] "
+                r"\frac{\partial C_k}{\partial z^{(l)}} = \frac{\partial C_k}{\partial a^{(l)}} \odot "
+                r"\sigma'(z^{(l)}),\qquad "
+                r"\frac{\partial C_k}{\partial b^{(l)}} = \frac{\partial C_k}{\partial z^{(l)}}\\[6pt] "
+                r"\frac{\partial C_k}{\partial W^{(l)}} = \frac{\partial C_k}{\partial z^{(l)}}\,"
+                r"\big(a^{(l-1)}\big)^{\!\top}\\[6pt] "
+                + nn.ACTIVATION_LATEX[act] + r"\end{gathered}" "\n$$")
     if playing:
         st.fragment(run_every=TICK_SECONDS)(ledger_panel)()
     else:
@@ -297,11 +305,16 @@ def ledger_panel() -> None:
 
 @st.fragment
 def network_section():
-    with ui.row():
+    # columns, not a flex row: four across must hold at 1024 px (this is no slider's rerun scope)
+    c1, c2, c3, c4 = st.columns(4)
+    with c1:
         target = ui.select("Target curve", TARGET_NAMES, 0, key="target")
+    with c2:
         hidden = ui.select("Hidden layers (neurons)", HIDDEN, 0, key="hidden")
+    with c3:
         act = ui.select("Activation σ", list(nn.ACTIVATIONS), 0, key="act", widget=st.radio,
                         horizontal=True)
+    with c4:
         seed = int(ui.number("Seed", 0, key="seed", min_value=0, max_value=9999, step=1))
     tx, ty = _typed_target() if target == "typed" else (None, None)
     if target == "typed":
@@ -360,8 +373,9 @@ st.markdown(
     "The network takes one number t ∈ [0, 1] and outputs two, a point (x, y). Steepest descent "
     "moves every weight and bias against the gradient of the cost, which backpropagation "
     "computes with the chain rule:\n\n$$\n"
-    r"C = \frac{1}{N}\sum_{k=1}^{N}\big|a^{(L)}_k - y_k\big|^2,\qquad "
-    r"a^{(l)} = \sigma\big(W^{(l)}a^{(l-1)} + b^{(l)}\big),\qquad "
-    r"W \leftarrow W - \eta\,\frac{\partial C}{\partial W}"
+    r"\begin{gathered}C = \frac{1}{N}\sum_{k=1}^{N}\big|a^{(L)}_k - y_k\big|^2,\qquad "
+    r"a^{(l)} = \sigma\big(W^{(l)}a^{(l-1)} + b^{(l)}\big)\\[4pt] "
+    r"W \leftarrow W - \eta\,\frac{\partial C}{\partial W},\qquad "
+    r"b \leftarrow b - \eta\,\frac{\partial C}{\partial b}\end{gathered}"
     "\n$$")
 network_section()

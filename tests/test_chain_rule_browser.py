@@ -14,6 +14,11 @@ _READING = """(label) => { const t = [...document.querySelectorAll('[data-testid
                            return i < 0 ? null : t.querySelectorAll('tbody td')[i].innerText.trim(); }"""
 
 
+# the ledger chart's numbers (the last chart on the page)
+_LEDGER = """() => { const c = [...document.querySelectorAll('.js-plotly-plot')].pop();
+                     return JSON.stringify(c.data.map(t => [t.z, t.text])); }"""
+
+
 def _metric(page, label):
     value = page.evaluate(_READING, label)
     assert value is not None, f"no reading {label!r}"
@@ -60,9 +65,12 @@ def test_play_trains_without_input_and_pause_stops(page, app_url):
         f"() => {{ const v = ({_READING})('Iteration'); return v !== null && parseInt(v.replace(/,/g, '')) >= 300; }}",
         timeout=30000)
     it1, cost1 = _number(_metric(page, "Iteration")), _number(_metric(page, "Cost C"))
+    ledger1 = page.evaluate(_LEDGER)
     page.wait_for_timeout(2500)
     it2, cost2 = _number(_metric(page, "Iteration")), _number(_metric(page, "Cost C"))
     assert it2 > it1 and cost2 < cost1 < cost0
+    # the ledger (a fragment of its own) follows the training too
+    assert page.evaluate(_LEDGER) != ledger1
     assert page.locator('[data-testid="stException"]').count() == 0
 
     page.get_by_role("button", name="⏸ Pause").click()

@@ -34,16 +34,23 @@ def test_defaults_render_without_exception(at):
     assert float(_metric(at, "Cost C")) > 0.1
     assert _metric(at, "Iteration") == "0"
     assert any("Backprop agrees with finite differences" in s.value for s in at.success)
+    # the gradient check lists each of the 3 layers' relative error, each tiny
+    errors = [float(m) * 10.0 ** int(e) for m, e in re.findall(r"e\^\{\(\d\)\} = ([\d.]+)\\times 10\^\{(-?\d+)\}", text)]
+    assert len(errors) == 3 and max(errors) < 1e-6, errors
+    # the ledger's general formulas name the output layer L = 3
+    assert r"\frac{\partial C_k}{\partial a^{(3)}} = 2" in text
 
 
 def _df_dt_numbers(at):
-    """(chain-rule sum, numeric slope): the last number of each line of the reading at t."""
+    """(chain-rule sum, numeric slope) from the reading at t: the last number of the df/dt line
+    and of the line after "measured numerically"."""
     reading = next(l.value for l in at.latex if r"\text{at } t" in l.value)
     body = reading.strip().strip("$").replace(r"\begin{aligned}", "").replace(r"\end{aligned}", "")
-    chain_line, slope_line = body.split("\\\\")
-    assert "measured numerically" in slope_line
-    last = lambda line: float(re.search(r"= (-?[\d.e+-]+)\s*$", line.strip()).group(1))
-    return last(chain_line), last(slope_line)
+    lines = [re.sub(r"^\[\d+pt\]", "", line).strip() for line in body.split("\\\\")]
+    last = lambda line: float(re.search(r"= (-?[\d.e+-]+)\s*$", line).group(1))
+    chain = last(next(line for line in lines if line.startswith(r"&\frac{df}{dt}")))
+    i = next(i for i, line in enumerate(lines) if "measured numerically" in line)
+    return chain, last(lines[i + 1])
 
 
 def test_chain_rule_numbers_follow_t_and_agree_with_the_slope():
