@@ -99,10 +99,16 @@ def _follow_preset(text: str) -> None:
 
 def _ranges(text: str):
     (a, b), (c, d) = mv.default_range(text)
-    with ui.row():
+    # (columns, not a flex row: four number boxes in a row would wrap at 1024 px; this row is not
+    # in any slider's rerun scope)
+    cols = st.columns(4)
+    with cols[0]:
         xmin = ui.number("x from", float(a), key="xmin", min_value=-1000.0, max_value=1000.0, step=0.5)
+    with cols[1]:
         xmax = ui.number("x to", float(b), key="xmax", min_value=-1000.0, max_value=1000.0, step=0.5)
+    with cols[2]:
         ymin = ui.number("y from", float(c), key="ymin", min_value=-1000.0, max_value=1000.0, step=0.5)
+    with cols[3]:
         ymax = ui.number("y to", float(d), key="ymax", min_value=-1000.0, max_value=1000.0, step=0.5)
     xr, yr = (float(xmin), float(xmax)), (float(ymin), float(ymax))
     if not (xr[0] < xr[1] and yr[0] < yr[1]):
@@ -152,9 +158,12 @@ def view_controls(text: str, xr: tuple, yr: tuple) -> tuple[bool, bool]:
         else:
             st.session_state["x0"], st.session_state["y0"] = (round(found[0], 9), round(found[1], 9))
 
-    with ui.row():
+    c3, c4, c5 = st.columns(3)
+    with c3:
         planes = ui.toggle("cutting planes x = x₀, y = y₀", True, key="planes")
+    with c4:
         tangent = ui.toggle("tangent plane", False, key="tplane")
+    with c5:
         st.button("Go to the nearest point where ∇f = 0", on_click=to_stationary,
                   help="Newton's method on ∇f = 0 from the current point (scipy.optimize.root)")
     if st.session_state.pop("_mv_nostat", False):
@@ -200,11 +209,12 @@ def explore(text: str, xr: tuple, yr: tuple, planes: bool, tangent: bool) -> Non
     badge = {"minimum": ("🟢", st.success), "maximum": ("🔴", st.success), "saddle": ("🟠", st.success),
              "inconclusive": ("⚪", st.warning), "not stationary": ("➡️", st.info),
              "undefined": ("❔", st.warning)}[pa.classification.kind]
-    badge[1]("$$\n"
+    # (\displaystyle in $…$, not $$…$$: the line may break after "," on a narrow screen)
+    badge[1](r"$\displaystyle "
              + rf"f(x_0, y_0) = f({mv.fmt(x0)}, {mv.fmt(y0)}) = {mv.fmt(pa.f)},\qquad "
              rf"\nabla f = \left(\frac{{\partial f}}{{\partial x}}, \frac{{\partial f}}{{\partial y}}\right)"
              rf" = ({mv.fmt(pa.grad[0])}, {mv.fmt(pa.grad[1])}),\quad |\nabla f| = {mv.fmt(pa.grad_norm)}"
-             + "\n$$\n\n"
+             + "$\n\n"
              + f"{badge[0]} **{pa.classification.label}** — {pa.classification.reason}")
 
     # The point's derivatives, one view at a time: only the chosen view runs on a point step (a
@@ -426,12 +436,17 @@ def _reveal():
 @st.fragment
 def sandpit() -> None:
     """The pit's settings; a dip (a click, a typed dip, reveal, start again) reruns only ``pit_game``."""
-    with ui.row():
+    # (columns hold their widths at 1024 px; this row is outside the game's rerun scope)
+    c1, c2, c3, c4 = st.columns([2.2, 1.3, 2, 1.2])
+    with c1:
         label = ui.select("Pit", list(sb.KINDS.values()), 0, key="pit")
         kind = next((k for k, v in sb.KINDS.items() if v == label), "intro")
+    with c2:
         seed = int(ui.number("Seed", 1, key="seed", min_value=0, max_value=99999, step=1))
+    with c3:
         mlabel = ui.select("Mode", list(sb.MODES.values()), 0, key="mode", widget=st.radio, horizontal=True)
         mode = next((k for k, v in sb.MODES.items() if v == mlabel), "gradient")
+    with c4:
         st.button("🎲 New random pit", on_click=_new_seed, help="A new seed (the link changes too, so "
                                                                 "a class can share the same pit)")
     pit_game(kind, seed, mode)
