@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import math
 
-import pandas as pd
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 import ui
 from explorer import taylor as tx
@@ -12,6 +12,14 @@ from explorer import taylor_plots as tp
 
 NPLAY = 20          # the ▶ button plays n = 0 .. max(NPLAY, n)
 NMAX = 30
+
+# Every control reruns only the fragments that draw what it changes (its on_change names them,
+# st.rerun(keys) from a callback): the controls themselves, the headers and the other pictures
+# stay as they are. The values are read from st.session_state inside those fragments.
+CHART_1D, SIDE_1D = "tay-1d-chart", "tay-1d-side"
+SURF_2D, TEX_2D, ERR_2D = "tay-2d-surf", "tay-2d-tex", "tay-2d-err"
+DEFAULTS = {"a": 0.0, "n": 3, "eps": -2.0, "w": 4.0,
+            "x0": 0.5, "y0": 0.5, "r": 1.5, "eps2": -2.0, "s0": False, "s1": True, "s2": True, "hm": "T2"}
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -54,80 +62,21 @@ def surfaces(text: str, x0: float, y0: float, r: float) -> dict:
     return tx.surfaces_2d(text, local2d(text, x0, y0), r, n=40)
 
 
-ui.page_header(
-    "Taylor series and linearisation",
-    "Build a function from its derivatives at **one point**: "
-    r"$T_n(x) = \sum_{k=0}^{n} \frac{f^{(k)}(a)}{k!}(x-a)^k$. "
-    "See where the approximation holds, where it fails, and carry the idea to two variables "
-    "with the Jacobian $J$ and the Hessian $H$.")
+def _get(key: str):
+    """A control's value inside a fragment (the control itself may not have rerun)."""
+    v = st.session_state.get(key)
+    return DEFAULTS[key] if v is None else v
 
 
-# =============================================================================================
-@st.fragment
-def one_variable(text: str) -> None:
-    """The sliders and what they change. The function box sits outside the fragment: typing a new
-    function reruns the page, while a slider step reruns only this (no re-parsing, no re-sent box)."""
-    c1, c2, c3, c4 = st.columns(4)
-    with c1:
-        a = ui.slider("expansion point a", -3.0, 3.0, 0.0, 0.1, key="a")
-    with c2:
-        n = ui.slider("order n", 0, NMAX, 3, 1, key="n")
-    with c3:
-        le = ui.slider("tolerance ε = 10^k, k =", -8.0, 0.0, -2.0, 0.5, key="eps")
-    with c4:
-        w = ui.slider("window half-width", 1.0, 8.0, 4.0, 0.5, key="w")
-    a, n, eps = round(float(a), 4), int(n), 10.0 ** float(le)
-    order = max(NPLAY, n)
-    exp = expansion(text, a, order)
-    if not exp.ok:
-        st.warning(f"**No Taylor polynomial at a = {a:g}:** {exp.message} Move a, or pick another function.",
-                   icon="🚧")
-        return
-    if exp.message:
-        st.info(exp.message, icon="⏱️")
-    lo, hi = round(a - w, 4), round(a + w, 4)
-    cv = curves(text, a, order, lo, hi)
-    rad = radius(text, a, order)
-    fig = tp.figure_1d(cv, a, n, eps, rad, nplay=order)
-    left, right = st.columns([11, 9])
-    with left:
-        ui.chart_live(fig, key="t1d")
-        ui.notice("near a the red Tₙ hugs f, and each extra order widens the green band where the error is "
-                  "below ε. Press ▶ to watch n grow (it runs in your browser). Below, the error on a log "
-                  "scale falls like |x − a|ⁿ⁺¹ near a and stays under the grey Lagrange bound; outside the "
-                  "purple radius of convergence more terms make it *worse*.")
-    with right:
-        st.subheader(f"The terms of T{_sub(n)}")
-        poly, blocks = terms_latex(text, a, order, n)
-        st.latex(rf"T_{{{n}}}(x) = {poly}")
-        if exp.exact is not None:
-            st.caption("Exact coefficients (sympy), f⁽ᵏ⁾(a)/k!:")
-        else:
-            st.caption("Numeric coefficients (mpmath), f⁽ᵏ⁾(a)/k!:")
-        st.latex(blocks[0])
-        if len(blocks) > 1:
-            with st.expander(f"all {n + 1} coefficients"):
-                st.latex(blocks[1])
-        st.subheader("Radius of convergence")
-        if math.isnan(rad.radius):
-            st.caption("Not known for this function.")
-        else:
-            rtxt = r"\infty" if math.isinf(rad.radius) else f"{rad.radius:.4g}"
-            rel = "=" if rad.known else r"\approx"
-            st.latex(f"R {rel} {rtxt}")
-            st.caption(rad.reason)
-        st.subheader("Largest error on the window")
-        table = pd.DataFrame({
-            "order n": list(range(order + 1)),
-            "max |f − Tₙ|": [f"{v:.3g}" for v in cv.max_err],
-            "Lagrange bound (max)": [("—" if not math.isfinite(v) else f"{v:.3g}")
-                                     for v in _nanmax_rows(cv.bound)],
-        })
-        st.dataframe(table, hide_index=True, height=260)
-        ui.notice("inside the radius the largest error shrinks as n grows; when the window reaches past a "
-                  "singularity it grows instead.")
-        st.latex(r"|f(x)-T_n(x)| \le \frac{\max_{\xi\in[a,x]}|f^{(n+1)}(\xi)|}{(n+1)!}\,|x-a|^{n+1}"
-                 r"\quad\text{(Lagrange)}")
+def only(*keys: str):
+    """on_change: rerun just these fragments (st.rerun with fragment keys, from a callback). Should
+    one of them not have been drawn in the last run, the whole page reruns instead."""
+    def rerun_them():
+        try:
+            st.rerun(list(keys))
+        except StreamlitAPIException:
+            st.rerun()
+    return rerun_them
 
 
 def _sub(n: int) -> str:
@@ -160,63 +109,189 @@ def _nanmax_rows(arr):
     return out
 
 
+def _math(tex: str) -> str:
+    """Display math inside st.markdown (the $$ on lines of their own, or KaTeX sets it inline)."""
+    return f"\n\n$$\n{tex}\n$$\n\n"
+
+
+ui.page_header(
+    "Taylor series and linearisation",
+    "Build a function from its derivatives at **one point**: "
+    r"$T_n(x) = \sum_{k=0}^{n} \frac{f^{(k)}(a)}{k!}(x-a)^k$. "
+    "See where the approximation holds, where it fails, and carry the idea to two variables "
+    "with the Jacobian $J$ and the Hessian $H$.")
+
+
 # =============================================================================================
+def _one_d_state(text: str):
+    """(a, n, ε, lo, hi, order, expansion) from the sliders."""
+    a, n = round(float(_get("a")), 4), int(_get("n"))
+    w = float(_get("w"))
+    order = max(NPLAY, n)
+    return a, n, 10.0 ** float(_get("eps")), round(a - w, 4), round(a + w, 4), order, expansion(text, a, order)
+
+
 @st.fragment
-def two_variables(text: str) -> None:
-    c1, c2, c3, c4 = st.columns(4)
-    with c1:
-        x0 = ui.slider("x₀", -2.0, 2.0, 0.5, 0.1, key="x0")
-    with c2:
-        y0 = ui.slider("y₀", -2.0, 2.0, 0.5, 0.1, key="y0")
-    with c3:
-        r = ui.slider("window half-width", 0.5, 3.0, 1.5, 0.25, key="r")
-    with c4:
-        le = ui.slider("tolerance ε = 10^k, k =", -6.0, 0.0, -2.0, 0.5, key="eps2")
-    t1, t2, t3, t4 = st.columns(4)
-    with t1:
-        s0 = ui.toggle("show T₀", False, key="s0")
-    with t2:
-        s1 = ui.toggle("show T₁ (plane)", True, key="s1")
-    with t3:
-        s2 = ui.toggle("show T₂ (quadric)", True, key="s2")
-    with t4:
-        which = ui.select("error of", ["T1", "T2"], 1, key="hm", widget=st.segmented_control,
-                          format_func=lambda s: {"T1": "T₁", "T2": "T₂"}[s])
-    which = which or "T2"
-    x0, y0, r = round(float(x0), 4), round(float(y0), 4), round(float(r), 4)
-    loc = local2d(text, x0, y0)
+def controls_1d() -> None:
+    """The sliders, alone in a fragment: a step reruns (through its on_change) only the fragments
+    that draw what it changes: ε only the chart; a, n and the window the chart and the column
+    beside it. Neither the sliders nor the headers are sent again."""
+    both = only(CHART_1D, SIDE_1D)
+    with ui.row():
+        ui.slider("expansion point a", -3.0, 3.0, DEFAULTS["a"], 0.1, key="a", on_change=both)
+        ui.slider("order n", 0, NMAX, DEFAULTS["n"], 1, key="n", on_change=both)
+        ui.slider("tolerance ε = 10^k, k =", -8.0, 0.0, DEFAULTS["eps"], 0.5, key="eps",
+                  on_change=only(CHART_1D))
+        ui.slider("window half-width", 1.0, 8.0, DEFAULTS["w"], 0.5, key="w", on_change=both)
+
+
+@st.fragment(key=CHART_1D)
+def chart_1d(text: str) -> None:
+    a, n, eps, lo, hi, order, exp = _one_d_state(text)
+    if not exp.ok:
+        st.warning(f"**No Taylor polynomial at a = {a:g}:** {exp.message} Move a, or pick another function.",
+                   icon="🚧")
+        return
+    if exp.message:
+        st.info(exp.message, icon="⏱️")
+    fig = tp.figure_1d(curves(text, a, order, lo, hi), a, n, eps, radius(text, a, order), nplay=order)
+    ui.chart_live(fig, key="t1d")
+    ui.notice("near a the red Tₙ hugs f, and each extra order widens the green band where the error is "
+              "below ε. Press ▶ to watch n grow (it runs in your browser). Below, the error on a log "
+              "scale falls like |x − a|ⁿ⁺¹ near a and stays under the grey Lagrange bound; outside the "
+              "purple radius of convergence more terms make it *worse*.")
+
+
+@st.fragment(key=SIDE_1D)
+def side_1d(text: str) -> None:
+    """The terms of Tₙ, the radius of convergence and the largest error per order: two markdown
+    elements (headers, formulas and captions merged) and the table in a scrolling box."""
+    a, n, eps, lo, hi, order, exp = _one_d_state(text)
+    if not exp.ok:
+        return
+    poly, blocks = terms_latex(text, a, order, n)
+    which = "Exact coefficients (sympy)" if exp.exact is not None else "Numeric coefficients (mpmath)"
+    st.markdown(f"### The terms of T{_sub(n)}" + _math(rf"T_{{{n}}}(x) = {poly}")
+                + f":small[:gray[{which}, f⁽ᵏ⁾(a)/k!:]]" + _math(blocks[0]))
+    if len(blocks) > 1:
+        with st.expander(f"all {n + 1} coefficients"):
+            st.latex(blocks[1])
+    rad = radius(text, a, order)
+    if math.isnan(rad.radius):
+        rtext = "\n\n:small[:gray[Not known for this function.]]\n\n"
+    else:
+        rtxt = r"\infty" if math.isinf(rad.radius) else f"{rad.radius:.4g}"
+        rel = "=" if rad.known else r"\approx"
+        rtext = _math(f"R {rel} {rtxt}") + f":small[:gray[{rad.reason}]]\n\n"
+    st.markdown("### Radius of convergence" + rtext + "### Largest error on the window"
+                + _math(r"|f(x)-T_n(x)| \le \frac{\max_{\xi\in[a,x]}|f^{(n+1)}(\xi)|}{(n+1)!}\,|x-a|^{n+1}"
+                        r"\quad\text{(Lagrange)}"))
+    cv = curves(text, a, order, lo, hi)
+    bound = _nanmax_rows(cv.bound)
+    lines = ["| order n | max \\|f − Tₙ\\| | Lagrange bound (max) |", "| ---: | ---: | ---: |"]
+    for k in range(order + 1):
+        b = "—" if not math.isfinite(bound[k]) else f"{bound[k]:.3g}"
+        cells = [str(k), f"{cv.max_err[k]:.3g}", b]
+        if k == n:
+            cells = [f"**{c}**" for c in cells]
+        lines.append("| " + " | ".join(cells) + " |")
+    with st.container(height=260, border=False):
+        st.markdown("\n".join(lines))
+    ui.notice("inside the radius the largest error shrinks as n grows (your n is in bold); when the "
+              "window reaches past a singularity it grows instead.")
+
+
+# =============================================================================================
+def _two_d_state(text: str):
+    x0, y0, r = round(float(_get("x0")), 4), round(float(_get("y0")), 4), round(float(_get("r")), 4)
+    return x0, y0, r, local2d(text, x0, y0)
+
+
+@st.fragment
+def controls_2d() -> None:
+    """The point, the window and what the 3D chart shows. x₀ and y₀ rerun the surfaces, the formulas
+    and the error map; the window the surfaces and the map; a toggle only the surfaces."""
+    with ui.row():
+        ui.slider("x₀", -2.0, 2.0, DEFAULTS["x0"], 0.1, key="x0", on_change=only(SURF_2D, TEX_2D, ERR_2D))
+        ui.slider("y₀", -2.0, 2.0, DEFAULTS["y0"], 0.1, key="y0", on_change=only(SURF_2D, TEX_2D, ERR_2D))
+        ui.slider("window half-width", 0.5, 3.0, DEFAULTS["r"], 0.25, key="r", on_change=only(SURF_2D, ERR_2D))
+    with ui.row():
+        ui.toggle("show T₀", DEFAULTS["s0"], key="s0", on_change=only(SURF_2D))
+        ui.toggle("show T₁ (plane)", DEFAULTS["s1"], key="s1", on_change=only(SURF_2D))
+        ui.toggle("show T₂ (quadric)", DEFAULTS["s2"], key="s2", on_change=only(SURF_2D))
+
+
+@st.fragment
+def controls_error() -> None:
+    """The error map's own controls, beside it: they rerun only the map."""
+    ui.slider("tolerance ε = 10^k, k =", -6.0, 0.0, DEFAULTS["eps2"], 0.5, key="eps2", on_change=only(ERR_2D))
+    ui.select("error of", ["T1", "T2"], 1, key="hm", widget=st.segmented_control,
+              format_func=lambda s: {"T1": "T₁", "T2": "T₂"}[s], on_change=only(ERR_2D))
+
+
+@st.fragment(key=SURF_2D)
+def surfaces_2d(text: str) -> None:
+    x0, y0, r, loc = _two_d_state(text)
     if not loc.ok:
         st.warning(f"**No expansion at ({x0:g}, {y0:g}):** {loc.message} Move the point.", icon="🚧")
         return
-    sf = surfaces(text, x0, y0, r)
+    shown = {"T0": bool(_get("s0")), "T1": bool(_get("s1")), "T2": bool(_get("s2"))}
+    ui.chart3d(tp.figure_2d_surfaces(surfaces(text, x0, y0, r), loc, shown), key="t3d")
+    ui.notice("the plane T₁ touches f at the black point and tilts with it (that is J); the quadric T₂ "
+              "also bends like f (that is H), so it stays close over a wider patch.")
+
+
+@st.fragment(key=TEX_2D)
+def formulas_2d(text: str) -> None:
+    """J, H, T₀, T₁, T₂ and Δx: one markdown element, each formula on display lines of its own."""
+    x0, y0, r, loc = _two_d_state(text)
+    if not loc.ok:
+        return
     lx = local2d_latex(text, x0, y0)
-    left, right = st.columns([3, 2])
-    with left:
-        ui.chart3d(tp.figure_2d_surfaces(sf, loc, {"T0": s0, "T1": s1, "T2": s2}), key="t3d")
-        ui.notice("the plane T₁ touches f at the black point and tilts with it (that is J); the quadric T₂ "
-                  "also bends like f (that is H), so it stays close over a wider patch.")
-    with right:
-        st.latex(lx["J"])
-        st.latex(rf"H = \begin{{pmatrix}}f_{{xx}} & f_{{xy}}\\ f_{{yx}} & f_{{yy}}\end{{pmatrix}} = "
-                 + lx["Hmat"])
-        st.latex(lx["T0"])
-        st.latex(lx["T1"])
-        st.latex(lx["T2"])
-        st.latex(r"\Delta\mathbf{x} = \begin{pmatrix}x-x_0\\ y-y_0\end{pmatrix}")
-    e1, e2 = st.columns([3, 2])
-    with e1:
-        ui.chart_live(tp.figure_2d_error(sf, loc, which, 10.0 ** float(le)), key="t2err")
-        ui.notice("the dashed white curve encloses where |f − T₁| < ε, the solid cyan one where |f − T₂| < ε: "
-                  "the quadratic approximation holds much further out from (x₀, y₀).")
-    with e2:
-        area = tx.share_below(sf, 10.0 ** float(le))
-        st.metric("share of the window with |f − T₁| < ε", f"{100 * area['E1']:.0f} %")
-        st.metric("share of the window with |f − T₂| < ε", f"{100 * area['E2']:.0f} %")
-        st.caption("Near (x₀, y₀) the error of T₁ shrinks like |Δx|², that of T₂ like |Δx|³.")
+    st.markdown("".join(_math(t) for t in (
+        lx["J"],
+        rf"H = \begin{{pmatrix}}f_{{xx}} & f_{{xy}}\\ f_{{yx}} & f_{{yy}}\end{{pmatrix}} = " + lx["Hmat"],
+        lx["T0"], lx["T1"], lx["T2"],
+        r"\Delta\mathbf{x} = \begin{pmatrix}x-x_0\\ y-y_0\end{pmatrix}")).strip())
+
+
+@st.fragment(key=ERR_2D)
+def error_2d(text: str) -> None:
+    x0, y0, r, loc = _two_d_state(text)
+    if not loc.ok:
+        return
+    eps = 10.0 ** float(_get("eps2"))
+    sf = surfaces(text, x0, y0, r)
+    ui.chart_live(tp.figure_2d_error(sf, loc, _get("hm"), eps), key="t2err")
+    area = tx.share_below(sf, eps)
+    ui.notice("the dashed white curve encloses where |f − T₁| < ε, the solid cyan one where |f − T₂| < ε: "
+              "the quadratic approximation holds much further out from (x₀, y₀).",
+              before=f"Share of the window with |f − T₁| < ε: **{100 * area['E1']:.0f} %**; "
+                     f"with |f − T₂| < ε: **{100 * area['E2']:.0f} %**.")
 
 
 st.header("One variable: f(x) ≈ Tₙ(x)")
-one_variable(ui.function_input("f", tx.PRESETS_1D, key="f", variables=("x",))[0])
+text_1d = ui.function_input("f", tx.PRESETS_1D, key="f", variables=("x",))[0]
+controls_1d()
+left, right = st.columns([11, 9])
+with left:
+    chart_1d(text_1d)
+with right:
+    side_1d(text_1d)
+
 st.divider()
 st.header("Two variables: the tangent plane and the quadratic")
-two_variables(ui.function_input("g", tx.PRESETS_2D, key="g", variables=("x", "y"))[0])
+text_2d = ui.function_input("g", tx.PRESETS_2D, key="g", variables=("x", "y"))[0]
+controls_2d()
+left, right = st.columns([3, 2])
+with left:
+    surfaces_2d(text_2d)
+with right:
+    formulas_2d(text_2d)
+left, right = st.columns([3, 2])
+with left:
+    error_2d(text_2d)
+with right:
+    controls_error()
+    st.caption("Near (x₀, y₀) the error of T₁ shrinks like |Δx|², that of T₂ like |Δx|³: "
+               "the smaller ε, the more the quadric wins.")

@@ -76,3 +76,19 @@ def test_shared_link_reproduces_the_view(page, app_url):
     assert_no_exception(page)
     page.wait_for_function("() => document.body.innerText.includes('branch point at x = −1')")
     assert _order(page.evaluate(T_TRACE)) == 5
+    # a step of a reruns only the chart and the column beside it (its on_change names them): the
+    # browser writes the new value into the URL, and a later run of the whole page keeps it
+    a = page.locator('[data-testid="stSlider"]').filter(has_text="expansion point a").locator('input[type="range"]')
+    a.focus()
+    page.keyboard.press("ArrowRight")
+    wait_for_app(page)
+    page.wait_for_function("() => location.search.includes('a=1.1')")
+    page.wait_for_function("() => document.body.innerText.includes('branch point at x = −1')")
+    box = page.locator('[data-testid="stTextInput"] input').first
+    box.fill("ln(1+x) + x")
+    box.press("Enter")
+    wait_for_app(page)
+    page.wait_for_function("() => location.search.includes('f=ln')  && location.search.includes('%2B+x')")
+    assert a.get_attribute("aria-valuetext") == "1.10" and "a=1.1" in page.url
+    assert page.locator('[data-testid="stSlider"]').count() == 8, "every control drawn once"
+    assert_no_exception(page)

@@ -32,7 +32,31 @@ def _heat(at):
 
 
 def _latex(at):
-    return " ".join(l.value for l in at.latex)
+    """Every formula on the page: st.latex and the display math merged into st.markdown."""
+    return " ".join([l.value for l in at.latex] + [m.value for m in at.markdown])
+
+
+def step(at, widget, value):
+    """Change one control as the browser does, then run the whole page again.
+
+    A control's on_change reruns only the fragments that draw what it changes (st.rerun with
+    fragment keys); AppTest then holds just their elements, so the returned tree is a full run.
+    The browser writes a bound control's value into the URL itself (the keyed run sends no new
+    query string), and sends every control's value with the next run; AppTest does neither for
+    controls that are not in its last tree, so the URL is updated here as the browser does."""
+    key = widget.key
+    widget.set_value(value).run()
+    assert not at.exception, [e.value for e in at.exception]
+    if key in at.query_params:
+        at.query_params[key] = str(value).lower() if isinstance(value, bool) else str(value)
+    return at.run()
+
+
+def _error_table(at):
+    """The rows of the "largest error on the window" markdown table: [(order, max err, bound)]."""
+    table = next(m.value for m in at.markdown if m.value.startswith("| order n |"))
+    rows = [[c.strip() for c in line.strip("|").split("|")] for line in table.splitlines()[2:]]
+    return rows
 
 
 @pytest.fixture(scope="module")
@@ -56,21 +80,29 @@ def test_defaults_draw_everything(at):
     tex = _latex(at)
     assert r"T_{3}(x) = 1+x+\frac{1}{2}\,x^{2}+\frac{1}{6}\,x^{3}" in tex
     assert "R = \\infty" in tex
-    assert "J = " in tex and "H = " in tex
-    assert len(at.caption) >= 3 and sum("What to notice" in c.value for c in at.caption) >= 3
-    assert at.dataframe, "the order vs max error table"
+    assert "J = " in tex and "H = " in tex and r"\Delta\mathbf{x}" in tex
+    assert "(Lagrange)" in tex
+    assert sum("What to notice" in c.value for c in at.caption) == 4      # 1D chart, table, 3D, map
+    assert any("|f − T₁| < ε: **" in c.value and "What to notice" in c.value for c in at.caption), \
+        "the shares of the window below ε read in the error map's caption"
+    rows = _error_table(at)
+    assert [r[0].strip("*") for r in rows] == [str(k) for k in range(21)], "one row per order 0..20"
+    assert all(c.startswith("**") for c in rows[3]) and not rows[2][0].startswith("**"), "n = 3 in bold"
+    # eˣ on [−4, 4]: the largest error shrinks with the order (n = 0: e⁴ − 1 ≈ 53.6)
+    errs = [float(r[1].strip("*")) for r in rows]
+    assert errs[0] == pytest.approx(53.6, rel=0.01) and errs[20] < 1e-4 < errs[10] < errs[3]
+    assert not at.dataframe, "a markdown table, not a (heavy) dataframe"
 
 
 def test_order_and_point_change_the_polynomial():
     at = run_page(PAGE, {"f": "ln(1+x)"})
-    at.slider(key="n").set_value(2).run()
-    at.slider(key="a").set_value(1.0).run()
-    assert not at.exception
+    step(at, at.slider(key="n"), 2)
+    step(at, at.slider(key="a"), 1.0)
     tex = _latex(at)
     assert r"\ln{\left(2 \right)}" in tex and r"\left(x - 1\right)" in tex
     # the radius for ln(1+x) at a = 1 is the distance to x = -1
     assert "R = 2" in tex
-    assert any("branch point at x = −1" in c.value for c in at.caption)
+    assert "branch point at x = −1" in tex
     main = _main(at)
     assert any(t.get("name") == "T_2(x)" for t in main["data"])
     # the radius is marked on the plot: dashed lines at a ± R inside the window [−3, 5]
@@ -94,14 +126,14 @@ def test_flat_function_at_zero():
     at = run_page(PAGE, {"f": "exp(-1/x^2)", "n": "6"})
     assert not at.exception
     assert "T_{6}(x) = 0" in _latex(at)
-    assert any("zero function" in c.value for c in at.caption)
+    assert "zero function" in _latex(at)             # the radius's reason, beside R
 
 
 def test_point_without_expansion_explains():
     at = run_page(PAGE, {"f": "1/(1-x)", "a": "1.0"})
     assert not at.exception
     assert any("No Taylor polynomial" in w.value for w in at.warning)
-    at.slider(key="a").set_value(0.5).run()
+    step(at, at.slider(key="a"), 0.5)
     assert not at.warning and _main(at)
 
 
@@ -127,8 +159,8 @@ def test_two_variable_toggles_and_heatmap():
     tex = _latex(at)
     assert r"\begin{pmatrix}0 & 1\end{pmatrix}" in tex             # J of eˣ sin y at the origin
     assert r"\begin{pmatrix}0 & 1\\ 1 & 0\end{pmatrix}" in tex     # H
-    at.toggle(key="s2").set_value(False).run()
-    at.toggle(key="s0").set_value(True).run()
+    step(at, at.toggle(key="s2"), False)
+    step(at, at.toggle(key="s0"), True)
     surf = _surface(at)
     names = [t["name"] for t in surf["data"] if t["type"] == "surface"]
     assert any("T₀" in n for n in names) and not any("T₂" in n for n in names)
@@ -149,3 +181,34 @@ def test_sizes_stay_small(at):
     main = len(json.dumps(_main(at)))
     assert main < 95_000, main
     assert sum(sizes.values()) < 240_000, sizes
+
+
+def _only(at):
+    """What a keyed rerun re-sent: (chart keys, number of sliders, markdown, captions)."""
+    return set(_charts(at)), len(at.slider), len(at.markdown), len(at.caption)
+
+
+@pytest.mark.parametrize("kind,key,value,charts,markdown", [
+    ("slider", "eps", -3.0, {"t1d"}, 0),            # ε: the 1D chart and its caption only
+    ("slider", "n", 5, {"t1d"}, 3),                 # n: the chart and the column beside it
+    ("slider", "w", 6.0, {"t1d"}, 3),
+    ("slider", "a", 0.5, {"t1d"}, 3),
+    ("slider", "x0", 0.0, {"t3d", "t2err"}, 1),     # x₀: both 2D charts and the formulas
+    ("slider", "r", 1.0, {"t3d", "t2err"}, 0),      # the window: no formula depends on it
+    ("toggle", "s0", True, {"t3d"}, 0),
+    ("slider", "eps2", -3.0, {"t2err"}, 0),
+    ("button_group", "hm", "T1", {"t2err"}, 0),
+])
+def test_a_step_reruns_only_what_it_changes(at, kind, key, value, charts, markdown):
+    """Fewer elements per slider step: no slider, header or unrelated chart is sent again."""
+    at.run()
+    widget = next(w for w in at.get(kind) if w.key == key)
+    widget.set_value(value).run()
+    assert not at.exception, [e.value for e in at.exception]
+    got, sliders, md, captions = _only(at)
+    assert got == charts and sliders == 0 and md == markdown
+    assert captions == len(charts) + (md == 3), "each chart's notice (and the error table's)"
+    at.run()                                            # the whole page again: the change is kept
+    assert set(_charts(at)) == {"t1d", "t3d", "t2err"} and len(at.slider) == 8
+    widget = next(w for w in at.get(kind) if w.key == key)
+    assert widget.value == value
