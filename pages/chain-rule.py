@@ -157,6 +157,7 @@ TYPED_DEFAULT = ("0.9 cos(2 pi t)^3", "0.9 sin(2 pi t)^3")
 N_POINTS = 100
 MAX_ITERATIONS = 200_000
 TICK_SECONDS = 0.35
+LEDGER_TICK_SECONDS = 1.0   # while playing the ledger follows the training at a calmer pace
 
 
 def _typed_target() -> tuple[str, str]:
@@ -265,7 +266,8 @@ def _draw_training() -> None:
 
 def ledger_section(n_layers: int, act: str, playing: bool) -> None:
     """The ledger's heading and general formulas stay put; only the fragment after them reruns
-    when k changes (and every tick while playing, so the ledger follows the training)."""
+    when k changes (and about once a second while playing, so the ledger follows the training
+    without adding its elements to every training tick)."""
     st.subheader("The backprop ledger")
     L = n_layers
     # one formula block, every line short enough for a 1024 px window
@@ -281,7 +283,7 @@ def ledger_section(n_layers: int, act: str, playing: bool) -> None:
                 r"\big(a^{(l-1)}\big)^{\!\top}\\[6pt] "
                 + nn.ACTIVATION_LATEX[act] + r"\end{gathered}" "\n$$")
     if playing:
-        st.fragment(run_every=TICK_SECONDS)(ledger_panel)()
+        st.fragment(run_every=LEDGER_TICK_SECONDS)(ledger_panel)()
     else:
         st.fragment(ledger_panel)()
 
