@@ -137,7 +137,7 @@ def controls_1d() -> None:
     that draw what it changes: ε only the chart; a, n and the window the chart and the column
     beside it. Neither the sliders nor the headers are sent again."""
     both = only(CHART_1D, SIDE_1D)
-    with ui.row():
+    with st.container(horizontal=True, gap="small"):     # (a small gap: one line at 1024 px too)
         ui.slider("expansion point a", -3.0, 3.0, DEFAULTS["a"], 0.1, key="a", on_change=both)
         ui.slider("order n", 0, NMAX, DEFAULTS["n"], 1, key="n", on_change=both)
         ui.slider("tolerance ε = 10^k, k =", -8.0, 0.0, DEFAULTS["eps"], 0.5, key="eps",
@@ -183,12 +183,13 @@ def side_1d(text: str) -> None:
         rtxt = r"\infty" if math.isinf(rad.radius) else f"{rad.radius:.4g}"
         rel = "=" if rad.known else r"\approx"
         rtext = _math(f"R {rel} {rtxt}") + f":small[:gray[{rad.reason}]]\n\n"
-    st.markdown("### Radius of convergence" + rtext + "### Largest error on the window"
-                + _math(r"|f(x)-T_n(x)| \le \frac{\max_{\xi\in[a,x]}|f^{(n+1)}(\xi)|}{(n+1)!}\,|x-a|^{n+1}"
-                        r"\quad\text{(Lagrange)}"))
+    st.markdown("### Radius of convergence" + rtext + "### Largest error on the window\n\n"
+                ":small[:gray[The grey curve is Lagrange's bound on the error:]]"
+                + _math(r"\begin{aligned}|f(x)-T_n(x)| &\le \frac{M_{n+1}}{(n+1)!}\,|x-a|^{n+1},\\ "
+                        r"M_{n+1} &= \max_{\xi\in[a,x]}|f^{(n+1)}(\xi)|\end{aligned}"))
     cv = curves(text, a, order, lo, hi)
     bound = _nanmax_rows(cv.bound)
-    lines = ["| order n | max \\|f − Tₙ\\| | Lagrange bound (max) |", "| ---: | ---: | ---: |"]
+    lines = ["| n | max \\|f − Tₙ\\| | max Lagrange bound |", "| ---: | ---: | ---: |"]
     for k in range(order + 1):
         b = "—" if not math.isfinite(bound[k]) else f"{bound[k]:.3g}"
         cells = [str(k), f"{cv.max_err[k]:.3g}", b]
