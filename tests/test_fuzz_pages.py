@@ -77,6 +77,9 @@ def test_fuzz_page(path):
     changes = 0
     for i in range(ITERATIONS):
         widgets = _widgets(at)
+        if not widgets:      # the last step reran only some fragments (st.rerun with fragment keys):
+            at.run()         # AppTest then holds just their elements; a plain run shows the page
+            widgets = _widgets(at)
         buttons = [b for b in at.button if not b.disabled] if hasattr(at, "button") else []
         if path in VIEWS and rng.random() < 0.08:
             view = rng.choice(VIEWS[path])
