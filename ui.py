@@ -23,7 +23,7 @@ from streamlit.errors import StreamlitValueAboveMaxError, StreamlitValueBelowMin
 PRESENT_KEY = "present"
 
 
-def _leave_legacy_pages_mode() -> None:  # noqa: D401 - called below, before the heavy imports
+def _leave_legacy_pages_mode() -> None:  # noqa: D401 - called at the end of this module
     """Make sure the app runs through ``streamlit_app.py``'s ``st.navigation``.
 
     Streamlit decides at server start that an app with a ``pages/`` folder next to its entry script
@@ -41,9 +41,7 @@ def _leave_legacy_pages_mode() -> None:  # noqa: D401 - called below, before the
         st.rerun()
 
 
-_leave_legacy_pages_mode()
-
-import plotly.graph_objects as go  # noqa: E402  (heavy imports after the check above)
+import plotly.graph_objects as go  # noqa: E402
 
 from explorer.expressions import ExpressionError, parse_expression, to_latex  # noqa: E402
 
@@ -294,3 +292,9 @@ def function_input(label: str, presets: Mapping[str, str], *, key: str,
         last = st.session_state.get(valid_key, presets[default])
         st.caption(f"Still drawing the last valid formula: `{last}`")
         return last, parse_expression(last, variables)
+
+
+# Last, once every name above is defined: st.rerun() raises out of this import, and a session that
+# imports `ui` at the same moment (several first visitors at once) may be handed this very module
+# object. Raised any earlier, that session would find it half-built ("no attribute page_header").
+_leave_legacy_pages_mode()
