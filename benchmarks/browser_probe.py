@@ -130,9 +130,12 @@ async def probe_page(page, frames, url, steps, shot):
     load_s = time.time() - t0 - 0.8
     # project addition: the same page again in a new session — the server's caches are now warm,
     # which is what every learner but the first one after a server start sees
+    # The clock starts once the previous visit is gone: leaving a page with WebGL charts takes up to
+    # ~2 s in headless Chromium (its teardown, not this page's load), which an earlier version of
+    # this probe counted as load time.
+    await page.goto("about:blank")
     frames.clear()
     t0 = time.time()
-    await page.goto("about:blank")
     await page.goto(url)
     await page.wait_for_selector('[data-testid="stApp"]', timeout=30000)
     await script_done(page, 30)
