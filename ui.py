@@ -141,10 +141,17 @@ def notice(text: str, before: str = "") -> None:
     st.caption((f"{before}\n\n" if before else "") + f"👀 **What to notice:** {text}")
 
 
-def row():
+def row(gap: str = "medium", vertical_alignment: str = "top"):
     """Controls side by side, sharing the width equally: one flex container, where st.columns
-    would send a block per column on every rerun."""
-    return st.container(horizontal=True, gap="medium")
+    would send a block per column on every rerun (``gap="small"`` fits four sliders at 1024 px)."""
+    return st.container(horizontal=True, gap=gap, vertical_alignment=vertical_alignment)
+
+
+def display_math(tex: str) -> str:
+    """``tex`` as display math inside st.markdown / st.caption text: the ``$$`` on lines of their
+    own (on the same line KaTeX sets it inline and small). Several formulas and sentences then
+    travel as one element."""
+    return f"\n\n$$\n{tex}\n$$\n\n"
 
 
 def results_table(values: Mapping[str, str]) -> str:

@@ -251,11 +251,12 @@ def _draw_training() -> None:
     chk = nn.gradient_check(net, x, y)
     st.markdown("**Gradient check.** Backpropagation's gradient against central finite differences "
                 "$\\frac{C(w+\\varepsilon)-C(w-\\varepsilon)}{2\\varepsilon}$, $\\varepsilon = 10^{-6}$, "
-                f"for every one of the {net.n_parameters} parameters, layer by layer:\n\n$$\n"
-                r"\begin{gathered}e^{(l)} = \frac{\lVert g_{\text{backprop}} - g_{\text{numeric}}\rVert}"
-                r"{\lVert g_{\text{backprop}}\rVert + \lVert g_{\text{numeric}}\rVert}\\[4pt] "
-                + r",\quad ".join(f"e^{{({i + 1})}} = {_sci(e)}" for i, e in enumerate(chk.layer_errors))
-                + r"\end{gathered}" "\n$$")
+                f"for every one of the {net.n_parameters} parameters, layer by layer:"
+                + ui.display_math(
+                    r"\begin{gathered}e^{(l)} = \frac{\lVert g_{\text{backprop}} - g_{\text{numeric}}\rVert}"
+                    r"{\lVert g_{\text{backprop}}\rVert + \lVert g_{\text{numeric}}\rVert}\\[4pt] "
+                    + r",\quad ".join(f"e^{{({i + 1})}} = {_sci(e)}" for i, e in enumerate(chk.layer_errors))
+                    + r"\end{gathered}"))
     if chk.max_error < 1e-6:
         st.success(f"Backprop agrees with finite differences: largest relative error {chk.max_error:.1e}.",
                    icon="✅")
@@ -272,7 +273,8 @@ def ledger_section(n_layers: int, act: str, playing: bool) -> None:
     L = n_layers
     # one formula block, every line short enough for a 1024 px window
     st.markdown("The chain rule layer by layer, from the output backwards (the row above feeds the "
-                "one below):\n\n$$\n" r"\begin{gathered}"
+                "one below):" + ui.display_math(
+                r"\begin{gathered}"
                 rf"\frac{{\partial C_k}}{{\partial a^{{({L})}}}} = 2\,(a^{{({L})}}_k - y_k),\qquad "
                 r"\frac{\partial C_k}{\partial a^{(l-1)}} = \big(W^{(l)}\big)^{\!\top}"
                 r"\frac{\partial C_k}{\partial z^{(l)}}\\[6pt] "
@@ -281,7 +283,7 @@ def ledger_section(n_layers: int, act: str, playing: bool) -> None:
                 r"\frac{\partial C_k}{\partial b^{(l)}} = \frac{\partial C_k}{\partial z^{(l)}}\\[6pt] "
                 r"\frac{\partial C_k}{\partial W^{(l)}} = \frac{\partial C_k}{\partial z^{(l)}}\,"
                 r"\big(a^{(l-1)}\big)^{\!\top}\\[6pt] "
-                + nn.ACTIVATION_LATEX[act] + r"\end{gathered}" "\n$$")
+                + nn.ACTIVATION_LATEX[act] + r"\end{gathered}"))
     if playing:
         st.fragment(run_every=LEDGER_TICK_SECONDS)(ledger_panel)()
     else:
@@ -374,10 +376,9 @@ st.header("2 · Backpropagation: teaching a network to draw")
 st.markdown(
     "The network takes one number t ∈ [0, 1] and outputs two, a point (x, y). Steepest descent "
     "moves every weight and bias against the gradient of the cost, which backpropagation "
-    "computes with the chain rule:\n\n$$\n"
+    "computes with the chain rule:" + ui.display_math(
     r"\begin{gathered}C = \frac{1}{N}\sum_{k=1}^{N}\big|a^{(L)}_k - y_k\big|^2,\qquad "
     r"a^{(l)} = \sigma\big(W^{(l)}a^{(l-1)} + b^{(l)}\big)\\[4pt] "
     r"W \leftarrow W - \eta\,\frac{\partial C}{\partial W},\qquad "
-    r"b \leftarrow b - \eta\,\frac{\partial C}{\partial b}\end{gathered}"
-    "\n$$")
+    r"b \leftarrow b - \eta\,\frac{\partial C}{\partial b}\end{gathered}"))
 network_section()

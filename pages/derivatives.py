@@ -83,12 +83,11 @@ def rise_and_gradient(text: str) -> None:
     for bp in g.breaks:
         c = D.nice(bp.x)
         with st.container(border=True):
-            st.markdown(f"**Not differentiable at x = {c}** ({bp.kind}). {bp.message}\n\n$$\n"
+            st.markdown(f"**Not differentiable at x = {c}** ({bp.kind}). {bp.message}" + ui.display_math(
                         rf"\begin{{gathered}}\lim_{{x\to {c}^-}} f(x) = {_num(bp.f_left)},\quad "
                         rf"\lim_{{x\to {c}^+}} f(x) = {_num(bp.f_right)} \\[4pt] "
                         rf"\lim_{{x\to {c}^-}} f'(x) = {_num(bp.slope_left)},\quad "
-                        rf"\lim_{{x\to {c}^+}} f'(x) = {_num(bp.slope_right)}\end{{gathered}}"
-                        "\n$$")
+                        rf"\lim_{{x\to {c}^+}} f'(x) = {_num(bp.slope_right)}\end{{gathered}}"))
 
 
 @st.fragment
@@ -108,7 +107,7 @@ def explore(text: str) -> None:
 
 ERROR_FORMULAS = (
     # section 2's header, the error formulas and what ε is: one element, none of it depends on h
-    "### 2 · Why not just let h → 0 on a computer?\n\n$$\n"
+    "### 2 · Why not just let h → 0 on a computer?" + ui.display_math(
     r"\begin{aligned}"
     r"\text{forward: } \frac{f(x_0+h)-f(x_0)}{h} &= f'(x_0) + \underbrace{\tfrac{h}{2}f''(\xi)}"
     r"_{\text{truncation}} \;\pm\; \underbrace{\tfrac{2\varepsilon |f|}{h}}_{\text{round-off}} \\[6pt]"
@@ -116,8 +115,7 @@ ERROR_FORMULAS = (
     r"_{\text{truncation}} \;\pm\; \underbrace{\tfrac{\varepsilon |f|}{h}}_{\text{round-off}} \\[6pt]"
     r"h^*_{\text{fwd}}\approx\sqrt\varepsilon\approx 1.5\cdot10^{-8},"
     r"&\quad h^*_{\text{cen}}\approx\varepsilon^{1/3}\approx 6\cdot10^{-6}"
-    r"\end{aligned}"
-    "\n$$\n\n"
+    r"\end{aligned}") +
     "ε ≈ 2.2×10⁻¹⁶ is the spacing of double-precision numbers near 1: the relative round-off "
     "of every stored value.")
 
@@ -156,7 +154,7 @@ def rise_over_run(text: str, x0: float, g: D.GradientData) -> None:
     if math.isfinite(s.true_slope):
         label = "f'(x_0)" if s.exact else r"f'(x_0)\ (\text{numeric})"
         lines.append(rf"{label} = {_num(s.true_slope)} \qquad |\text{{secant}} - f'(x_0)| = {_num(s.error)}")
-    st.markdown("$$\n" + r"\begin{gathered}" + r" \\[4pt] ".join(lines) + r"\end{gathered}" + "\n$$\n\n"
+    st.markdown(ui.display_math(r"\begin{gathered}" + r" \\[4pt] ".join(lines) + r"\end{gathered}")
                 + ERROR_FORMULAS)
     e = errors(text, x0)
     if e.ok:

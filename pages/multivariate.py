@@ -257,10 +257,10 @@ def directional(pa) -> None:
     # the formula with this θ's numbers and the notice in one caption: one element fewer on every step
     ui.notice("the slope in direction θ is the shadow of ∇f on u (left, dotted): a cosine wave in θ, largest (= |∇f|) when u points along ∇f, "
               "zero along the contour line (90° away), most negative along −∇f.",
-              before="$$\n"
-              + rf"D_{{\mathbf u}} f = \nabla f \cdot \mathbf u = ({mv.fmt(pa.grad[0])})\cos\theta + "
+              before=ui.display_math(
+              rf"D_{{\mathbf u}} f = \nabla f \cdot \mathbf u = ({mv.fmt(pa.grad[0])})\cos\theta + "
               rf"({mv.fmt(pa.grad[1])})\sin\theta = {mv.fmt(d)}\qquad \text{{largest}} = |\nabla f| = "
-              rf"{mv.fmt(pa.grad_norm)} \text{{ at }} \theta = {best:.1f}^\circ" + "\n$$")
+              rf"{mv.fmt(pa.grad_norm)} \text{{ at }} \theta = {best:.1f}^\circ"))
 
 
 @st.fragment
@@ -482,9 +482,9 @@ def pit_game(kind: str, seed: int, mode: str) -> None:
     with side:
         formula = ""
         if game.kind == "intro":
-            formula = "\n\n$$\n" + (
+            formula = ui.display_math(
                 r"f = -\left((x-4.1)^2 + (y-0.9)^2\right) - 30\,e^{-\frac{(x-1.5)^2 + (y-3.7)^2}{2.8}}"
-                if game.revealed else r"f(x, y) = \;?") + "\n$$"
+                if game.revealed else r"f(x, y) = \;?")
         st.markdown("**The rules.** A hidden surface lies under this 6 × 6 square. Find its deepest "
                     f"point in at most {sb.MAX_DIPS} dips. Tip: follow −∇f, and slow down where the arrows "
                     "get short. The depth is −f; share the page's link: the pit, seed and mode are in it."

@@ -103,7 +103,7 @@ def _play() -> None:
 def newton_steps(res, half: float) -> None:
     """The steps drawn: a nested fragment, so n and its buttons rerun only this (not the basins)."""
     # one flex row (st.columns would send a block per column): the slider takes the width left
-    with st.container(horizontal=True, gap="small", vertical_alignment="bottom"):
+    with ui.row(gap="small", vertical_alignment="bottom"):
         n = ui.slider("Steps drawn n", 0, NEWTON_MAX, 3, 1, key="n")
         st.button("◀ Back", on_click=_step, args=(-1,))
         st.button("Step ▶", on_click=_step, args=(1,))
@@ -225,7 +225,7 @@ def descent_function() -> None:
     st.session_state["_df_last"] = text
 
     # the strategy comes first: the start and step sliders below it rerun only `descent_view`
-    with st.container(horizontal=True, gap="small", vertical_alignment="bottom"):
+    with ui.row(gap="small", vertical_alignment="bottom"):
         method = ui.select("Strategy", list(opt.METHODS), 0, key="meth", widget=st.radio,
                            horizontal=True, format_func=lambda m: opt.METHODS.get(m, m))
         race = ui.toggle("Race all five", False, key="race",
@@ -237,7 +237,7 @@ def descent_function() -> None:
 def descent_view(text: str, method: str, race: bool) -> None:
     window, usual, walls = _descent_view(text)
     # four sliders in one flex row; the small gap keeps them on one line at 1024 px too
-    with st.container(horizontal=True, gap="small"):
+    with ui.row(gap="small"):
         sx = ui.slider("Start x", *START_RANGE[:2], usual[0], START_RANGE[2], key="sx")
         sy = ui.slider("Start y", *START_RANGE[:2], usual[1], START_RANGE[2], key="sy")
         lr = ui.slider("Step size γ", 0.001, 1.0, 0.1, 0.001, key="lr", format="%.3f")

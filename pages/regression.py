@@ -178,10 +178,9 @@ def straight_line(x, y, s, line, xlabel, ylabel):
     st.header("Fit a straight line by hand")
     st.latex(r"\chi^2(m,c)=\sum_i\left(\frac{y_i-(m\,x_i+c)}{\sigma_i}\right)^2")
     by_hand(x, y, s, line, xlabel, ylabel)
-    st.markdown("**The closed-form optimum** (set ∂χ²/∂m = ∂χ²/∂c = 0, with weights wᵢ = 1/σᵢ²):\n\n$$\n"
-                r"m=\frac{\sum_i w_i(x_i-\bar x)(y_i-\bar y)}{\sum_i w_i (x_i-\bar x)^2},\qquad "
-                r"c=\bar y-m\,\bar x,\qquad \bar x=\frac{\sum_i w_i x_i}{\sum_i w_i}"
-                "\n$$")
+    st.markdown("**The closed-form optimum** (set ∂χ²/∂m = ∂χ²/∂c = 0, with weights wᵢ = 1/σᵢ²):"
+                + ui.display_math(r"m=\frac{\sum_i w_i(x_i-\bar x)(y_i-\bar y)}{\sum_i w_i (x_i-\bar x)^2},\qquad "
+                                  r"c=\bar y-m\,\bar x,\qquad \bar x=\frac{\sum_i w_i x_i}{\sum_i w_i}"))
 
 
 @st.fragment
@@ -232,11 +231,10 @@ def line_results(line):
                                   "R²": f"{line.r2:.4f}",
                                   "χ²": f"{line.chi2:.4g}",
                                   "reduced χ² = χ²/(N−2)": f"{line.reduced_chi2:.3g}"})
-                + "\n\n$$\n"
-                r"\sigma_m^2=\frac{1}{\sum_i w_i(x_i-\bar x)^2},\quad "
-                r"\sigma_c^2=\frac{1}{\sum_i w_i}+\frac{\bar x^2}{\sum_i w_i(x_i-\bar x)^2},\quad "
-                r"R^2 = 1-\frac{\chi^2}{\sum_i w_i (y_i-\bar y)^2}"
-                "\n$$")
+                + ui.display_math(
+                    r"\sigma_m^2=\frac{1}{\sum_i w_i(x_i-\bar x)^2},\quad "
+                    r"\sigma_c^2=\frac{1}{\sum_i w_i}+\frac{\bar x^2}{\sum_i w_i(x_i-\bar x)^2},\quad "
+                    r"R^2 = 1-\frac{\chi^2}{\sum_i w_i (y_i-\bar y)^2}"))
     st.caption(("σ from the data's σ column: a reduced χ² near 1 says the scatter matches the stated σ."
                 if line.has_sigma else
                 "No σ given: every σᵢ = 1 and the uncertainties are scaled by the reduced χ² "

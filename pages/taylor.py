@@ -109,11 +109,6 @@ def _nanmax_rows(arr):
     return out
 
 
-def _math(tex: str) -> str:
-    """Display math inside st.markdown (the $$ on lines of their own, or KaTeX sets it inline)."""
-    return f"\n\n$$\n{tex}\n$$\n\n"
-
-
 ui.page_header(
     "Taylor series and linearisation",
     "Build a function from its derivatives at **one point**: "
@@ -137,7 +132,7 @@ def controls_1d() -> None:
     that draw what it changes: ε only the chart; a, n and the window the chart and the column
     beside it. Neither the sliders nor the headers are sent again."""
     both = only(CHART_1D, SIDE_1D)
-    with st.container(horizontal=True, gap="small"):     # (a small gap: one line at 1024 px too)
+    with ui.row(gap="small"):     # (a small gap: one line at 1024 px too)
         ui.slider("expansion point a", -3.0, 3.0, DEFAULTS["a"], 0.1, key="a", on_change=both)
         ui.slider("order n", 0, NMAX, DEFAULTS["n"], 1, key="n", on_change=both)
         ui.slider("tolerance ε = 10^k, k =", -8.0, 0.0, DEFAULTS["eps"], 0.5, key="eps",
@@ -171,8 +166,8 @@ def side_1d(text: str) -> None:
         return
     poly, blocks = terms_latex(text, a, order, n)
     which = "Exact coefficients (sympy)" if exp.exact is not None else "Numeric coefficients (mpmath)"
-    st.markdown(f"### The terms of T{_sub(n)}" + _math(rf"T_{{{n}}}(x) = {poly}")
-                + f":small[:gray[{which}, f⁽ᵏ⁾(a)/k!:]]" + _math(blocks[0]))
+    st.markdown(f"### The terms of T{_sub(n)}" + ui.display_math(rf"T_{{{n}}}(x) = {poly}")
+                + f":small[:gray[{which}, f⁽ᵏ⁾(a)/k!:]]" + ui.display_math(blocks[0]))
     if len(blocks) > 1:
         with st.expander(f"all {n + 1} coefficients"):
             st.latex(blocks[1])
@@ -182,10 +177,10 @@ def side_1d(text: str) -> None:
     else:
         rtxt = r"\infty" if math.isinf(rad.radius) else f"{rad.radius:.4g}"
         rel = "=" if rad.known else r"\approx"
-        rtext = _math(f"R {rel} {rtxt}") + f":small[:gray[{rad.reason}]]\n\n"
+        rtext = ui.display_math(f"R {rel} {rtxt}") + f":small[:gray[{rad.reason}]]\n\n"
     st.markdown("### Radius of convergence" + rtext + "### Largest error on the window\n\n"
                 ":small[:gray[The grey curve is Lagrange's bound on the error:]]"
-                + _math(r"\begin{aligned}|f(x)-T_n(x)| &\le \frac{M_{n+1}}{(n+1)!}\,|x-a|^{n+1},\\ "
+                + ui.display_math(r"\begin{aligned}|f(x)-T_n(x)| &\le \frac{M_{n+1}}{(n+1)!}\,|x-a|^{n+1},\\ "
                         r"M_{n+1} &= \max_{\xi\in[a,x]}|f^{(n+1)}(\xi)|\end{aligned}"))
     cv = curves(text, a, order, lo, hi)
     bound = _nanmax_rows(cv.bound)
@@ -249,7 +244,7 @@ def formulas_2d(text: str) -> None:
     if not loc.ok:
         return
     lx = local2d_latex(text, x0, y0)
-    st.markdown("".join(_math(t) for t in (
+    st.markdown("".join(ui.display_math(t) for t in (
         lx["J"],
         rf"H = \begin{{pmatrix}}f_{{xx}} & f_{{xy}}\\ f_{{yx}} & f_{{yy}}\end{{pmatrix}} = " + lx["Hmat"],
         lx["T0"], lx["T1"], lx["T2"],
