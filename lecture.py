@@ -73,7 +73,7 @@ def _app_root() -> str:
 
 
 def _extra() -> list[tuple[str, str]]:
-    return [("present", "1")] if st.session_state.get("present") else []
+    return [("present", "true")] if st.session_state.get("present") else []
 
 
 def go(lesson: L.Lesson, index: int) -> None:

@@ -1,7 +1,7 @@
 """Calculus Explorer: the entry point (`streamlit run streamlit_app.py`)."""
 import streamlit as st
 
-# A presenter link (?present=1) opens with the sidebar folded away: the projector needs the room.
+# A presenter link (?present=true) opens with the sidebar folded away: the projector needs the room.
 _presenting_link = str(st.query_params.get("present", "")).lower() in ("1", "true", "yes", "on")
 st.set_page_config(page_title="Calculus Explorer", page_icon="∂", layout="wide",
                    initial_sidebar_state="collapsed" if _presenting_link else "expanded")

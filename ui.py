@@ -5,7 +5,7 @@ This is the only module outside ``pages/`` that imports streamlit; ``explorer/``
 Conventions (see README.md):
 - ``function_input``: a preset picker plus a text box, with a live LaTeX preview and the safe
   parser's message on error; the last valid function stays drawn while the user types.
-- presenter mode: ``?present=1`` or the sidebar toggle; ``style`` applies it to every figure.
+- presenter mode: ``?present=true`` or the sidebar toggle; ``style`` applies it to every figure.
 - state in the URL: ``slider``/``select``/``toggle``/``number`` bind a widget to the query string
   (``bind="query-params"``); an invalid value in a shared link falls back to the default with a
   notice, never an exception.
@@ -75,9 +75,9 @@ def sidebar_controls() -> None:
     with st.sidebar:
         st.toggle("Presenter mode", key=PRESENT_KEY, bind="query-params",
                   help="Big fonts, thick lines, high contrast, no toolbar: for a projector. "
-                       "Also ?present=1 in the URL.")
+                       "Also ?present=true in the URL.")
     if presenting():
-        st.html(_PRESENTER_CSS)
+        st.markdown(_PRESENTER_CSS, unsafe_allow_html=True)
 
 
 def presenting() -> bool:

@@ -28,9 +28,10 @@ def figure(data: Sequence[dict], layout: dict, frames: Sequence[dict] | None = N
     """A ``go.Figure`` from trace dicts (each with its ``type``; "scatter" if missing) and a layout
     dict, built without validation. ``template=None`` leaves the template empty (the chart then
     takes only Streamlit's theme)."""
-    layout = dict(layout)
+    layout = _titles_as_dicts(dict(layout))
     layout.setdefault("template", template if template is not None else {})
-    spec = {"data": [d if "type" in d else {"type": "scatter", **d} for d in data], "layout": layout}
+    spec = {"data": [_titles_as_dicts(d if "type" in d else {"type": "scatter", **d}) for d in data],
+            "layout": layout}
     fig = go.Figure(spec, _validate=False)
     # later updates (ui.style, presenter mode) go through plotly's normal, validated path
     fig._validate = True
@@ -41,6 +42,18 @@ def figure(data: Sequence[dict], layout: dict, frames: Sequence[dict] | None = N
         fig.__class__ = _FramedFigure
         fig._raw_frames = list(frames)
     return fig
+
+
+def _titles_as_dicts(props: dict) -> dict:
+    """``title="f(x)"`` as ``title={"text": "f(x)"}``, in ``props`` and the dicts inside it, as
+    plotly's validation would store it: a later validated update of the title's font (presenter
+    mode) needs the title to be an object, and fails on a bare string."""
+    for key, value in props.items():
+        if isinstance(value, dict):
+            _titles_as_dicts(value)
+        elif key == "title" and isinstance(value, str):
+            props[key] = {"text": value}
+    return props
 
 
 class _FramedFigure(go.Figure):

@@ -16,9 +16,10 @@ def test_navigation_lists_every_page(page, app_url):
         assert any(h.rstrip("/").endswith("/" + p) for h in hrefs), (p, hrefs)
 
 
+@pytest.mark.parametrize("present", ["", "?present=true"], ids=["default", "presenter"])
 @pytest.mark.parametrize("path", PATHS)
-def test_page_opens_and_draws(page, app_url, path):
-    page.goto(app_url + path)
+def test_page_opens_and_draws(page, app_url, path, present):
+    page.goto(app_url + path + present)
     wait_for_app(page)
     page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60000)
     assert page.locator('[data-testid="stException"]').count() == 0
@@ -27,8 +28,10 @@ def test_page_opens_and_draws(page, app_url, path):
 
 
 def test_presenter_mode_hides_chrome(page, app_url):
-    page.goto(app_url + "derivatives?present=1")
+    page.goto(app_url + "derivatives?present=true")
     wait_for_app(page)
+    assert page.url.endswith("derivatives?present=true"), "the address bar still says presenter mode"
+    assert page.locator('[data-testid="stException"]').count() == 0
     assert not page.locator('[data-testid="stMainMenu"]').is_visible(), "the app menu is hidden"
     # a presenter link opens with the sidebar folded away, and it can still be opened again
     assert page.locator('[data-testid="stSidebar"]').get_attribute("data-collapsed") == "true"
