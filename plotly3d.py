@@ -22,7 +22,8 @@ from typing import Any
 
 import plotly
 import plotly.graph_objects as go
-import plotly.io as pio
+
+from explorer.fastfig import figure_json, layout_value
 
 HERE = Path(__file__).resolve().parent
 # Only the small loader travels with every chart message; it imports plotly3d/plotly3d.js (the
@@ -99,17 +100,17 @@ def payload(fig: go.Figure, key: str, *, config: dict | None = None, width: Any 
     Returns ``(data, height_px, width_px_or_None)``; ``None`` width means "fill the container".
     ``layout``: entries the browser merges into the figure's layout (e.g. margin, uirevision).
     """
-    h = _size(height if not isinstance(height, str) else None, fig.layout.height, DEFAULT_HEIGHT)
+    h = _size(height if not isinstance(height, str) else None, layout_value(fig, "height"), DEFAULT_HEIGHT)
     w = None
     if width == "content":
-        w = _size(None, fig.layout.width, DEFAULT_CONTENT_WIDTH)
+        w = _size(None, layout_value(fig, "width"), DEFAULT_CONTENT_WIDTH)
     elif isinstance(width, (int, float)) and not isinstance(width, bool) and width > 0:
         w = int(width)
     meta = dict(key=str(key), height=h, width=w, config=config or {}, theme=theme or None,
                 asset=asset_path(), fallback=_base_path() + asset_path(),
                 module=module_path(), moduleFallback=_base_path() + module_path(), click=bool(click),
                 layout=layout or {})
-    spec = pio.to_json(fig, validate=False)
+    spec = figure_json(fig)
     return (json.dumps(meta, separators=(",", ":")) + "\n" + spec).encode("utf-8"), h, w
 
 
@@ -147,7 +148,7 @@ def plotly_chart_3d(fig: go.Figure, key: str, *, config: dict | None = None,
     if use_container_width is not None:
         width = "stretch" if use_container_width else "content"
     layout = dict(layout or {})
-    if fig.layout.uirevision is None:
+    if layout_value(fig, "uirevision") is None:
         layout.setdefault("uirevision", str(key))
     data, h, w = payload(fig, key, config=config, width=width, height=height, theme=theme,
                          click=on_click is not None, layout=layout)

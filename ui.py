@@ -43,6 +43,7 @@ def _leave_legacy_pages_mode() -> None:  # noqa: D401 - called at the end of thi
 
 import plotly.graph_objects as go  # noqa: E402
 
+from explorer import fastfig  # noqa: E402
 from explorer.expressions import ExpressionError, parse_expression, to_latex  # noqa: E402
 
 
@@ -131,7 +132,7 @@ def chart_live(fig: go.Figure, key: str, **kwargs: Any):
 
 def chart3d(fig: go.Figure, key: str, **kwargs: Any):
     """Draw a 3D figure so that a view the user turned survives reruns (see ``chart_live``)."""
-    fig.update_scenes(uirevision=key)
+    fastfig.set_scene_uirevision(fig, key)
     return chart_live(fig, key=key, **kwargs)
 
 
