@@ -14,12 +14,14 @@ passes plotly's full validation, so a misspelt property is caught by a test, not
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import math
 from typing import Sequence
 
 import numpy as np
 
+import plotly.colors
 import plotly.graph_objects as go
 import plotly.io as pio
 
@@ -101,15 +103,26 @@ def set_scene_uirevision(fig: go.Figure, revision: str) -> go.Figure:
 
 
 def _titles_as_dicts(props: dict) -> dict:
-    """``title="f(x)"`` as ``title={"text": "f(x)"}``, in ``props`` and the dicts inside it, as
-    plotly's validation would store it: a later validated update of the title's font (presenter
-    mode) needs the title to be an object, and fails on a bare string."""
+    """Two properties as plotly's validation would store them, in ``props`` and the dicts inside it:
+
+    - ``title="f(x)"`` as ``title={"text": "f(x)"}``: a later validated update of the title's font
+      (presenter mode) needs the title to be an object, and fails on a bare string;
+    - a named colour scale (``"YlOrBr_r"``) as its list of colours: plotly.js knows only a few
+      names, some with the opposite orientation to plotly.py's, and draws its default scale for
+      any other."""
     for key, value in props.items():
         if isinstance(value, dict):
             _titles_as_dicts(value)
         elif key == "title" and isinstance(value, str):
             props[key] = {"text": value}
+        elif key == "colorscale" and isinstance(value, str):
+            props[key] = _named_colorscale(value)
     return props
+
+
+@functools.lru_cache(maxsize=None)
+def _named_colorscale(name: str) -> list:
+    return [list(stop) for stop in plotly.colors.get_colorscale(name)]
 
 
 def subplots(cols: int, *, widths: Sequence[float] | None = None, spacing: float = 0.08,

@@ -125,11 +125,11 @@ def at_t(f_text: str, x_text: str, y_text: str, sym) -> None:
     t, xs, ys, gs = _path(f_text, x_text, y_text)
     c1, c2 = st.columns(2)
     with c1:
-        ui.chart(plots.contour_with_path(g, Z, xs, ys, at), key="cr_contour")
+        ui.chart_live(plots.contour_with_path(g, Z, xs, ys, at), key="cr_contour")
         ui.notice("the red arrow is the velocity (dx/dt, dy/dt). Where it runs along a contour line "
                   "the height does not change, so df/dt = 0; where it crosses contours uphill, df/dt > 0.")
     with c2:
-        ui.chart(plots.composed_with_tangent(t, gs, at), key="cr_curve")
+        ui.chart_live(plots.composed_with_tangent(t, gs, at), key="cr_curve")
         ui.notice("the dashed tangent's slope is the chain-rule sum on the left, computed from the "
                   "partial derivatives alone, yet it touches the curve exactly.")
 
@@ -238,12 +238,12 @@ def _draw_training() -> None:
 
     c1, c2 = st.columns(2)
     with c1:
-        ui.chart(plots.drawing(nn.to_plane(y, act), nn.to_plane(net.predict(x), act), s["iteration"]),
+        ui.chart_live(plots.drawing(nn.to_plane(y, act), nn.to_plane(net.predict(x), act), s["iteration"]),
                  key="nn_drawing")
         ui.notice("the input is just t from 0 to 1; each output neuron draws one coordinate. "
                   "Watch the red curve bend toward the grey target as the cost falls.")
     with c2:
-        ui.chart(plots.cost_history(costs), key="nn_cost")
+        ui.chart_live(plots.cost_history(costs), key="nn_cost")
         ui.notice("on a log scale steady progress is a straight line; plateaus are the network "
                   "stuck near a saddle before it finds the next feature of the curve. Too much "
                   "aggression makes the cost jump up.")
@@ -301,7 +301,7 @@ def ledger_panel() -> None:
                 f"(input t = {x[ex, 0]:.2f}), with its own cost "
                 f"$C_k = |a^{{({L})}}_k - y_k|^2 = {ck:.4g}$ (C is the mean of these over the "
                 f"{len(x)} examples). Read each row left to right:")
-    ui.chart(plots.ledger_figure(layers), key="nn_ledger")
+    ui.chart_live(plots.ledger_figure(layers), key="nn_ledger")
     ui.notice("∂C/∂W is the outer product of the column ∂C/∂z and the row a⁽ˡ⁻¹⁾: a weight barely "
               "moves when the neuron feeding it is quiet (a ≈ 0) or its own neuron is saturated "
               "(σ′ ≈ 0). Red is positive, blue negative.")

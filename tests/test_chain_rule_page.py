@@ -28,7 +28,7 @@ def at():
 
 def test_defaults_render_without_exception(at):
     assert not at.exception
-    assert len(at.get("plotly_chart")) == 5          # contour, g(t), drawing, cost, ledger
+    assert len(at.get("bidi_component")) == 5        # contour, g(t), drawing, cost, ledger (ui.chart_live)
     text = _latex(at)
     assert r"\frac{df}{dt}" in text and "slope of" in text
     assert float(_metric(at, "Cost C")) > 0.1
@@ -72,7 +72,7 @@ def test_path_preset_fills_the_boxes_and_bad_path_keeps_last_valid(at):
     assert not at.exception
     assert any("Cannot read that path" in e.value for e in at.error)
     assert at.text_input(key="yt").value == "1 - t/3 +* 2"          # what was typed is kept
-    assert len(at.get("plotly_chart")) == 5
+    assert len(at.get("bidi_component")) == 5
 
 
 def test_step_reset_and_settings():

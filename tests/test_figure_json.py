@@ -23,8 +23,8 @@ from helpers import run_page
 
 PAGES = ["pages/derivatives.py", "pages/multivariate.py", "pages/chain-rule.py", "pages/taylor.py",
          "pages/optimisation.py", "pages/regression.py", "pages/home.py", "pages/practice.py"]
-LIVE = {"pages/derivatives.py", "pages/multivariate.py", "pages/taylor.py", "pages/optimisation.py",
-        "pages/regression.py"}                      # the pages that draw through ui.chart_live
+LIVE = {"pages/derivatives.py", "pages/multivariate.py", "pages/chain-rule.py", "pages/taylor.py",
+        "pages/optimisation.py", "pages/regression.py"}     # the pages that draw through ui.chart_live
 TYPES = {"f8": "<f8", "f4": "<f4", "i1": "i1", "u1": "u1", "i2": "<i2", "u2": "<u2", "i4": "<i4", "u4": "<u4"}
 
 
@@ -63,6 +63,27 @@ def same(a, b, where="fig") -> None:
         assert a == b, f"{where}: {a!r} != {b!r}"
 
 
+def named_colorscales(obj) -> list:
+    """Colour scales sent by name (plotly.js knows few of plotly.py's names, and draws others with
+    its default scale)."""
+    if isinstance(obj, dict):
+        return ([obj["colorscale"]] if isinstance(obj.get("colorscale"), str) else []) + \
+            [n for v in obj.values() for n in named_colorscales(v)]
+    if isinstance(obj, list):
+        return [n for v in obj for n in named_colorscales(v)]
+    return []
+
+
+def test_named_colorscales_are_sent_as_colours():
+    fig = fastfig.figure([dict(type="surface", z=[[1, 2], [3, 4]], colorscale="YlOrBr_r"),
+                          dict(type="scatter", x=[0], y=[0], marker=dict(color=[1], colorscale="RdBu"))], {})
+    sent = json.loads(check(fig))
+    assert not named_colorscales(sent)
+    assert sent["data"][0]["colorscale"][0] == [0.0, "rgb(102,37,6)"]          # YlOrBr, reversed
+    assert [list(c) for c in go.Figure(go.Surface(colorscale="YlOrBr_r")).data[0].colorscale] == \
+        sent["data"][0]["colorscale"]                                        # as validation gives
+
+
 def check(fig: go.Figure) -> str:
     ours = fastfig.figure_json(fig)
     same(decoded(json.loads(ours)), decoded(json.loads(pio.to_json(fig, validate=False))))
@@ -77,7 +98,10 @@ def test_every_chart_on_every_page_encodes_as_plotly_io_does(path, present, monk
 
     def checking(fig):
         seen.append(fig)
-        return check(fig)
+        sent = check(fig)
+        fastfig.validate(fig)                       # and the figure passes plotly's full validation
+        assert not named_colorscales(json.loads(sent)), "plotly.js would not know these names"
+        return sent
 
     monkeypatch.setattr(plotly3d, "figure_json", checking)
     at = run_page(path, {"present": "1"} if present else None)
