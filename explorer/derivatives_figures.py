@@ -21,10 +21,11 @@ def _fig(data: list[dict], layout: dict) -> go.Figure:
     return fastfig.figure(data, layout, template=None)
 
 
-def _r(a, digits: int = 4) -> list:
-    """Round for the wire; NaN becomes None (a gap in the line)."""
+def _r(a, digits: int = 4) -> np.ndarray:
+    """Round for the wire (a typed array: ``fastfig.figure_json``); infinities become NaN, a gap
+    in the line as null would be."""
     a = sig(np.asarray(a, dtype=float), digits)
-    return [None if not np.isfinite(v) else float(v) for v in a]
+    return np.where(np.isfinite(a), a, np.nan)
 
 
 def secant_figure(x: np.ndarray, y: np.ndarray, s: Secant, y_range: tuple[float, float]) -> go.Figure:
