@@ -19,7 +19,8 @@ MODULES = (
 
 
 def warm_up() -> list[str]:
-    """Import every core module (and start the symbolic workers); return the modules loaded."""
+    """Import every core module (and start the symbolic workers), then settle the garbage collector
+    for a long-lived server (``settle_garbage_collector``); return the modules loaded."""
     done = []
     for name in MODULES:
         try:
@@ -29,17 +30,29 @@ def warm_up() -> list[str]:
             continue
     from explorer import symbolic
     symbolic.warm_up()
-    freeze_imported_objects()
+    settle_garbage_collector()
     return done
 
 
-def freeze_imported_objects() -> None:
-    """Move every object alive now (the imported modules: sympy, scipy, plotly, pandas, Streamlit,
-    ~250 MB) out of the garbage collector's sight.
+# gc thresholds for the server: (generation 0, 1, 2); CPython's defaults are (700, 10, 10)
+GC_THRESHOLDS = (10_000, 20, 20)
 
-    They live as long as the process, yet each full collection walked all of them: 140-200 ms with
-    the GIL held, every 15 s or so under 20 users, stalling every session's slider step at once.
-    After the freeze a full collection walks only what sessions created since. This is
-    ``gc.freeze()`` as CPython's documentation recommends for a long-lived server process."""
+
+def settle_garbage_collector() -> None:
+    """Tune CPython's garbage collector for a server process that lives for days.
+
+    - ``gc.freeze()``: every object alive now (the imported modules: sympy, scipy, plotly, pandas,
+      Streamlit, ~250 MB) leaves the collector's sight. They live as long as the process, yet each
+      full collection walked all of them: 140-200 ms with the GIL held, every ~15 s under 20
+      users, stalling every session's slider step at once (now 10-55 ms, every ~13 s).
+    - ``gc.set_threshold(*GC_THRESHOLDS)``: a young-generation collection every 10,000 new
+      container objects instead of every 700. A slider step allocates thousands (figure dicts,
+      protobuf messages), so with the defaults several collections ran inside every step. Measured
+      under 20 users on one process: 10.7-11.8 ms CPU a step instead of 11.6-14.4, p95 round trip
+      32-38 ms instead of 39-51; memory +3 MB.
+
+    Both are what CPython's ``gc`` documentation describes for this case; cyclic garbage is still
+    collected, only in fewer, larger batches."""
     gc.collect()
     gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
