@@ -16,7 +16,6 @@ from __future__ import annotations
 import base64
 import functools
 import json
-import math
 from typing import Sequence
 
 import numpy as np
@@ -42,9 +41,9 @@ def figure(data: Sequence[dict], layout: dict, frames: Sequence[dict] | None = N
     without validation, plotly.py's ``go.Figure(...)`` costs 0.5-2 ms a figure (it deep-copies
     every property and makes an object per trace): 13% of a slider step on the multivariate page,
     for figures that are only ever sent to the browser."""
-    layout = _titles_as_dicts(dict(layout))
+    layout = _as_validation_stores(dict(layout))
     layout.setdefault("template", template if template is not None else {})
-    spec = {"data": [_titles_as_dicts(d if "type" in d else {"type": "scatter", **d}) for d in data],
+    spec = {"data": [_as_validation_stores(d if "type" in d else {"type": "scatter", **d}) for d in data],
             "layout": layout}
     fig = _LazyFigure.__new__(_LazyFigure)
     fig.__dict__["_lazy_spec"] = spec
@@ -102,7 +101,7 @@ def set_scene_uirevision(fig: go.Figure, revision: str) -> go.Figure:
     return fig
 
 
-def _titles_as_dicts(props: dict) -> dict:
+def _as_validation_stores(props: dict) -> dict:
     """Two properties as plotly's validation would store them, in ``props`` and the dicts inside it:
 
     - ``title="f(x)"`` as ``title={"text": "f(x)"}``: a later validated update of the title's font
@@ -112,7 +111,7 @@ def _titles_as_dicts(props: dict) -> dict:
       any other."""
     for key, value in props.items():
         if isinstance(value, dict):
-            _titles_as_dicts(value)
+            _as_validation_stores(value)
         elif key == "title" and isinstance(value, str):
             props[key] = {"text": value}
         elif key == "colorscale" and isinstance(value, str):
@@ -172,8 +171,7 @@ def figure_json(fig: go.Figure) -> str:
     plain lists. A figure that encoder cannot take (a NaN in a short plain list: JSON has no NaN)
     goes through plotly.io instead, which writes null."""
     lazy = _spec(fig)
-    spec: dict = dict(lazy) if lazy is not None else {"data": fig._data, "layout": fig._layout}
-    spec = _typed_arrays(spec)
+    spec = _typed_arrays(lazy if lazy is not None else {"data": fig._data, "layout": fig._layout})
     frames = fig.__dict__.get("_raw_frames") or ([] if lazy is not None else [f._props for f in fig._frame_objs])
     if frames:
         # plain lists: plotly.js does not decode typed arrays in animation frames (Plotly.animate
