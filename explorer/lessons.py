@@ -26,22 +26,15 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 from urllib.parse import urlencode
 
+from explorer.course import FILES
+
 __all__ = ["Lesson", "LessonStep", "LessonError", "PAGES", "RESERVED", "loads", "load", "dumps",
            "save", "validate", "load_all", "step_query", "step_url", "LESSON_DIR"]
 
 LESSON_DIR = Path(__file__).resolve().parents[1] / "data" / "lessons"
 
-# url path -> page file (as registered in streamlit_app.py)
-PAGES: dict[str, str] = {
-    "home": "pages/home.py",
-    "derivatives": "pages/derivatives.py",
-    "multivariate": "pages/multivariate.py",
-    "chain-rule": "pages/chain-rule.py",
-    "taylor": "pages/taylor.py",
-    "optimisation": "pages/optimisation.py",
-    "regression": "pages/regression.py",
-    "practice": "pages/practice.py",
-}
+# url path -> page file (the course registry)
+PAGES: dict[str, str] = FILES
 # URL parameters lecture mode itself uses (a lesson step may not set them)
 RESERVED = ("lecture", "slide", "present")
 

@@ -6,7 +6,7 @@ import streamlit as st
 
 import ui
 from explorer import chain_rule as cr
-from explorer import chain_rule_plots as plots
+from explorer.figures import chain_rule as plots
 from explorer import network as nn
 from explorer.expressions import ExpressionError, parse_expression, to_latex
 from explorer.symbolic import SymbolicTimeout, call

@@ -8,7 +8,7 @@ import streamlit as st
 
 import ui
 from explorer import derivatives as D
-from explorer import derivatives_figures as F
+from explorer.figures import derivatives as F
 from explorer import symbolic
 from explorer.expressions import ExpressionError, parse_expression, to_latex
 

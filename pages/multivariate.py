@@ -7,10 +7,10 @@ import random
 
 import streamlit as st
 
-import plotly3d
+from ui import live_chart
 import ui
 from explorer import multivariate as mv
-from explorer import multivariate_figures as mf
+from explorer.figures import multivariate as mf
 from explorer import sandpit as sb
 from explorer.expressions import ExpressionError, parse_expression, to_latex
 from explorer.symbolic import SymbolicTimeout
@@ -184,7 +184,7 @@ def explore(text: str, xr: tuple, yr: tuple, planes: bool, tangent: bool) -> Non
     px, py = _start_point(text, xr, yr)
 
     def on_click():
-        pt = mv.point_from_click(plotly3d.clicked_point("fmap"), xr, yr, step_x, step_y)
+        pt = mv.point_from_click(live_chart.clicked_point("fmap"), xr, yr, step_x, step_y)
         if pt is not None:
             st.session_state["x0"], st.session_state["y0"] = pt
 
@@ -407,7 +407,7 @@ def _dip_at(x: float, y: float) -> None:
 
 
 def _on_pit_click():
-    pt = mv.point_from_click(plotly3d.clicked_point("pitboard"), (0.0, sb.SIZE), (0.0, sb.SIZE), 0.01)
+    pt = mv.point_from_click(live_chart.clicked_point("pitboard"), (0.0, sb.SIZE), (0.0, sb.SIZE), 0.01)
     if pt is not None:
         _dip_at(*pt)
 

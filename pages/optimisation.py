@@ -6,10 +6,10 @@ import time
 
 import streamlit as st
 
-import plotly3d
+from ui import live_chart
 import ui
 from explorer import optimise as opt
-from explorer import optimise_figures as figs
+from explorer.figures import optimise as figs
 
 QUIZ = "x^6/6 - 3x^4 - 2x^3/3 + 27x^2/2 + 18x - 30"
 NEWTON_PRESETS = {
@@ -188,7 +188,7 @@ def _descent_view(text: str):
 
 def _dmap_clicked() -> None:
     """A click on the contour map: start from there (snapped to the sliders' step and range)."""
-    start = opt.start_from_click(plotly3d.clicked_point("dmap"), *START_RANGE)
+    start = opt.start_from_click(live_chart.clicked_point("dmap"), *START_RANGE)
     if start is not None:
         st.session_state["sx"], st.session_state["sy"] = start
 

@@ -10,7 +10,7 @@ import streamlit as st
 
 import ui
 from explorer import regression as rg
-from explorer import regression_figures as rf
+from explorer.figures import regression as rf
 from explorer.expressions import ExpressionError, parse_expression, to_latex
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"

@@ -8,7 +8,7 @@ from streamlit.errors import StreamlitAPIException
 
 import ui
 from explorer import taylor as tx
-from explorer import taylor_plots as tp
+from explorer.figures import taylor as tp
 
 NPLAY = 20          # the ▶ button plays n = 0 .. max(NPLAY, n)
 NMAX = 30

@@ -79,3 +79,15 @@ def page(browser):
     pg.set_default_timeout(APP_TIMEOUT * 1000)
     yield pg
     ctx.close()
+
+
+BROWSER_FIXTURES = {"app_url", "browser", "page", "tiny_app"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every test that starts a server or drives Chromium is marked ``browser``: all of
+    tests/browser/, and any other test that asks for one of the browser fixtures."""
+    browser_dir = Path(__file__).resolve().parent / "browser"
+    for item in items:
+        if browser_dir in Path(item.fspath).resolve().parents or BROWSER_FIXTURES & set(item.fixturenames):
+            item.add_marker(pytest.mark.browser)

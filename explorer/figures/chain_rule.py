@@ -1,0 +1,159 @@
+"""Plotly figures for the chain-rule page (no streamlit here): small, rounded payloads, built as
+plain dicts (``explorer.fastfig``)."""
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from explorer.figures import fastfig
+from explorer.chain_rule import BOX, ChainAt
+from explorer.network import LayerLedger
+
+
+def _r(a, digits: int = 4) -> np.ndarray:
+    """For the wire: float32 arrays travel as compact base64 (and validate ~15× faster than lists).
+
+    NaN stays NaN, which plotly draws as a gap.
+    """
+    return np.asarray(a, dtype=float).astype(np.float32)
+
+
+_round_sig = _r
+
+
+# ---------------------------------------------------------------------------------------------
+# Chain rule on a path
+def contour_with_path(g: np.ndarray, Z: np.ndarray, x: np.ndarray, y: np.ndarray, at: ChainAt) -> go.Figure:
+    finite = Z[np.isfinite(Z)]
+    zmin, zmax = (np.percentile(finite, [2, 98]) if finite.size else (0, 1))
+    data = [dict(type="contour", x=_r(g, 3), y=_r(g, 3), z=_r(Z, 3), ncontours=18, colorscale="Viridis",
+                 zmin=float(zmin), zmax=float(zmax), contours=dict(coloring="heatmap"),
+                 colorbar=dict(title=dict(text="f"), thickness=12), hoverinfo="skip", name="f"),
+            dict(type="scatter", x=_r(x, 3), y=_r(y, 3), mode="lines", name="path (x(t), y(t))",
+                 line=dict(color="white", width=3)),
+            dict(type="scatter", x=[at.x], y=[at.y], mode="markers", name="point at t",
+                 marker=dict(color="#d62728", size=13, line=dict(color="white", width=2)))]
+    annotations = []
+    # the velocity (dx/dt, dy/dt) as an arrow, scaled to a readable length
+    speed = float(np.hypot(at.dx_dt, at.dy_dt))
+    if np.isfinite(speed) and speed > 0:
+        s = 0.8 / speed
+        annotations.append(dict(x=at.x + s * at.dx_dt, y=at.y + s * at.dy_dt, ax=at.x, ay=at.y,
+                                xref="x", yref="y", axref="x", ayref="y", showarrow=True,
+                                arrowhead=3, arrowwidth=2.5, arrowcolor="#d62728", text=""))
+    return fastfig.figure(data, dict(
+        title=dict(text="Contour map of f with the path"), height=430, annotations=annotations,
+        legend=dict(orientation="h", y=-0.12),
+        xaxis=dict(title=dict(text="x"), range=[-BOX, BOX]),
+        yaxis=dict(title=dict(text="y"), range=[-BOX, BOX], scaleanchor="x", scaleratio=1)))
+
+
+def composed_with_tangent(t: np.ndarray, gvals: np.ndarray, at: ChainAt) -> go.Figure:
+    data = [dict(type="scatter", x=_r(t, 3), y=_r(gvals), mode="lines", name="f(x(t), y(t))")]
+    slope = at.df_dt
+    if np.isfinite(slope) and np.isfinite(at.f):
+        span = 0.9
+        tt = np.array([at.t - span, at.t + span])
+        data.append(dict(type="scatter", x=_r(tt, 3), y=_r(at.f + slope * (tt - at.t)), mode="lines",
+                         name=f"tangent, slope df/dt = {slope:.4g}",
+                         line=dict(color="#d62728", dash="dash")))
+    data.append(dict(type="scatter", x=[round(at.t, 4)], y=[None if not np.isfinite(at.f) else round(at.f, 5)],
+                     mode="markers", name="t", marker=dict(color="#d62728", size=11)))
+    yaxis = dict(title=dict(text="f(x(t), y(t))"))
+    finite = gvals[np.isfinite(gvals)]
+    if finite.size:
+        lo, hi = float(finite.min()), float(finite.max())
+        pad = 0.15 * (hi - lo or 1.0)
+        yaxis["range"] = [lo - pad, hi + pad]
+    return fastfig.figure(data, dict(
+        title=dict(text="The composed function g(t) = f(x(t), y(t))"), height=430,
+        legend=dict(orientation="h", y=-0.15), xaxis=dict(title=dict(text="t")), yaxis=yaxis))
+
+
+# ---------------------------------------------------------------------------------------------
+# Backpropagation explorer
+def drawing(target_plane: np.ndarray, output_plane: np.ndarray, iteration: int) -> go.Figure:
+    closed_t = np.vstack([target_plane, target_plane[:1]])
+    data = [dict(type="scatter", x=_r(closed_t[:, 0], 3), y=_r(closed_t[:, 1], 3), mode="lines+markers",
+                 name="target", line=dict(color="#bbbbbb", width=2), marker=dict(size=4, color="#999999")),
+            dict(type="scatter", x=_r(output_plane[:, 0], 3), y=_r(output_plane[:, 1], 3), mode="lines",
+                 name="network's drawing", line=dict(color="#d62728", width=3))]
+    return fastfig.figure(data, dict(
+        title=dict(text=f"What the network draws (iteration {iteration})"), height=420,
+        legend=dict(orientation="h", y=-0.1),
+        xaxis=dict(range=[-1.05, 1.05], title=dict(text="output 1")),
+        yaxis=dict(range=[-1.05, 1.05], title=dict(text="output 2"), scaleanchor="x", scaleratio=1)))
+
+
+def cost_history(costs: np.ndarray, max_points: int = 400) -> go.Figure:
+    costs = np.asarray(costs, dtype=float)
+    it = np.arange(costs.size)
+    if costs.size > max_points:                          # thin out the history for the wire
+        keep = np.unique(np.linspace(0, costs.size - 1, max_points).astype(int))
+        it, costs = it[keep], costs[keep]
+    return fastfig.figure([dict(type="scatter", x=it.tolist(), y=_round_sig(costs), mode="lines", name="cost C")],
+                          dict(title=dict(text="Cost against iteration"), height=420,
+                               xaxis=dict(title=dict(text="iteration")),
+                               yaxis=dict(type="log", title=dict(text="C (log scale)")), showlegend=False))
+
+
+def _sup(n: int) -> str:
+    return str(n).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
+
+
+def ledger_figure(layers: list[LayerLedger]) -> go.Figure:
+    """All factors of every layer on one canvas (one heatmap trace: fast to build and to send).
+
+    Each layer is a band:  ∂C/∂a⁽ˡ⁾ | σ′(z⁽ˡ⁾) | ∂C/∂z⁽ˡ⁾ | ∂C/∂W⁽ˡ⁾ (with the row a⁽ˡ⁻¹⁾ above it,
+    so the outer product ∂C/∂z · a⁽ˡ⁻¹⁾ᵀ reads like a multiplication table) | W⁽ˡ⁾.
+    Colour is each value relative to the largest magnitude in its own block (red +, blue −);
+    the printed number is the value itself.
+    """
+    GAP, LABEL = 2, 2
+    width = max(3 + 2 * lay.W.shape[1] for lay in layers) + 6 * GAP
+    rows_z, rows_t, annotations = [], [], []
+
+    def put(block_rows, col0, M, label=None, label_row=None):
+        m = float(np.nanmax(np.abs(M))) if M.size else 0.0
+        m = m or 1.0
+        for i, row in enumerate(M):
+            for j, v in enumerate(row):
+                block_rows[i][0][col0 + j] = v / m
+                block_rows[i][1][col0 + j] = f"{v:.2g}"
+        if label:
+            annotations.append(dict(x=col0 + (M.shape[1] - 1) / 2, y=label_row, text=label,
+                                    showarrow=False, font=dict(size=12), yanchor="middle"))
+
+    top = 0
+    for lay in layers:
+        n, k = lay.W.shape
+        l = lay.layer
+        band = [[[np.nan] * width, [""] * width] for _ in range(LABEL + 1 + 1 + n)]
+        r0 = LABEL + 2                               # first row of the n-tall blocks
+        label_row = top + LABEL - 1
+        body = band[r0:]
+        col = 0
+        for attr, lab in (("dC_da", f"∂C/∂a{_sup(l)}"), ("sigma_prime", f"σ′(z{_sup(l)})"),
+                          ("dC_dz", f"∂C/∂z{_sup(l)} = ∂C/∂b{_sup(l)}")):
+            put(body, col, np.asarray(getattr(lay, attr)).reshape(-1, 1), lab, label_row)
+            col += 1 + GAP
+        col += 1
+        put(band[LABEL:LABEL + 1], col, np.asarray(lay.a_prev).reshape(1, -1))
+        put(body, col, np.asarray(lay.dC_dW), f"a{_sup(l - 1)} above, ∂C/∂W{_sup(l)} below", label_row)
+        col += k + GAP
+        put(body, col, np.asarray(lay.W), f"W{_sup(l)}", label_row)
+        for r in band:
+            rows_z.append(r[0])
+            rows_t.append(r[1])
+        annotations.append(dict(x=-0.5, y=top + r0 + (n - 1) / 2, text=f"<b>layer {l}</b>", showarrow=False,
+                                xanchor="right", font=dict(size=13)))
+        top += len(band)
+    Z = np.array(rows_z, dtype=float)
+    return fastfig.figure(
+        [dict(type="heatmap", z=_r(Z), text=rows_t, texttemplate="%{text}", textfont=dict(size=10),
+              colorscale="RdBu_r", zmin=-1, zmax=1, showscale=False, xgap=2, ygap=2,
+              hovertemplate="%{text}<extra></extra>")],
+        dict(annotations=annotations, height=22 * top + 60,
+             xaxis=dict(visible=False, range=[-3.5, width]),
+             yaxis=dict(visible=False, autorange="reversed"),
+             plot_bgcolor="rgba(0,0,0,0)"))

@@ -1,0 +1,157 @@
+"""Plotly figures for module 1 (curves only: a few hundred rounded points per curve)."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas  # noqa: F401  - finish importing pandas here: plotly only peeks at sys.modules, and a
+#                             half-imported pandas (another thread importing it) breaks its checks
+import plotly.graph_objects as go
+
+from explorer.figures import fastfig
+from explorer.derivatives import DifferenceErrors, GradientData, Secant, nice, nice_text, sig
+from explorer.expressions import compile_expression
+
+BLUE, RED, GREEN, GREY, ORANGE, PURPLE = "#1f5fbf", "#d62728", "#2ca02c", "#7f7f7f", "#ff7f0e", "#9467bd"
+
+
+def _fig(data: list[dict], layout: dict) -> go.Figure:
+    """A figure from plain dicts (``explorer.fastfig``), with an empty template: Streamlit applies
+    its theme in the browser, and the default template would add ~6 KB to every slider step."""
+    return fastfig.figure(data, layout, template=None)
+
+
+def _r(a, digits: int = 4) -> np.ndarray:
+    """Round for the wire (a typed array: ``fastfig.figure_json``); infinities become NaN, a gap
+    in the line as null would be."""
+    a = sig(np.asarray(a, dtype=float), digits)
+    return np.where(np.isfinite(a), a, np.nan)
+
+
+def secant_figure(x: np.ndarray, y: np.ndarray, s: Secant, y_range: tuple[float, float]) -> go.Figure:
+    data = [dict(x=_r(x), y=_r(y), mode="lines", name="f(x)", line=dict(color=BLUE, width=3))]
+    lo, hi = float(x[0]), float(x[-1])
+    xs = np.array([lo, hi])
+    annotations = []
+    if math.isfinite(s.slope) and math.isfinite(s.f0):
+        data.append(dict(x=_r(xs), y=_r(s.line(xs)), mode="lines", name=f"secant, slope {nice(s.slope, 5)}",
+                         line=dict(color=ORANGE, width=2)))
+    if math.isfinite(s.true_slope) and math.isfinite(s.f0):
+        data.append(dict(x=_r(xs), y=_r(s.tangent(xs)), mode="lines",
+                         name=f"tangent, slope f′(x₀) = {nice(s.true_slope, 5)}",
+                         line=dict(color=GREEN, width=2, dash="dash")))
+    if math.isfinite(s.f0) and math.isfinite(s.f1):
+        x0, x1 = s.x0, s.x0 + s.h
+        # the rise/run triangle: run along the bottom, rise up the side
+        data.append(dict(x=_r([x0, x1, x1], 8), y=_r([s.f0, s.f0, s.f1], 8), mode="lines+markers",
+                         name="run h, then rise", line=dict(color=RED, width=2), marker=dict(size=8)))
+        if s.h > 0.02 * (hi - lo):
+            annotations = [dict(x=(x0 + x1) / 2, y=s.f0, text=f"run = {nice_text(s.h, 3)}", showarrow=False,
+                                yshift=-12, font=dict(color=RED)),
+                           dict(x=x1, y=(s.f0 + s.f1) / 2, text=f"rise = {nice_text(s.rise, 3)}", showarrow=False,
+                                xanchor="left", xshift=6, font=dict(color=RED))]
+    return _fig(data, dict(height=420, xaxis=dict(title="x"), yaxis=dict(title="f(x)", range=list(y_range)),
+                           legend=dict(orientation="h", y=-0.18), annotations=annotations))
+
+
+def zoom_figure(text: str, s: Secant) -> go.Figure | None:
+    """A close-up around x₀ whose width follows h, so tiny steps can still be seen."""
+    if not (math.isfinite(s.f0) and math.isfinite(s.f1)):
+        return None
+    w = 2.5 * s.h
+    xs = np.linspace(s.x0 - w, s.x0 + w + s.h, 81)
+    ys = compile_expression(text, ("x",))(xs)
+    edge = np.array([-w, w + s.h])
+    data = [dict(x=_r(xs - s.x0, 6), y=_r(ys - s.f0, 6), mode="lines", name="f", line=dict(color=BLUE, width=3)),
+            dict(x=_r(edge, 6), y=_r(s.slope * edge, 6), mode="lines", name="secant", line=dict(color=ORANGE))]
+    if math.isfinite(s.true_slope):
+        data.append(dict(x=_r(edge, 6), y=_r(s.true_slope * edge, 6), mode="lines", name="tangent",
+                         line=dict(color=GREEN, dash="dash")))
+    data.append(dict(x=_r([0, s.h, s.h], 6), y=_r([0, 0, s.rise], 6), mode="lines+markers", name="run, rise",
+                     line=dict(color=RED, width=2), marker=dict(size=7)))
+    return _fig(data, dict(height=420, showlegend=False, xaxis=dict(title="x − x₀"),
+                           yaxis=dict(title="f(x) − f(x₀)"),
+                           title=dict(text=f"zoomed in: window ≈ {nice_text(6 * s.h, 2)} wide", font=dict(size=13))))
+
+
+def errors_figure(e: DifferenceErrors, h: float) -> go.Figure:
+    hs = _r(e.hs, 4)
+    data = [dict(x=hs, y=_r(e.forward, 3), mode="lines", name="forward (f(x₀+h) − f(x₀))/h",
+                 line=dict(color=ORANGE, width=2)),
+            dict(x=hs, y=_r(e.central, 3), mode="lines", name="central (f(x₀+h) − f(x₀−h))/2h",
+                 line=dict(color=PURPLE, width=2))]
+    for best, err, colour, name in ((e.best_forward, e.min_forward, ORANGE, "best forward h"),
+                                    (e.best_central, e.min_central, PURPLE, "best central h")):
+        if math.isfinite(best):
+            data.append(dict(x=[best], y=[err], mode="markers", name=f"{name} ≈ {nice_text(best, 2)}",
+                             marker=dict(color=colour, size=12, symbol="star")))
+    layout = dict(
+        height=420, legend=dict(orientation="h", y=-0.25),
+        xaxis=dict(type="log", title="step h", exponentformat="power"),
+        yaxis=dict(type="log", title="|difference quotient − f′(x₀)|", exponentformat="power"),
+        shapes=[dict(type="line", xref="x", yref="paper", x0=h, x1=h, y0=0, y1=1,
+                     line=dict(color=RED, dash="dot"))],
+        annotations=[dict(x=math.log10(h), xref="x", yref="paper", y=1.0, yanchor="bottom", showarrow=False,
+                          text=f"your h = {nice_text(h, 2)}", font=dict(color=RED))])
+    return _fig(data, layout)
+
+
+def gradient_figure(g: GradientData, x0: float, fx0: float, slope: float) -> go.Figure:
+    """f above f′ on a shared x axis (two y axes in one figure)."""
+    xr = _r(g.x)
+    data = [dict(x=xr, y=_r(g.f), mode="lines", name="f", line=dict(color=BLUE, width=3)),
+            dict(x=xr, y=_r(g.df), mode="lines", name="f′", line=dict(color=GREEN, width=3), yaxis="y2")]
+    if math.isfinite(fx0):
+        if math.isfinite(slope):
+            xs = np.array([x0 - 0.6, x0 + 0.6])
+            data.append(dict(x=_r(xs), y=_r(fx0 + slope * (xs - x0)), mode="lines", name="tangent at x₀",
+                             line=dict(color=RED, width=2)))
+        data.append(dict(x=[x0], y=[fx0], mode="markers", name="(x₀, f(x₀))", marker=dict(color=RED, size=10)))
+    if math.isfinite(slope):
+        data.append(dict(x=[x0], y=[slope], mode="markers", name="(x₀, f′(x₀))",
+                         marker=dict(color=RED, size=10), yaxis="y2"))
+    # one-sided limits at break points: open circles for limits, filled dots for the value
+    opened = {1: ([], []), 2: ([], [])}
+    filled = ([], [])
+    for b in g.breaks:
+        for yv, row in ((b.f_left, 1), (b.f_right, 1), (b.slope_left, 2), (b.slope_right, 2)):
+            lo, hi = g.f_range if row == 1 else g.df_range
+            if math.isfinite(yv) and lo <= yv <= hi:
+                opened[row][0].append(b.x)
+                opened[row][1].append(yv)
+        if math.isfinite(b.f_value) and g.f_range[0] <= b.f_value <= g.f_range[1]:
+            filled[0].append(b.x)
+            filled[1].append(b.f_value)
+    circle = dict(symbol="circle-open", size=11, color="black", line=dict(width=2))
+    for row, (xs_, ys_) in opened.items():
+        if xs_:
+            data.append(dict(x=xs_, y=ys_, mode="markers", name="one-sided limit", marker=circle,
+                             yaxis="y" if row == 1 else "y2"))
+    if filled[0]:
+        data.append(dict(x=filled[0], y=filled[1], mode="markers", name="value f(x)",
+                         marker=dict(size=9, color="black")))
+    title = "f′(x): the slope of f" + ("" if g.exact else " (numeric)")
+    layout = dict(
+        height=560, showlegend=False,
+        xaxis=dict(title="x", anchor="y2"),
+        yaxis=dict(domain=[0.56, 1.0], range=list(g.f_range), title="f(x)"),
+        yaxis2=dict(domain=[0.0, 0.44], range=list(g.df_range), title="f′(x)", anchor="x"),
+        shapes=[dict(type="line", xref="x", yref="paper", x0=x0, x1=x0, y0=0, y1=1,
+                     line=dict(color=RED, dash="dot", width=1))],
+        annotations=[dict(text="f(x)", xref="paper", yref="paper", x=0.5, y=1.02, showarrow=False),
+                     dict(text=title, xref="paper", yref="paper", x=0.5, y=0.46, showarrow=False)])
+    return _fig(data, layout)
+
+
+def small_curve(x: np.ndarray, y: np.ndarray, title: str, colour: str = GREEN) -> go.Figure:
+    y = np.asarray(y, dtype=float)
+    fin = y[np.isfinite(y)]
+    yaxis = {}
+    if fin.size:
+        lo, hi = float(np.percentile(fin, 2)), float(np.percentile(fin, 98))
+        pad = 0.1 * (hi - lo) if hi > lo else 1.0
+        yaxis = dict(range=[lo - pad, hi + pad])
+    return _fig([dict(x=_r(x, 3), y=_r(y, 3), mode="lines", line=dict(color=colour, width=3))],
+                dict(height=230, title=dict(text=title), showlegend=False, yaxis=yaxis,
+                     shapes=[dict(type="line", xref="paper", yref="y", x0=0, x1=1, y0=0, y1=0,
+                                  line=dict(color=GREY, width=1))]))

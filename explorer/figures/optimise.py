@@ -1,0 +1,326 @@
+"""Plotly figures for the Optimisation page (no streamlit here): Newton tangents, basin strip,
+descent paths on contours and surfaces, f against iteration, Lagrange contours with gradient arrows.
+
+Every figure is written as the plain dicts plotly.js reads and wrapped by ``explorer.fastfig``
+(no per-property validation: a slider step rebuilds them in well under a millisecond each);
+``tests/test_optimise_figures.py`` runs plotly's full validation over each builder's output."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas  # noqa: F401  - finish importing pandas here: plotly only peeks at sys.modules, and a
+#                             half-imported pandas (another thread warming up) breaks its checks
+import plotly.graph_objects as go
+
+from explorer.figures import fastfig
+from explorer.expressions import compile_expression
+from explorer.optimise import Basins, ConstraintWalk, DescentResult, LagrangePoint, METHODS, NewtonResult
+
+METHOD_COLOURS = {"gradient": "#d62728", "newton": "#1f77b4", "hybrid": "#2ca02c",
+                  "momentum": "#9467bd", "adam": "#ff7f0e"}
+ROOT_COLOURS = ["#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#bcbd22"]
+FAIL_COLOUR = "#b0b0b0"
+
+
+def _r(a, sig: int = 5):
+    """Round an array to ~sig significant digits (relative to its largest finite value): small JSON."""
+    a = np.asarray(a, dtype=float)
+    fin = np.isfinite(a)
+    if not fin.any():
+        return a
+    mag = float(np.max(np.abs(a[fin]))) or 1.0
+    return np.round(a, max(0, sig - 1 - int(math.floor(math.log10(mag)))))
+
+
+def _sig(a, digits: int = 4):
+    """Round each value to ``digits`` significant digits (for log-scale data spanning decades)."""
+    a = np.asarray(a, dtype=float)
+    out = a.copy()
+    m = np.isfinite(a) & (a != 0)
+    mag = 10.0 ** np.floor(np.log10(np.abs(a[m])))
+    out[m] = np.round(a[m] / mag, digits - 1) * mag
+    return out
+
+
+def _yrange(y: np.ndarray, include=()):
+    fin = y[np.isfinite(y)]
+    if not len(fin):
+        return [-1, 1]
+    lo, hi = np.quantile(fin, 0.03), np.quantile(fin, 0.97)
+    vals = [lo, hi, *include]
+    lo, hi = min(vals), max(vals)
+    pad = 0.15 * (hi - lo or 1.0)
+    return [float(lo - pad), float(hi + pad)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Newton-Raphson
+def newton_figure(res: NewtonResult, shown: int, window: tuple[float, float]) -> go.Figure:
+    lo, hi = window
+    f = compile_expression(res.f, ("x",))
+    xs = np.linspace(lo, hi, 400)
+    ys = f(xs)
+    yr = _yrange(ys, include=(0.0,))
+    data = [dict(type="scatter", x=_r(xs), y=_r(ys), name="f(x)", line=dict(color="#333", width=2))]
+    h, fx = res.history, res.fx
+    shown = max(0, min(shown, len(h) - 1, len(fx)))
+    tx, ty, vx, vy = [], [], [], []
+    for k in range(shown):
+        a, b = h[k], h[k + 1]
+        d = b - a
+        # the tangent from (x_k, f(x_k)) down to its crossing (x_{k+1}, 0), a little beyond both ends
+        tx += [a - 0.15 * d, b + 0.15 * d, None]
+        ty += [fx[k] * 1.15, -0.15 * fx[k], None]
+        if k + 1 < len(fx):
+            vx += [b, b, None]
+            vy += [0, fx[k + 1], None]
+    data.append(dict(type="scatter", x=_r(tx), y=_r(ty), mode="lines", name="tangent lines",
+                     line=dict(color="#d62728", width=2)))
+    data.append(dict(type="scatter", x=_r(vx), y=_r(vy), mode="lines", name="back up to f",
+                     line=dict(color="#d62728", width=1, dash="dot"), showlegend=False))
+    px = h[: shown + 1]
+    data.append(dict(type="scatter", x=_r(px), y=np.zeros(len(px)), mode="markers+text", name="xₙ on the axis",
+                     text=[f"x{_sub(k)}" for k in range(len(px))], textposition="bottom center",
+                     marker=dict(color="#d62728", size=9, symbol="x")))
+    annotations = []
+    for k, xk in enumerate(px):
+        if xk < lo or xk > hi:
+            edge = lo if xk < lo else hi
+            annotations.append(dict(x=edge, y=0, text=f"x{_sub(k)} = {xk:.4g} is off the chart", showarrow=True,
+                                    ax=60 if xk < lo else -60, ay=-30 - 22 * (k % 3), arrowcolor="#d62728",
+                                    font=dict(color="#d62728"), arrowhead=2))
+    cur = min(shown, len(fx) - 1)
+    if cur >= 0:
+        data.append(dict(type="scatter", x=[float(h[cur])], y=[float(fx[cur])], mode="markers",
+                         name=f"(x{_sub(cur)}, f(x{_sub(cur)}))", marker=dict(color="#1f77b4", size=12)))
+    layout = dict(height=430, xaxis=dict(range=[lo, hi], title=dict(text="x")),
+                  yaxis=dict(range=yr, title=dict(text="f(x)")),
+                  legend=dict(orientation="h", y=1.08),
+                  title=dict(text="Newton-Raphson: follow the tangent to the axis"),
+                  shapes=[dict(type="line", xref="x domain", x0=0, x1=1, yref="y", y0=0, y1=0,
+                               line=dict(color="#888", width=1))])
+    if annotations:
+        layout["annotations"] = annotations
+    return fastfig.figure(data, layout)
+
+
+def _sub(n: int) -> str:
+    return str(n).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+
+
+def _runs(x: np.ndarray, mask: np.ndarray) -> tuple[list, list]:
+    """The stretches of ``x`` where ``mask`` holds, as filled boxes (one polygon per stretch, None
+    between them), each stretch reaching half-way to its neighbours so the strip has no holes."""
+    if not mask.any():
+        return [], []
+    edges = np.concatenate([[x[0]], (x[1:] + x[:-1]) / 2, [x[-1]]])
+    m = np.concatenate([[False], mask, [False]]).astype(int)
+    starts = np.flatnonzero(np.diff(m) == 1)
+    ends = np.flatnonzero(np.diff(m) == -1)
+    xs, ys = [], []
+    for a, b in zip(_r(edges[starts]).tolist(), _r(edges[ends]).tolist()):
+        xs += [a, b, b, a, a, None]
+        ys += [-0.25, -0.25, 0.25, 0.25, -0.25, None]
+    return xs, ys
+
+
+def basin_figure(b: Basins, x0: float) -> go.Figure:
+    """The basin strip: each run of starting points that reach the same root is one filled box
+    (a few numbers per stretch instead of one marker per starting point: light to send and to draw)."""
+    data = []
+    for i, r in enumerate(b.roots):
+        xs, ys = _runs(b.x0, b.label == i)
+        col = ROOT_COLOURS[i % len(ROOT_COLOURS)]
+        data.append(dict(type="scatter", x=xs, y=ys, mode="lines", fill="toself", fillcolor=col,
+                         name=f"→ root {r:.4g}", hoveron="fills", line=dict(width=1, color=col)))
+    m = b.label < 0
+    if m.any():
+        xs, ys = _runs(b.x0, m)
+        data.append(dict(type="scatter", x=xs, y=ys, mode="lines", fill="toself", fillcolor=FAIL_COLOUR,
+                         name="fails", hoveron="fills", line=dict(width=1, color=FAIL_COLOUR)))
+    inside = b.roots[(b.roots >= b.x0[0]) & (b.roots <= b.x0[-1])]
+    data.append(dict(type="scatter", x=_r(inside), y=np.full(len(inside), 0.6), mode="markers", name="roots",
+                     marker=dict(symbol="triangle-down", size=13, color="black")))
+    data.append(dict(type="scatter", x=[float(x0)], y=[-0.6], mode="markers", name="your x₀",
+                     marker=dict(symbol="triangle-up", size=13, color="#d62728")))
+    layout = dict(height=190, yaxis=dict(visible=False, range=[-1, 1]),
+                  xaxis=dict(range=[float(b.x0[0]), float(b.x0[-1])], title=dict(text="starting point x₀")),
+                  legend=dict(orientation="h", y=1.35),
+                  title=dict(text="Basins: where Newton goes from each x₀"))
+    return fastfig.figure(data, layout)
+
+
+# ---------------------------------------------------------------------------------------------
+# Descent
+def _thin(path: np.ndarray, keep: int = 400) -> np.ndarray:
+    if len(path) <= keep:
+        return path
+    idx = np.unique(np.concatenate([np.arange(100), np.linspace(100, len(path) - 1, keep - 100).astype(int)]))
+    return path[idx]
+
+
+def descent_contour(grid, runs: list[DescentResult], window, newton_marks: bool = True) -> go.Figure:
+    """The contour map with the paths. It is drawn with ``ui.chart_live(..., on_click=...)``: a
+    click anywhere on the plotting area picks the start (see ``optimise.start_from_click``)."""
+    xs, ys, Z = grid
+    # shade and space the contours by log(1 + f − min f): deep narrow valleys (Rosenbrock,
+    # Himmelblau) stay visible next to the steep walls
+    with np.errstate(all="ignore"):
+        shade = _r(np.log1p(Z - np.nanmin(Z)), 4) if np.isfinite(Z).any() else Z
+    data = [dict(type="contour", x=xs, y=ys, z=shade, ncontours=30, colorscale="Viridis", showscale=False,
+                 contours=dict(coloring="heatmap", showlines=True), hoverinfo="skip",
+                 name="f", opacity=0.85)]
+    for r in runs:
+        p = _thin(r.path)
+        col = METHOD_COLOURS.get(r.method, "#000")
+        data.append(dict(type="scatter", x=_r(p[:, 0]), y=_r(p[:, 1]), mode="lines+markers",
+                         name=f"{METHODS[r.method]} ({r.iterations} steps)",
+                         line=dict(color=col, width=2), marker=dict(size=4, color=col)))
+        data.append(dict(type="scatter", x=[float(_r(p[-1:, 0])[0])], y=[float(_r(p[-1:, 1])[0])],
+                         mode="markers", showlegend=False,
+                         marker=dict(size=12, color=col, symbol="x"), hoverinfo="skip"))
+    if runs:
+        s = runs[0].path[0]
+        data.append(dict(type="scatter", x=[float(s[0])], y=[float(s[1])], mode="markers", name="start",
+                         marker=dict(size=14, color="white", line=dict(color="black", width=2))))
+    layout = dict(height=520,
+                  xaxis=dict(range=[float(window[0]), float(window[1])], title=dict(text="x"), constrain="domain"),
+                  yaxis=dict(range=[float(window[2]), float(window[3])], title=dict(text="y"),
+                             scaleanchor="x", scaleratio=1),
+                  legend=dict(orientation="h", y=-0.22), dragmode="pan",
+                  title=dict(text="Paths on the contour map (click to choose a start)<br>"
+                                  "<sup>contours spaced on a log scale of f − min f</sup>"))
+    return fastfig.figure(data, layout)
+
+
+def descent_surface(grid, runs: list[DescentResult], window) -> go.Figure:
+    xs, ys, Z = grid
+    fin = Z[np.isfinite(Z)]
+    zr = [float(fin.min()), float(fin.max())] if len(fin) else [-1, 1]
+    data = [dict(type="surface", x=xs, y=ys, z=Z, colorscale="Viridis", showscale=False, opacity=0.9,
+                 name="f", hoverinfo="skip")]
+    for r in runs:
+        p = _thin(r.path, 300)
+        v = _thin(r.values[:, None], 300)[:, 0] if len(r.values) == len(r.path) else None
+        if v is None:
+            continue
+        m = (p[:, 0] >= window[0]) & (p[:, 0] <= window[1]) & (p[:, 1] >= window[2]) & (p[:, 1] <= window[3])
+        col = METHOD_COLOURS.get(r.method, "#000")
+        lift = 0.01 * (zr[1] - zr[0])       # just above the surface, so it is not hidden in it
+        data.append(dict(type="scatter3d", x=_r(p[m, 0]), y=_r(p[m, 1]), z=_r(v[m] + lift),
+                         mode="lines+markers", name=METHODS[r.method], line=dict(color=col, width=6),
+                         marker=dict(size=3, color=col)))
+    layout = dict(height=520,
+                  scene=dict(xaxis=dict(title=dict(text="x")), yaxis=dict(title=dict(text="y")),
+                             zaxis=dict(title=dict(text="f"), range=zr), aspectmode="cube"),
+                  title=dict(text="The same paths on the surface"), showlegend=False)
+    return fastfig.figure(data, layout)
+
+
+def descent_values(runs: list[DescentResult]) -> go.Figure:
+    """f(x_k) − (lowest f reached by any run) on a log scale, against k."""
+    lows = [np.nanmin(r.values) for r in runs if len(r.values)]
+    low = min(lows) if lows else 0.0
+    data = []
+    for r in runs:
+        gap = r.values - low
+        k = np.arange(len(gap))
+        m = np.isfinite(gap) & (gap > 0)
+        k, gap = k[m], gap[m]
+        if len(k) > 600:
+            idx = np.unique(np.geomspace(1, len(k), 600).astype(int) - 1)
+            k, gap = k[idx], gap[idx]
+        data.append(dict(type="scatter", x=k, y=_sig(gap), mode="lines", name=METHODS[r.method],
+                         line=dict(color=METHOD_COLOURS.get(r.method, "#000"), width=2)))
+    layout = dict(height=360,
+                  yaxis=dict(type="log", title=dict(text="f(xₖ) − lowest f reached"), exponentformat="power"),
+                  xaxis=dict(title=dict(text="iteration k")), legend=dict(orientation="h", y=-0.3),
+                  title=dict(text="How fast f falls (log scale)"))
+    return fastfig.figure(data, layout)
+
+
+# ---------------------------------------------------------------------------------------------
+# Lagrange multipliers
+def lagrange_figure(fgrid, ggrid, walk: ConstraintWalk | None, idx: int, points: list[LagrangePoint],
+                    window) -> go.Figure:
+    xs, ys, F = fgrid
+    G = ggrid[2] if ggrid is not None else None
+    data = [dict(type="contour", x=xs, y=ys, z=F, ncontours=25, colorscale="Blues", showscale=False,
+                 contours=dict(coloring="lines"), line=dict(width=1.5), name="contours of f",
+                 hoverinfo="skip", showlegend=True)]
+    if walk is not None and len(walk.x):
+        # the traced curve g = 0 (exact to 1e-13, and far fewer numbers than a second grid)
+        cx, cy = [], []
+        for c in np.unique(walk.component):
+            m = walk.component == c
+            cx += _r(walk.x[m]).tolist() + [None]
+            cy += _r(walk.y[m]).tolist() + [None]
+        data.append(dict(type="scatter", x=cx, y=cy, mode="lines", line=dict(color="#d62728", width=3),
+                         name="g(x, y) = 0", hoverinfo="skip"))
+    elif G is not None:
+        data.append(dict(type="contour", x=xs, y=ys, z=G, contours=dict(start=0, end=0, size=1, coloring="none"),
+                         line=dict(color="#d62728", width=3), showscale=False, name="g(x, y) = 0",
+                         hoverinfo="skip", showlegend=True))
+    for kind, sym, col in (("max", "triangle-up", "#2ca02c"), ("min", "triangle-down", "#9467bd"),
+                           ("other", "circle", "#555")):
+        pts = [p for p in points if p.kind == kind]
+        if pts:
+            data.append(dict(type="scatter", x=[float(p.x) for p in pts], y=[float(p.y) for p in pts],
+                             mode="markers", name=f"solution ({kind})",
+                             marker=dict(size=13, symbol=sym, color=col, line=dict(color="black", width=1)),
+                             hovertemplate="(%{x:.4f}, %{y:.4f})<extra></extra>"))
+    annotations = []
+    if walk is not None and len(walk.x):
+        i = int(np.clip(idx, 0, len(walk.x) - 1))
+        px, py = float(walk.x[i]), float(walk.y[i])
+        data.append(dict(type="scatter", x=[px], y=[py], mode="markers", name="moving point",
+                         marker=dict(size=14, color="#ff7f0e", line=dict(color="black", width=1.5))))
+        L = 0.12 * max(window[1] - window[0], window[3] - window[2])
+        for vec, col, label in ((walk.grad_f[i], "#1f77b4", "∇f"), (walk.grad_g[i], "#d62728", "∇g")):
+            n = float(np.hypot(*vec))
+            if not np.isfinite(n) or n == 0:
+                continue
+            ex, ey = px + L * float(vec[0]) / n, py + L * float(vec[1]) / n
+            annotations.append(dict(x=ex, y=ey, ax=px, ay=py, xref="x", yref="y", axref="x", ayref="y",
+                                    showarrow=True, arrowhead=3, arrowsize=1.3, arrowwidth=3, arrowcolor=col,
+                                    text=""))
+            annotations.append(dict(x=px + 1.22 * (ex - px), y=py + 1.22 * (ey - py), text=f"<b>{label}</b>",
+                                    showarrow=False, font=dict(color=col, size=17)))
+    layout = dict(height=520,
+                  xaxis=dict(range=[float(window[0]), float(window[1])], title=dict(text="x"), constrain="domain"),
+                  yaxis=dict(range=[float(window[2]), float(window[3])], title=dict(text="y"),
+                             scaleanchor="x", scaleratio=1),
+                  legend=dict(orientation="h", y=-0.22),
+                  title=dict(text="Contours of f, the constraint g = 0, and the two gradients"))
+    if annotations:
+        layout["annotations"] = annotations
+    return fastfig.figure(data, layout)
+
+
+def along_figure(walk: ConstraintWalk, idx: int, points: list[LagrangePoint]) -> go.Figure:
+    s, f = walk.s, walk.f
+    # separate pieces of the curve are drawn as separate lines
+    xs_, fs_ = [], []
+    for c in np.unique(walk.component):
+        m = walk.component == c
+        xs_ += _r(s[m]).tolist() + [None]
+        fs_ += _r(f[m]).tolist() + [None]
+    data = [dict(type="scatter", x=xs_, y=fs_, mode="lines", name="f along g = 0", line=dict(color="#1f77b4"))]
+    # the solutions, located on the traced curve
+    for p in points:
+        d = np.hypot(walk.x - p.x, walk.y - p.y)
+        j = int(np.nanargmin(d))
+        if d[j] < 0.05 * (np.ptp(walk.x) + np.ptp(walk.y) + 1e-9):
+            data.append(dict(type="scatter", x=[float(s[j])], y=[float(p.f)], mode="markers", showlegend=False,
+                             marker=dict(size=12, symbol="triangle-up" if p.kind == "max" else
+                                         "triangle-down" if p.kind == "min" else "circle",
+                                         color="#2ca02c" if p.kind == "max" else "#9467bd"),
+                             hovertemplate=f"{p.kind}: f = {p.f:.5g}<extra></extra>"))
+    i = int(np.clip(idx, 0, len(s) - 1))
+    data.append(dict(type="scatter", x=[float(s[i])], y=[float(f[i])], mode="markers", name="moving point",
+                     marker=dict(size=14, color="#ff7f0e", line=dict(color="black", width=1.5))))
+    layout = dict(height=330, xaxis=dict(title=dict(text="distance travelled along the constraint")),
+                  yaxis=dict(title=dict(text="f")), showlegend=False,
+                  title=dict(text="f along the constraint"))
+    return fastfig.figure(data, layout)

@@ -1,0 +1,299 @@
+"""explorer.regression: the closed-form line, χ², descent, fit_model honesty, guesses, downloads."""
+import csv
+import io
+import math
+
+import numpy as np
+import pytest
+from scipy import optimize
+
+from explorer import regression as rg
+from explorer.expressions import ExpressionError
+
+
+def noisy_line(n=40, seed=3, sigma=None):
+    rng = np.random.default_rng(seed)
+    x = np.sort(rng.uniform(-2, 8, n))
+    s = None if sigma is None else rng.uniform(0.5, 2.0, n)
+    y = 1.7 * x - 0.4 + rng.normal(0, 1, n) * (1 if s is None else s)
+    return x, y, s
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_closed_form_matches_lstsq(weighted):
+    x, y, s = noisy_line(sigma=1 if weighted else None)
+    fit = rg.line_fit(x, y, s)
+    w = 1 / s if weighted else np.ones_like(x)
+    A = np.column_stack([x, np.ones_like(x)]) * w[:, None]
+    (m, c), res, *_ = np.linalg.lstsq(A, y * w, rcond=None)
+    assert fit.m == pytest.approx(m, rel=1e-12)
+    assert fit.c == pytest.approx(c, rel=1e-10, abs=1e-12)
+    assert fit.chi2 == pytest.approx(res[0], rel=1e-10)
+    # uncertainties as curve_fit computes them (absolute σ when given, scaled otherwise)
+    p, cov = optimize.curve_fit(lambda x, m, c: m * x + c, x, y, sigma=s, absolute_sigma=weighted)
+    assert fit.sm == pytest.approx(math.sqrt(cov[0, 0]), rel=1e-6)
+    assert fit.sc == pytest.approx(math.sqrt(cov[1, 1]), rel=1e-6)
+    assert fit.reduced_chi2 == pytest.approx(fit.chi2 / (len(x) - 2))
+
+
+def test_line_fit_with_huge_offset_x_stays_accurate():
+    x = 1e6 + np.arange(10.0)
+    y = 2.5 * (x - 1e6) + 3
+    fit = rg.line_fit(x, y)
+    assert fit.m == pytest.approx(2.5, rel=1e-9)
+    assert fit.r2 == pytest.approx(1.0)
+
+
+def test_all_equal_x_is_refused_with_a_message():
+    with pytest.raises(rg.DataError, match="equal"):
+        rg.line_fit([2, 2, 2, 2], [1, 2, 3, 4])
+    fit = rg.fit_model("m*x + c", [2, 2, 2, 2], [1, 2, 3, 4], {"m": 1, "c": 0})
+    assert not fit.success and "equal" in fit.message
+
+
+def test_chi2_line_and_grid_agree():
+    x, y, s = noisy_line(sigma=1)
+    fit = rg.line_fit(x, y, s)
+    ms, cs, Z = rg.chi2_line_grid(fit, (0, 3), (-3, 2), n=50, digits=12)
+    assert Z.shape == (50, 50)
+    i, j = 17, 31
+    assert Z[i, j] == pytest.approx(rg.chi2_line(ms[j], cs[i], x, y, s), rel=1e-9)
+    assert Z.min() >= fit.chi2 * (1 - 1e-9)
+    ms4, cs4, Z4 = rg.chi2_line_grid(fit, (0, 3), (-3, 2), n=50)
+    assert len(repr(Z4.tolist())) < 60_000, "rounded grid stays small for the browser"
+
+
+def test_line_descent_converges_and_diverges():
+    x, y, _ = noisy_line()
+    fit = rg.line_fit(x, y)
+    d = rg.line_descent(fit, fit.m - 1, fit.c + 3, rate=1.0, steps=5000)
+    assert d.converged, d.reason
+    assert d.m[-1] == pytest.approx(fit.m, rel=1e-6) and d.c[-1] == pytest.approx(fit.c, abs=1e-5)
+    assert np.all(np.diff(d.chi2) <= 1e-9 * d.chi2[0]), "χ² never increases with a stable step"
+    # the descent's first step is minus γ times the finite-difference gradient
+    h = 1e-6
+    gm = (rg.chi2_line(fit.m - 1 + h, fit.c + 3, x, y) - rg.chi2_line(fit.m - 1 - h, fit.c + 3, x, y)) / (2 * h)
+    assert (d.m[0] - d.m[1]) / d.step == pytest.approx(gm, rel=1e-5)
+    run = rg.line_descent(fit, fit.m - 1, fit.c + 3, rate=2.2, steps=5000)
+    assert not run.converged and "without bound" in run.reason
+
+
+def test_fit_model_recovers_a_known_curve_with_sigma():
+    rng = np.random.default_rng(0)
+    x = np.linspace(0, 5, 60)
+    s = np.full(x.size, 0.05)
+    y = 3.0 * np.exp(-0.7 * x) + 0.5 + rng.normal(0, 0.05, x.size)
+    fit = rg.fit_model("A*exp(-k*x) + B", x, y, {"A": 1, "k": 1, "B": 0}, sigma=s)
+    p, cov = optimize.curve_fit(lambda x, A, k, B: A * np.exp(-k * x) + B, x, y, p0=[1, 1, 0],
+                                sigma=s, absolute_sigma=True)
+    assert fit.success, fit.message
+    for i, k in enumerate("AkB"):
+        assert fit.params[k] == pytest.approx(p[i], rel=1e-6)
+        assert fit.stderr[k] == pytest.approx(math.sqrt(cov[i, i]), rel=1e-4)
+    assert fit.reduced_chi2 == pytest.approx(fit.chi2 / (x.size - 3))
+    assert fit.residuals.shape == x.shape
+
+
+def test_fit_model_is_honest_about_failure():
+    x = np.linspace(0, 1, 20)
+    y = 2 * x + 1
+    # a parameter the model does not depend on: covariance cannot be estimated
+    bad = rg.fit_model("a*x + b + 0*c", x, y, {"a": 1, "b": 0, "c": 5})
+    assert not bad.success and bad.message
+    # two parameters that only appear as a product are not identifiable
+    prod = rg.fit_model("a*b*x + c", x, y, {"a": 1, "b": 1, "c": 0})
+    assert not prod.success and "covariance" in prod.message
+    # undefined everywhere from the start
+    nan = rg.fit_model("sqrt(-1 - a^2)*x", x, y, {"a": 1})
+    assert not nan.success and "start" in nan.message
+    # too few points
+    few = rg.fit_model("a + b*x + c*x^2", x[:2], y[:2], {"a": 0, "b": 0, "c": 0})
+    assert not few.success
+    with pytest.raises(ExpressionError):
+        rg.fit_model("a*x + __import__('os')", x, y, {"a": 1})
+
+
+def test_a_start_at_the_exact_optimum_is_not_a_failure():
+    x = np.linspace(0, 1, 20)
+    y = 2 * x + 1 + np.sin(7 * x) / 10
+    m, c = np.polyfit(x, y, 1)
+    fit = rg.fit_model("m*x + c", x, y, {"m": m, "c": c})
+    assert fit.success, fit.message
+
+
+@pytest.mark.parametrize("name,truth", [
+    ("Exponential", {"A": 5.0, "k": -0.4}),
+    ("Gaussian", {"A": 80.0, "mu": 170.0, "sigma": 8.0}),
+    ("Logistic", {"L": 10.0, "k": 1.5, "x0": 2.0}),
+    ("Power law", {"A": 2.0, "b": 1.5}),
+    ("Sinusoid", {"A": 2.0, "w": 3.0, "phi": 0.5, "c": 1.0}),
+    ("Polynomial", {"a0": 1.0, "a1": -2.0, "a2": 0.5}),
+])
+def test_builtin_models_from_automatic_guesses(name, truth):
+    rng = np.random.default_rng(1)
+    x = np.linspace(150, 190, 40) if name == "Gaussian" else np.linspace(0.1, 6, 80)
+    model = rg.builtin_model(name, 2)
+    y = rg.model_values(model, list(truth), list(truth.values()), x)
+    y = y + rng.normal(0, 0.01 * np.ptp(y), x.size)
+    p0 = rg.guess_start(name, x, y, 2)
+    assert set(p0) == set(truth)
+    fit = rg.fit_model(model, x, y, p0)
+    assert fit.success, fit.message
+    for k, v in truth.items():
+        assert fit.params[k] == pytest.approx(v, rel=0.05, abs=0.05), (k, fit.params)
+
+
+def test_steepest_descent_goes_downhill_and_names_its_stop():
+    rng = np.random.default_rng(2)
+    x = np.linspace(0, 4, 30)
+    y = 2 * np.exp(-0.5 * x) + rng.normal(0, 0.01, x.size)
+    d = rg.steepest_descent("A*exp(-k*x)", x, y, {"A": 1.0, "k": 1.0}, steps=3000)
+    assert np.all(np.diff(d.chi2) <= 0)
+    assert d.chi2[-1] < d.chi2[0] / 100
+    assert d.reason and ("converged" in d.reason or "limit" in d.reason)
+    lib = rg.fit_model("A*exp(-k*x)", x, y, {"A": 1.0, "k": 1.0})
+    assert d.path[-1][0] == pytest.approx(lib.params["A"], rel=1e-2)
+    short = rg.steepest_descent("A*exp(-k*x)", x, y, {"A": 1.0, "k": 1.0}, steps=3)
+    assert len(short.path) == 4 and "limit" in short.reason
+    undefined = rg.steepest_descent("sqrt(-1-A^2)*x", x, y, {"A": 1.0}, steps=10)
+    assert not undefined.converged and "undefined" in undefined.reason
+
+
+def test_chi2_grid_matches_direct_sum():
+    x = np.linspace(0, 3, 25)
+    y = 1.5 * np.exp(-0.8 * x)
+    a, b, Z = rg.chi2_grid("A*exp(-k*x)", x, y, {"A": 1.5, "k": 0.8}, "A", "k", (1, 2), (0.5, 1), n=40, digits=10)
+    assert Z.shape == (40, 40)
+    direct = float(((y - a[5] * np.exp(-b[9] * x)) ** 2).sum())
+    assert Z[9, 5] == pytest.approx(direct, rel=1e-8)
+
+
+def test_model_parameters_extracts_names():
+    assert rg.model_parameters("b1*(1-exp(-b2*x))") == ["b1", "b2"]
+    assert rg.model_parameters("A*sin(w*x + phi) + 1e-3*c + pi*e") == ["A", "w", "phi", "c"]
+    assert rg.model_parameters("2x + 1") == []
+
+
+def test_safe_csv_escapes_formula_injection():
+    import pandas as pd
+    df = pd.DataFrame({"=cmd|'/c calc'!A0": ["+1", "@SUM(A1)", "-2", "plain"], "v": [-1.5, 2.0, 3.0, 4.0]})
+    text = rg.safe_csv(df)
+    rows = list(csv.reader(io.StringIO(text)))
+    text_cells = [rows[0][0]] + [r[0] for r in rows[1:]]
+    assert not any(c.startswith(("=", "+", "-", "@")) for c in text_cells)
+    assert "'=cmd|'/c calc'!A0" in text_cells and "'+1" in text_cells and "'-2" in text_cells
+    assert "plain" in text_cells
+    # numbers stay numbers: a negative residual is data, not a formula
+    assert [r[1] for r in rows[1:]] == ["-1.5", "2.0", "3.0", "4.0"]
+
+
+def test_subsample_and_histogram():
+    idx = rg.subsample(1_000_000, 2000)
+    assert len(idx) == 2000 and np.all(np.diff(idx) > 0)
+    assert len(rg.subsample(50, 2000)) == 50
+    centres, counts, sig = rg.histogram(np.random.default_rng(0).normal(170, 8, 1000), 20)
+    assert counts.sum() == 1000 and np.all(sig >= 1) and len(centres) == 20
+
+
+def _fresh_descent_reference(model, x, y, p0, sigma, steps):
+    """The plain loop the resumable descent must reproduce (a copy of the textbook iteration)."""
+    names = tuple(p0)
+    f = rg._compiled_model(model, names)[1]
+    w = np.ones(len(x)) if sigma is None else 1 / np.asarray(sigma)
+
+    def chi2(p):
+        r = (y - f(x, *[v * np.ones(len(x)) for v in p])) * w
+        return float(r @ r)
+
+    p = np.array([float(p0[k]) for k in names])
+    path, gamma = [p.copy()], 1e-3
+    for _ in range(steps):
+        h = 1e-6
+        g = np.array([(chi2(p + h * np.eye(len(p))[k]) - chi2(p - h * np.eye(len(p))[k])) / (2 * h)
+                      for k in range(len(p))])
+        gamma *= 2
+        while chi2(p - gamma * g) > chi2(p) - 1e-4 * gamma * (g @ g):
+            gamma /= 2
+        p = p - gamma * g
+        path.append(p.copy())
+    return np.array(path)
+
+
+def test_descent_run_continues_and_truncates_exactly_like_a_fresh_descent():
+    """DescentRun.result(k) is steepest_descent(..., steps=k) whatever order the k come in (a
+    slider stepping up continues the path, stepping down truncates it)."""
+    x = np.linspace(0, 4, 30)
+    y = 2.5 * np.exp(-((x - 1.8) ** 2) / (2 * 0.6 ** 2)) + 0.05 * np.sin(7 * x)
+    model, p0 = "A*exp(-(x - mu)^2/(2*sigma^2))", {"A": 2.0, "mu": 1.5, "sigma": 0.9}
+    run = rg.DescentRun(model, x, y, p0)
+    for steps in [0, 1, 40, 30, 41, 300, 2000, 7, 2000, 555]:
+        fresh = rg.steepest_descent(model, x, y, p0, steps=steps)
+        got = run.result(steps)
+        assert np.array_equal(got.path, fresh.path) and np.array_equal(got.chi2, fresh.chi2), steps
+        assert (got.reason, got.converged) == (fresh.reason, fresh.converged), steps
+        assert len(got.path) <= steps + 1
+    assert run.result(2000).converged            # it does stop by itself on this problem
+    # and the iteration really is steepest descent with backtracking: a hand-written loop (with
+    # central differences for the gradient) walks the same first steps
+    ref = _fresh_descent_reference(model, x, y, p0, None, 5)
+    assert np.allclose(run.result(5).path, ref, rtol=1e-5, atol=1e-8)
+    # the limit's reason names the limit; a start where χ² is undefined stops at once at any limit
+    assert run.result(3).reason == "stopped after the limit of 3 steps" and not run.result(3).converged
+    bad = rg.DescentRun("a*log(x - b)", x + 0.1, y, {"a": 1.0, "b": 10.0})
+    assert bad.result(0).reason == bad.result(50).reason
+    assert bad.result(50).reason.startswith("stopped at once") and len(bad.result(50).path) == 1
+
+
+@pytest.mark.parametrize("model,linear", [
+    ("m*x + c", True), (rg.builtin_model("Polynomial", 4), True), ("a*sin(x) + b*x^2", True),
+    ("A*exp(k*x)", False), ("a*x/(b+x)", False), ("A*sin(w*x + phi) + c", False), ("a*b*x", False)])
+def test_linear_in_parameters(model, linear):
+    assert rg.linear_in_parameters(model, tuple(rg.model_parameters(model))) is linear
+
+
+@pytest.mark.parametrize("degree", [0, 1, 3, 6])
+def test_linear_models_fit_in_one_start_to_the_lstsq_answer(degree):
+    """A model linear in its parameters is solved from one start (no restarts: χ² has one
+    minimum) and lands on the exact weighted least-squares solution, with the same answer as the
+    solver run with restarts."""
+    rng = np.random.default_rng(4)
+    x = np.sort(rng.uniform(-1, 3, 60))
+    s = rng.uniform(0.5, 1.5, 60)
+    y = 0.3 * x ** 3 - x + 2 + rng.normal(0, 1, 60) * s
+    model = rg.builtin_model("Polynomial", degree)
+    names = rg.model_parameters(model)
+    fit = rg.fit_model(model, x, y, {k: 1.0 for k in names}, s)
+    assert fit.success and fit.starts_tried == 1, fit.message
+    coef = np.polynomial.polynomial.polyfit(x, y, degree, w=1 / s)
+    assert [fit.params[k] for k in names] == pytest.approx(coef, rel=1e-8, abs=1e-10)
+    many = rg.fit_model(model, x, y, {k: 1.0 for k in names}, s, restarts=6)
+    assert many.starts_tried == 7
+    assert [many.params[k] for k in names] == pytest.approx(coef, rel=1e-8, abs=1e-10)
+    assert fit.stderr == pytest.approx(many.stderr, rel=1e-8)
+
+
+def _figures():
+    from explorer.figures import regression as rf
+    x, y, s = noisy_line(sigma=1)
+    line = rg.line_fit(x, y, s)
+    ms, cs, Z = rg.chi2_line_grid(line, (0, 3), (-2, 2), 30)
+    d = rg.line_descent(line, 1.0, 1.0, 0.9, 20)
+    return {
+        "hand": rf.hand_fit_figure(x, y, s, 1.0, 0.5, "x", "y", (line.m, line.c)),
+        "landscape": rf.landscape_figure(ms, cs, Z, (1.0, 1.0), (line.m, line.c), d.m, d.c),
+        "model": rf.model_figure(x, y, s, [("fit", x, line.m * x + line.c, "#2ca02c", "solid")]),
+        "residuals": rf.residual_figure(x, y - (line.m * x + line.c), True),
+    }
+
+
+@pytest.mark.parametrize("name", ["hand", "landscape", "model", "residuals"])
+def test_every_figure_passes_plotlys_full_validation(name):
+    """The builders write unvalidated dict specs: plotly's own validation must accept them, so a
+    misspelt property fails here and not silently in the browser."""
+    from explorer.figures import fastfig
+    fig = _figures()[name]
+    fastfig.validate(fig)
+    types = {t.type for t in fig.data}
+    # the template is cut to the trace types drawn, keeping their defaults
+    assert set(fig.layout.template.to_plotly_json().get("data", {})) <= {"scatter", "contour"}
+    assert types <= {"scatter", "contour"}

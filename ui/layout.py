@@ -1,0 +1,135 @@
+"""Page layout and the look of every chart: presenter mode, chart drawing, captions, rows, tables.
+
+Presenter mode (``?present=true`` or the sidebar toggle): big fonts, thick lines, high contrast,
+applied to every figure by ``style``. ``chart_live`` / ``chart3d`` draw through the in-place chart
+component (``ui.live_chart``); ``notice`` is the "what to notice" caption under a chart.
+"""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from explorer.figures import fastfig
+
+PRESENT_KEY = "present"
+
+_PRESENTER_CSS = """
+<style>
+html, body, .stApp, .stMarkdown, .stMarkdown p, .stCaption, label, .stSlider, .stRadio,
+[data-testid="stWidgetLabel"] p { font-size: 1.3rem !important; }
+.stApp { background: #ffffff; color: #000000; }
+.stMarkdown p, .stCaption, [data-testid="stCaptionContainer"] { color: #000000 !important; }
+h1 { font-size: 3.2rem !important; } h2 { font-size: 2.4rem !important; } h3 { font-size: 1.9rem !important; }
+.katex { font-size: 1.6em !important; }
+[data-testid="stToolbarActions"], [data-testid="stMainMenu"], [data-testid="stAppDeployButton"], [data-testid="stDecoration"],
+footer, [data-testid="stStatusWidget"] { display: none !important; }
+header[data-testid="stHeader"] { background: transparent !important; height: 2.5rem !important; }
+.block-container, [data-testid="stMainBlockContainer"] { padding: 12px 28px 40px 28px !important; max-width: 100% !important; }
+</style>
+"""
+
+# A palette that stays distinct on a washed-out projector.
+PRESENTER_COLOURS = ["#0033cc", "#cc0000", "#007a00", "#000000", "#b35900", "#7a00cc"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Presenter mode and the shared sidebar
+def sidebar_controls() -> None:
+    """The controls every page shares (called once by streamlit_app.py before the page runs)."""
+    raw = st.query_params.get(PRESENT_KEY)
+    if raw is not None and PRESENT_KEY not in st.session_state:
+        st.session_state[PRESENT_KEY] = str(raw).lower() in ("1", "true", "yes", "on")
+    with st.sidebar:
+        st.toggle("Presenter mode", key=PRESENT_KEY, bind="query-params",
+                  help="Big fonts, thick lines, high contrast, no toolbar: for a projector. "
+                       "Also ?present=true in the URL.")
+    if presenting():
+        st.markdown(_PRESENTER_CSS, unsafe_allow_html=True)
+
+
+def presenting() -> bool:
+    return bool(st.session_state.get(PRESENT_KEY, False))
+
+
+MARGIN = dict(l=10, r=10, t=40, b=10)
+
+
+def style(fig: go.Figure, height: int | None = None) -> go.Figure:
+    """Apply the project's look (and presenter mode, when on) to a figure, in place."""
+    if height is not None:
+        fig.update_layout(height=int(height * (1.25 if presenting() else 1)))
+    fig.update_layout(margin=MARGIN)
+    if presenting():
+        fig.update_layout(template="simple_white", font=dict(size=22, color="black"),
+                          colorway=PRESENTER_COLOURS,
+                          legend=dict(font=dict(size=20)))
+        fig.update_traces(line=dict(width=5), selector=dict(type="scatter"))
+        fig.update_traces(marker=dict(size=14), selector=dict(type="scatter", mode="markers"))
+        fig.update_xaxes(linewidth=3, tickfont=dict(size=20), title_font=dict(size=22))
+        fig.update_yaxes(linewidth=3, tickfont=dict(size=20), title_font=dict(size=22))
+    return fig
+
+
+def chart(fig: go.Figure, key: str | None = None, **kwargs: Any):
+    """Draw a 2D figure (styled) and return what ``st.plotly_chart`` returns."""
+    style(fig)
+    kwargs.setdefault("config", {"displaylogo": False})
+    return st.plotly_chart(fig, key=key, **kwargs)
+
+
+def chart_live(fig: go.Figure, key: str, **kwargs: Any):
+    """Draw a figure that reruns update IN PLACE, so the browser redraws only what changed.
+
+    ``st.plotly_chart`` gives a chart a new identity whenever its figure changes and remounts it
+    (a full ``Plotly.newPlot``; a turned 3D camera snaps back even with ``uirevision``). This draws
+    through ``ui.live_chart``: a component with a fixed identity (its key) that updates the same plot
+    with ``Plotly.react``. Use it for any chart a slider changes that needs no click events
+    (``on_select`` charts stay on ``st.plotly_chart``).
+    """
+    from ui import live_chart as component
+
+    if presenting():
+        style(fig)
+    # the margin and uirevision travel beside the figure and are merged in the browser: setting them
+    # here through plotly.py's validated update_layout would cost ~1.5 ms a chart on every step
+    kwargs.setdefault("config", {"displaylogo": False})
+    return component.live_chart(fig, key=key, layout={"margin": MARGIN, "uirevision": key}, **kwargs)
+
+
+def chart3d(fig: go.Figure, key: str, **kwargs: Any):
+    """Draw a 3D figure so that a view the user turned survives reruns (see ``chart_live``)."""
+    fastfig.set_scene_uirevision(fig, key)
+    return chart_live(fig, key=key, **kwargs)
+
+
+def notice(text: str, before: str = "") -> None:
+    """The short "what to notice" caption every chart carries; `before` is a line of the chart's
+    own readings shown first, in the same caption (one element fewer to send on every step)."""
+    st.caption((f"{before}\n\n" if before else "") + f"👀 **What to notice:** {text}")
+
+
+def row(gap: str = "medium", vertical_alignment: str = "top"):
+    """Controls side by side, sharing the width equally: one flex container, where st.columns
+    would send a block per column on every rerun (``gap="small"`` fits four sliders at 1024 px)."""
+    return st.container(horizontal=True, gap=gap, vertical_alignment=vertical_alignment)
+
+
+def display_math(tex: str) -> str:
+    """``tex`` as display math inside st.markdown / st.caption text: the ``$$`` on lines of their
+    own (on the same line KaTeX sets it inline and small). Several formulas and sentences then
+    travel as one element."""
+    return f"\n\n$$\n{tex}\n$$\n\n"
+
+
+def results_table(values: Mapping[str, str]) -> str:
+    """Named results as a one-row markdown table (one element, where a row of st.metric is 2n+1)."""
+    esc = lambda t: str(t).replace("|", "\\|")
+    return ("| " + " | ".join(esc(k) for k in values) + " |\n|" + " --- |" * len(values) + "\n| "
+            + " | ".join(f"**{esc(v)}**" for v in values.values()) + " |")
+
+
+def page_header(title: str, intro: str) -> None:
+    st.title(title)
+    st.markdown(intro)
