@@ -2,12 +2,15 @@
 safe parser's message on error; the last valid function stays drawn while the user types."""
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from typing import Callable, Mapping, Sequence, TypeVar
 
 import streamlit as st
 
 from explorer.expressions import ExpressionError, parse_expression, to_latex
 from ui.widgets import _url_value, select
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 CUSTOM = "✏️ Type your own"
 
@@ -55,14 +58,28 @@ def function_input(label: str, presets: Mapping[str, str], *, key: str,
                       help=help or "Type with ^ or ** for powers, implicit multiplication (2x, x(x+1)), "
                                    "sin, cos, tan, exp, ln, log, sqrt, abs, pi, e …")
     text = st.session_state.get(text_key, presets[default])
-    try:
-        expr = parse_expression(text, variables)
-        st.session_state[valid_key] = text
+    text, expr = last_valid(valid_key, text, lambda t: parse_expression(t, variables),
+                            fallback=presets[default], what="formula", drawing="drawing")
+    if text == st.session_state.get(text_key, presets[default]):
         tex = _latex_of(text, tuple(variables))
         st.latex(f"{label} = {tex}" if len(label) < 12 else tex)
-        return text, expr
-    except ExpressionError as err:
-        st.error(f"**Cannot read that formula:** {err}", icon="⚠️")
-        last = st.session_state.get(valid_key, presets[default])
-        st.caption(f"Still drawing the last valid formula: `{last}`")
-        return last, parse_expression(last, variables)
+    return text, expr
+
+
+def last_valid(key: str, value: T, check: Callable[[T], R], *, fallback: T, what: str = "formula",
+               drawing: str = "drawing") -> tuple[T, R]:
+    """Typed input that may be wrong while the user types: ``check(value)`` (a parser that raises
+    ``ExpressionError``/``ValueError`` with a message for a person) either accepts the value,
+    which is remembered under ``key``, or the message is shown and the last value that passed
+    (else ``fallback``) is used instead, so the page keeps drawing. Returns ``(value, check(value))``
+    of the value in use. Nothing typed is lost: the text box keeps what was typed."""
+    try:
+        result = check(value)
+        st.session_state[key] = value
+        return value, result
+    except (ExpressionError, ValueError) as err:
+        st.error(f"**Cannot read that {what}:** {err}", icon="⚠️")
+        last = st.session_state.get(key, fallback)
+        shown = " · ".join(f"`{v}`" for v in last) if isinstance(last, tuple) else f"`{last}`"
+        st.caption(f"Still {drawing} the last valid {what}: {shown}")
+        return last, check(last)
