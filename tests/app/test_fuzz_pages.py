@@ -9,7 +9,7 @@ import zlib
 import pytest
 
 from helpers import run_page
-from test_expressions import HOSTILE
+from helpers import HOSTILE
 from explorer import course
 
 PAGES = [p.file for p in course.PAGES]
