@@ -27,12 +27,18 @@ def round_sig(a, digits: int = 4) -> np.ndarray:
     out = a.copy()
     ok = np.isfinite(a) & (a != 0)
     if ok.any():
-        mag = np.floor(np.log10(np.abs(a[ok])))
-        scale = 10.0 ** (digits - 1 - mag)
+        k = digits - 1 - np.floor(np.log10(np.abs(a[ok])))   # decimals to keep (negative: tens...)
+        # divide or multiply by an EXACT power of ten (10.0**-k is not exact), so the result is the
+        # float that f"{v:.{digits}g}" reads as
         with np.errstate(over="ignore", invalid="ignore"):
-            rounded = np.round(a[ok] * scale) / scale
-        # a scale that overflows (values near 1e-308) leaves the value as it was
-        out[ok] = np.where(np.isfinite(rounded), rounded, a[ok])
+            p = 10.0 ** np.abs(k)
+            rounded = np.where(k >= 0, np.round(a[ok] * p) / p, np.round(a[ok] / p) * p)
+        # powers of ten beyond 1e22 are not exact floats: there (very large or tiny values) read
+        # the digits as text
+        far = np.abs(k) > 22
+        if far.any():
+            rounded[far] = [float(f"{v:.{digits}g}") for v in a[ok][far]]
+        out[ok] = rounded
     return out
 
 
