@@ -1,14 +1,13 @@
 """Page: Taylor series and linearisation — approximations and how wrong they are."""
 from __future__ import annotations
 
-import math
-
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 import ui
 from explorer import taylor as tx
 from explorer.figures import taylor as tp
+from explorer.numbers import subscript
 
 NPLAY = 20          # the ▶ button plays n = 0 .. max(NPLAY, n)
 NMAX = 30
@@ -40,9 +39,7 @@ def radius(text: str, a: float, order: int) -> tx.Radius:
 @st.cache_data(max_entries=64, show_spinner=False)
 def terms_latex(text: str, a: float, order: int, n: int) -> tuple[str, list[str]]:
     """Tₙ in LaTeX and the coefficient blocks (the first six rows, then the rest)."""
-    exp = expansion(text, a, order)
-    rows = exp.latex_terms(max_terms=n + 1)
-    return _poly(exp, n), [_coef_block(rows[:6])] + ([_coef_block(rows[6:])] if len(rows) > 6 else [])
+    return expansion(text, a, order).terms_latex(n)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -51,10 +48,9 @@ def local2d(text: str, x0: float, y0: float) -> tx.Local2D:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def local2d_latex(text: str, x0: float, y0: float) -> dict[str, str]:
-    """The formulas beside the surfaces (J, H, T₀, T₁, T₂), so that a step of r or ε reuses them."""
-    loc = local2d(text, x0, y0)
-    return dict(loc.latex(), Hmat=tx._mat_latex(loc.H))
+def formulas_latex(text: str, x0: float, y0: float) -> list[str]:
+    """The formulas beside the surfaces (J, H, T₀, T₁, T₂, Δx), so that a step of r or ε reuses them."""
+    return local2d(text, x0, y0).formulas()
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -77,36 +73,6 @@ def only(*keys: str):
         except StreamlitAPIException:
             st.rerun()
     return rerun_them
-
-
-def _sub(n: int) -> str:
-    return "".join("₀₁₂₃₄₅₆₇₈₉"[int(d)] for d in str(n))
-
-
-def _poly(exp: tx.Expansion, n: int) -> str:
-    part = tx.Expansion(exp.text, exp.a, n, exp.coeffs[: n + 1],
-                        exp.exact[: n + 1] if exp.exact is not None else None)
-    return part.polynomial_latex(max_terms=8)
-
-
-def _coef_block(rows) -> str:
-    lines = []
-    for k, dk, ck, c in rows:
-        if len(dk) > 60:
-            dk = tx._fmt(c * math.factorial(k))
-        if len(ck) > 60:
-            ck = tx._fmt(c)
-        approx = "" if ck == tx._fmt(c) or ck in ("0", "1", "-1") else rf"\approx {tx._fmt(c)}"
-        lines.append(rf"\frac{{f^{{({k})}}(a)}}{{{k}!}} &= \frac{{{dk}}}{{{k}!}} = {ck} {approx}")
-    return r"\begin{aligned}" + r"\\[2pt] ".join(lines) + r"\end{aligned}"
-
-
-def _nanmax_rows(arr):
-    out = []
-    for row in arr:
-        fin = row[~(row != row)]
-        out.append(float(fin.max()) if fin.size else math.nan)
-    return out
 
 
 ui.page_header(
@@ -166,33 +132,23 @@ def side_1d(text: str) -> None:
         return
     poly, blocks = terms_latex(text, a, order, n)
     which = "Exact coefficients (sympy)" if exp.exact is not None else "Numeric coefficients (mpmath)"
-    st.markdown(f"### The terms of T{_sub(n)}" + ui.display_math(rf"T_{{{n}}}(x) = {poly}")
+    st.markdown(f"### The terms of T{subscript(n)}" + ui.display_math(rf"T_{{{n}}}(x) = {poly}")
                 + f":small[:gray[{which}, f⁽ᵏ⁾(a)/k!:]]" + ui.display_math(blocks[0]))
     if len(blocks) > 1:
         with st.expander(f"all {n + 1} coefficients"):
             st.latex(blocks[1])
     rad = radius(text, a, order)
-    if math.isnan(rad.radius):
+    r_tex = rad.latex()
+    if r_tex is None:
         rtext = "\n\n:small[:gray[Not known for this function.]]\n\n"
     else:
-        rtxt = r"\infty" if math.isinf(rad.radius) else f"{rad.radius:.4g}"
-        rel = "=" if rad.known else r"\approx"
-        rtext = ui.display_math(f"R {rel} {rtxt}") + f":small[:gray[{rad.reason}]]\n\n"
+        rtext = ui.display_math(r_tex) + f":small[:gray[{rad.reason}]]\n\n"
     st.markdown("### Radius of convergence" + rtext + "### Largest error on the window\n\n"
                 ":small[:gray[The grey curve is Lagrange's bound on the error:]]"
                 + ui.display_math(r"\begin{aligned}|f(x)-T_n(x)| &\le \frac{M_{n+1}}{(n+1)!}\,|x-a|^{n+1},\\ "
                         r"M_{n+1} &= \max_{\xi\in[a,x]}|f^{(n+1)}(\xi)|\end{aligned}"))
-    cv = curves(text, a, order, lo, hi)
-    bound = _nanmax_rows(cv.bound)
-    lines = ["| n | max \\|f − Tₙ\\| | max Lagrange bound |", "| ---: | ---: | ---: |"]
-    for k in range(order + 1):
-        b = "—" if not math.isfinite(bound[k]) else f"{bound[k]:.3g}"
-        cells = [str(k), f"{cv.max_err[k]:.3g}", b]
-        if k == n:
-            cells = [f"**{c}**" for c in cells]
-        lines.append("| " + " | ".join(cells) + " |")
     with st.container(height=260, border=False):
-        st.markdown("\n".join(lines))
+        st.markdown(tx.error_table(curves(text, a, order, lo, hi), n))
     ui.notice("inside the radius the largest error shrinks as n grows (your n is in bold); when the "
               "window reaches past a singularity it grows instead.")
 
@@ -243,12 +199,7 @@ def formulas_2d(text: str) -> None:
     x0, y0, r, loc = _two_d_state(text)
     if not loc.ok:
         return
-    lx = local2d_latex(text, x0, y0)
-    st.markdown("".join(ui.display_math(t) for t in (
-        lx["J"],
-        rf"H = \begin{{pmatrix}}f_{{xx}} & f_{{xy}}\\ f_{{yx}} & f_{{yy}}\end{{pmatrix}} = " + lx["Hmat"],
-        lx["T0"], lx["T1"], lx["T2"],
-        r"\Delta\mathbf{x} = \begin{pmatrix}x-x_0\\ y-y_0\end{pmatrix}")).strip())
+    st.markdown("".join(ui.display_math(t) for t in formulas_latex(text, x0, y0)).strip())
 
 
 @st.fragment(key=ERR_2D)

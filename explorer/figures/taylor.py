@@ -2,7 +2,7 @@
 
 Every figure is written as the plain dicts plotly.js reads and wrapped by ``explorer.fastfig``
 without plotly.py's per-property validation (which cost 15-20 ms per figure, and ~0.5 s for the
-21 animation frames, on every slider step); ``tests/test_taylor_fastfig.py`` runs plotly's full
+21 animation frames, on every slider step); ``tests/unit/test_taylor_fastfig.py`` runs plotly's full
 validation over each builder's output, so a misspelt property still fails a test.
 
 No plotly template: every trace sets its own colours, and the chart takes Streamlit's theme in the
@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 from plotly.colors import get_colorscale
 
 from explorer.figures import fastfig
+from explorer.numbers import round_to_scale
 from explorer.taylor import Curves, Local2D, Radius, eps_intervals
 
 F_COLOUR, T_COLOUR, ERR_COLOUR, BOUND_COLOUR = "#1f4e9c", "#d62728", "#d62728", "#7f7f7f"
@@ -34,7 +35,8 @@ AXES_2D = {"layout": {"xaxis": dict(showgrid=False, zeroline=False, automargin=T
 
 def _r(a, sig=4):
     """A list of floats with ``sig`` significant digits (short JSON: 0.1234, not 0.12340000000000001);
-    NaN and infinities become None (gaps)."""
+    NaN and infinities become None (gaps). Not ``numbers.round_sig``: its scale 10⁻ᵏ is inexact, so
+    it can give 489800000.00000006 where this gives 489800000.0 (the float ``f"{v:.4g}"`` reads)."""
     v = np.asarray(a, dtype=float)
     fin = np.isfinite(v) & (v != 0)
     with np.errstate(all="ignore"):
@@ -159,14 +161,13 @@ SURF_NAMES = {"T0": "T₀ (constant)", "T1": "T₁ (tangent plane, J)", "T2": "T
 
 
 def _grid(arr: np.ndarray, decimals: int | None = None, sig: int | None = None) -> list:
-    """A 2D array as nested lists (NaN/inf -> None), rounded to ``decimals`` places, or to ``sig``
-    significant digits of its largest value (short JSON: 0.1234, not 0.12340000000000001)."""
+    """A 2D array as nested lists (NaN/inf -> None), rounded to ``decimals`` places, or so that its
+    largest value keeps ``sig`` significant digits (short JSON: 0.1234, not 0.12340000000000001)."""
     arr = np.asarray(arr, dtype=float)
     fin = np.isfinite(arr)
     if sig is not None:
-        top = float(np.abs(arr[fin]).max()) if fin.any() else 0.0
-        decimals = sig - 1 - (math.floor(math.log10(top)) if top > 0 else 0)
-    if decimals is not None:
+        arr = round_to_scale(arr, sig)
+    elif decimals is not None:
         arr = np.round(arr, decimals)
     out = arr.astype(object)
     out[~fin] = None

@@ -10,12 +10,12 @@ pytestmark = pytest.mark.browser
 # the 1D chart is drawn through ui.chart_live: the plotly3d component keyed "t1d"
 ONE_D = '.st-key-p3d-t1d .js-plotly-plot'
 T_TRACE = """() => {
-  const p = document.querySelector('%s');
+  const p = document.querySelector('ONE_D');
   if (!p || !p.data) return null;
   const t = p.data.find(d => d.name && d.name.startsWith('T_'));
   const title = p.querySelector('.gtitle');
   return t ? JSON.stringify([t.name, Array.from(t.y).slice(0, 40), title ? title.textContent : null]) : null;
-}""" % ONE_D
+}""".replace("ONE_D", ONE_D)
 
 
 def _order(state: str) -> int:

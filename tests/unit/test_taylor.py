@@ -9,7 +9,8 @@ import pytest
 import sympy as sp
 
 from explorer import taylor as tx
-from explorer.expressions import ExpressionError
+from explorer.expressions import ExpressionError, to_latex
+from explorer.taylor.series import _coefficients_cached
 
 x, y = sp.Symbol("x"), sp.Symbol("y")
 MP = {  # independent mpmath versions of the presets (not via sympy)
@@ -69,7 +70,7 @@ def test_taylor_polynomial_contract():
 def test_order_20_of_every_preset_is_fast_cold():
     for text in tx.PRESETS_1D.values():
         for a in (0.3, -1.7):
-            tx._coefficients_cached.cache_clear()
+            _coefficients_cached.cache_clear()
             t0 = time.perf_counter()
             try:
                 tx.taylor_coefficients(text, a, 20)
@@ -216,5 +217,54 @@ def test_latex_terms_keep_exact_rationals():
     assert len(rows) == 8
     for k, dk, ck, c in rows:
         exact = e.exact[k] * sp.factorial(k)
-        assert exact.is_Rational and dk == tx.to_latex(exact)
+        assert exact.is_Rational and dk == to_latex(exact)
         assert "^{" not in dk and float(exact) == pytest.approx(c * math.factorial(k), rel=1e-12)
+
+
+# --------------------------------------------------------------------------------------------- what the page shows
+def test_terms_latex_cuts_the_expansion_without_recomputing():
+    e = tx.expand_1d("exp(x)", 0, 20)
+    poly, blocks = e.terms_latex(3)
+    assert poly == r"1+x+\frac{1}{2}\,x^{2}+\frac{1}{6}\,x^{3}"
+    assert len(blocks) == 1 and blocks[0].count("&=") == 4
+    assert r"\frac{f^{(3)}(a)}{3!} &= \frac{1}{3!} = \frac{1}{6} \approx 0.166667" in blocks[0]
+    poly, blocks = e.terms_latex(8)
+    assert poly.endswith(r"\cdots") and len(blocks) == 2 and blocks[1].count("&=") == 3
+    cut = e.truncated(3)
+    assert cut.n == 3 and cut.coeffs == e.coeffs[:4] and cut.exact == e.exact[:4] and e.n == 20
+    # numeric coefficients (no exact ones) are written with 6 significant figures
+    num = tx.Expansion("exp(x)", 0.0, 2, [1.0, 1.0, 0.5], None)
+    assert num.terms_latex(2)[0] == r"1+x+0.5\,x^{2}"
+
+
+def test_error_table_and_largest_bound():
+    e = tx.expand_1d("ln(1+x)", 0, 4)
+    c = tx.curves_1d("ln(1+x)", e, (-2, 2), npts=41)
+    assert np.all(np.isnan(c.bound[:, 0]))                   # f undefined at x = -2: no bound there
+    for k in range(5):
+        known = c.bound[k][np.isfinite(c.bound[k])]
+        assert c.max_bound[k] == pytest.approx(known.max())
+    lines = tx.error_table(c, 2).splitlines()
+    assert lines[0] == r"| n | max \|f − Tₙ\| | max Lagrange bound |" and len(lines) == 2 + 5
+    assert lines[4].startswith("| **2** |") and lines[4].count("**") == 6 and "**" not in lines[3]
+    assert lines[2] == f"| 0 | {c.max_err[0]:.3g} | {c.max_bound[0]:.3g} |"
+    nan = tx.Curves(c.x, c.f, c.T, c.err, np.full_like(c.bound, np.nan), c.max_err)
+    assert np.all(np.isnan(nan.max_bound)) and tx.error_table(nan, 1).splitlines()[2].endswith("| — |")
+
+
+def test_radius_latex():
+    assert tx.radius_of_convergence("exp(x)", 0).latex() == r"R = \infty"
+    assert tx.radius_of_convergence("ln(1+x)", 0.5).latex() == "R = 1.5"
+    assert tx.radius_of_convergence("1/(1+x^2)", 1).latex() == "R = 1.414"
+    e = tx.expand_1d("1/(4-x)", 0, 20)
+    assert tx.radius_of_convergence("1/(4-x)", 0, e.coeffs).latex() == r"R \approx 4"
+    assert tx.Radius(math.nan, [], "", False).latex() is None
+
+
+def test_2d_formulas():
+    loc = tx.local_2d("exp(x)*sin(y)", (0, 0))
+    J, H, T0, T1, T2, dx = loc.formulas()
+    assert J.startswith("J = ") and J.endswith(r"\begin{pmatrix}0 & 1\end{pmatrix}")
+    assert H.startswith(r"H = \begin{pmatrix}f_{xx}") and H.endswith(r"\begin{pmatrix}0 & 1\\ 1 & 0\end{pmatrix}")
+    assert T0 == "T_0(x,y) = f(x_0,y_0) = 0" and T1.startswith("T_1") and T2.startswith("T_2")
+    assert dx.startswith(r"\Delta\mathbf{x}")

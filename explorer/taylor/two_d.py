@@ -1,0 +1,146 @@
+"""Two variables: the exact Taylor polynomial of f(x, y), and the value, Jacobian and Hessian at
+(x₀, y₀) with the surfaces T₀, T₁, T₂ and their errors on a grid around it."""
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import sympy as sp
+
+from explorer.expressions import compile_expression, parse_expression, to_latex
+from explorer.numbers import tex_number
+from explorer.symbolic import SymbolicTimeout, call
+from explorer.taylor.jet import TaylorError
+from explorer.taylor.series import exact_point
+
+X, Y = sp.Symbol("x"), sp.Symbol("y")
+
+
+def _exact_pair(point) -> tuple[sp.Expr, sp.Expr]:
+    return exact_point(point[0]), exact_point(point[1])
+
+
+@functools.lru_cache(maxsize=256)
+def _derivs_2d(expr: sp.Expr, x0: sp.Expr, y0: sp.Expr, order: int) -> dict:
+    """{(i, j): ∂^(i+j) f / ∂xⁱ ∂yʲ at (x0, y0)} for i + j ≤ order (exact)."""
+    out = {}
+    row = expr
+    for i in range(order + 1):
+        d = row
+        for j in range(order + 1 - i):
+            val = d.subs({X: x0, Y: y0})
+            if val.has(sp.zoo, sp.nan, sp.oo, -sp.oo) or val.has(sp.I):
+                raise TaylorError("f or one of its derivatives is not defined at (x₀, y₀).")
+            out[(i, j)] = sp.nsimplify(val) if val.is_Float else val
+            d = d.diff(Y)
+        row = row.diff(X)
+    return out
+
+
+def taylor_polynomial_2d(f: str, point: tuple[float, float], order: int) -> sp.Expr:
+    """Σ_{i+j≤order} ∂ⁱ⁺ʲf(x₀,y₀)/(i! j!) (x−x₀)ⁱ (y−y₀)ʲ, exact, in the symbols x and y."""
+    expr = f if isinstance(f, sp.Basic) else parse_expression(f, ("x", "y"))
+    x0, y0 = _exact_pair(point)
+    d = _derivs_2d(expr, x0, y0, int(order))
+    return sp.Add(*[c / (sp.factorial(i) * sp.factorial(j)) * (X - x0) ** i * (Y - y0) ** j
+                    for (i, j), c in d.items()])
+
+
+@dataclass
+class Local2D:
+    """Value, Jacobian (gradient row) and Hessian at (x₀, y₀), exact and as floats."""
+    point: tuple[float, float]
+    value: sp.Expr
+    J: sp.Matrix
+    H: sp.Matrix
+    value_f: float
+    J_f: np.ndarray
+    H_f: np.ndarray
+    ok: bool = True
+    message: str | None = None
+
+    def latex(self) -> dict[str, str]:
+        x0, y0 = _exact_pair(self.point)
+        dx = to_latex(X - x0)
+        dy = to_latex(Y - y0)
+        J = matrix_latex(self.J)
+        H = matrix_latex(self.H)
+        v = to_latex(self.value)
+        return {
+            "T0": rf"T_0(x,y) = f(x_0,y_0) = {v}",
+            "T1": rf"T_1 = f(\mathbf{{x}}_0) + J\,\Delta\mathbf{{x}} = {v} + {J}"
+                  rf"\begin{{pmatrix}}{dx}\\ {dy}\end{{pmatrix}}",
+            "T2": rf"T_2 = T_1 + \tfrac12\,\Delta\mathbf{{x}}^{{\mathsf T}} H\,\Delta\mathbf{{x}},\quad H = {H}",
+            "J": rf"J = \begin{{pmatrix}}\partial_x f & \partial_y f\end{{pmatrix}}_{{(x_0,y_0)}} = {J}",
+        }
+
+    def formulas(self) -> list[str]:
+        """What the page shows beside the surfaces, one display formula each: J, H, T₀, T₁, T₂, Δx."""
+        tex = self.latex()
+        H = (r"H = \begin{pmatrix}f_{xx} & f_{xy}\\ f_{yx} & f_{yy}\end{pmatrix} = "
+             + matrix_latex(self.H))
+        return [tex["J"], H, tex["T0"], tex["T1"], tex["T2"],
+                r"\Delta\mathbf{x} = \begin{pmatrix}x-x_0\\ y-y_0\end{pmatrix}"]
+
+
+def matrix_latex(M: sp.Matrix) -> str:
+    rows = []
+    for i in range(M.rows):
+        cells = []
+        for j in range(M.cols):
+            e = M[i, j]
+            s = to_latex(e)
+            if len(s) > 28:
+                s = tex_number(float(sp.N(e)), 6)
+            cells.append(s)
+        rows.append(" & ".join(cells))
+    return r"\begin{pmatrix}" + r"\\ ".join(rows) + r"\end{pmatrix}"
+
+
+def _local_worker(text: str, x0: str, y0: str) -> dict:
+    expr = parse_expression(text, ("x", "y"))
+    return _derivs_2d(expr, sp.Rational(x0), sp.Rational(y0), 2)
+
+
+def local_2d(text: str, point: tuple[float, float], timeout: float = 1.5) -> Local2D:
+    x0, y0 = _exact_pair(point)
+    try:
+        expr = parse_expression(text, ("x", "y"))
+        if sp.count_ops(expr) <= 40:      # small: second derivatives are instant, skip the worker
+            d = _derivs_2d(expr, x0, y0, 2)
+        else:
+            d = call(_local_worker, text, str(x0), str(y0), timeout=timeout)
+    except (TaylorError, SymbolicTimeout) as err:
+        msg = str(err) if isinstance(err, TaylorError) else "The exact derivatives took too long."
+        nan = sp.nan
+        return Local2D(tuple(map(float, point)), nan, sp.Matrix([[nan, nan]]), sp.Matrix([[nan, nan], [nan, nan]]),
+                       math.nan, np.full(2, np.nan), np.full((2, 2), np.nan), ok=False, message=msg)
+    J = sp.Matrix([[d[(1, 0)], d[(0, 1)]]])
+    H = sp.Matrix([[d[(2, 0)], d[(1, 1)]], [d[(1, 1)], d[(0, 2)]]])
+    return Local2D(tuple(map(float, point)), d[(0, 0)], J, H, float(sp.N(d[(0, 0)])),
+                   np.array([float(sp.N(v)) for v in J], dtype=float),
+                   np.array([[float(sp.N(H[i, j])) for j in range(2)] for i in range(2)], dtype=float))
+
+
+def surfaces_2d(text: str, loc: Local2D, radius: float, n: int = 40) -> dict[str, np.ndarray]:
+    """f, T0, T1, T2 and |f − T1|, |f − T2| on an n×n grid around (x₀, y₀)."""
+    x0, y0 = loc.point
+    xs = np.linspace(x0 - radius, x0 + radius, n)
+    ys = np.linspace(y0 - radius, y0 + radius, n)
+    Xg, Yg = np.meshgrid(xs, ys)
+    F = compile_expression(text, ("x", "y"))(Xg, Yg)
+    dX, dY = Xg - x0, Yg - y0
+    T0 = np.full_like(F, loc.value_f)
+    T1 = T0 + loc.J_f[0] * dX + loc.J_f[1] * dY
+    H = loc.H_f
+    T2 = T1 + 0.5 * (H[0, 0] * dX ** 2 + 2 * H[0, 1] * dX * dY + H[1, 1] * dY ** 2)
+    with np.errstate(all="ignore"):
+        return {"x": xs, "y": ys, "f": F, "T0": T0, "T1": T1, "T2": T2,
+                "E1": np.abs(F - T1), "E2": np.abs(F - T2)}
+
+
+def share_below(s: dict, eps: float) -> dict[str, float]:
+    """Share of the grid where |f − T₁| < ε ("E1") and |f − T₂| < ε ("E2")."""
+    return {k: float(np.mean(np.isfinite(s[k]) & (s[k] < eps))) for k in ("E1", "E2")}
