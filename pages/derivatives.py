@@ -9,8 +9,7 @@ import streamlit as st
 import ui
 from explorer import derivatives as D
 from explorer.figures import derivatives as F
-from explorer import symbolic
-from explorer.expressions import ExpressionError, parse_expression, to_latex
+from explorer.numbers import nice, nice_text
 
 LO, HI = -3.0, 3.0
 
@@ -29,14 +28,8 @@ def errors(text: str, x0: float) -> D.DifferenceErrors:
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
-def quotient(text: str):
-    """(result, None) or (None, reason) — a timeout is an answer too, not an exception."""
-    try:
-        return D.difference_quotient(text), None
-    except symbolic.SymbolicTimeout:
-        return None, "timeout"
-    except Exception as err:    # sympy can fail on odd inputs: say so, keep the page working
-        return None, type(err).__name__
+def quotient(text: str) -> D.QuotientAttempt:
+    return D.try_difference_quotient(text)
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
@@ -81,13 +74,9 @@ def rise_and_gradient(text: str) -> None:
         st.info("sympy took too long to differentiate this f — showing a numeric result instead "
                 "(central differences).", icon="⏱️")
     for bp in g.breaks:
-        c = D.nice(bp.x)
         with st.container(border=True):
-            st.markdown(f"**Not differentiable at x = {c}** ({bp.kind}). {bp.message}" + ui.display_math(
-                        rf"\begin{{gathered}}\lim_{{x\to {c}^-}} f(x) = {_num(bp.f_left)},\quad "
-                        rf"\lim_{{x\to {c}^+}} f(x) = {_num(bp.f_right)} \\[4pt] "
-                        rf"\lim_{{x\to {c}^-}} f'(x) = {_num(bp.slope_left)},\quad "
-                        rf"\lim_{{x\to {c}^+}} f'(x) = {_num(bp.slope_right)}\end{{gathered}}"))
+            st.markdown(f"**Not differentiable at x = {nice(bp.x)}** ({bp.kind}). {bp.message}"
+                        + ui.display_math(D.limits_latex(bp)))
 
 
 @st.fragment
@@ -126,13 +115,10 @@ def rise_over_run(text: str, x0: float, g: D.GradientData) -> None:
                      format="10^%.2f")
     h = 10.0 ** logh
     s = D.secant(text, x0, h, g.breaks)
-    here = [b for b in g.breaks if abs(b.x - x0) < 1e-6]
-    digits = D.digits_for_step(h)       # enough digits that f(x0+h) and f(x0) visibly differ
-
     if not math.isfinite(s.f0):
-        st.warning(f"f is not defined at x₀ = {D.nice(x0)}: move x₀ to where the curve is drawn.", icon="📍")
-    for b in here:
-        st.warning(f"**No derivative at x₀ = {D.nice(x0)}.** {b.message}", icon="📍")
+        st.warning(f"f is not defined at x₀ = {nice(x0)}: move x₀ to where the curve is drawn.", icon="📍")
+    for b in D.breaks_at(g.breaks, x0):
+        st.warning(f"**No derivative at x₀ = {nice(x0)}.** {b.message}", icon="📍")
 
     a, b_ = st.columns([3, 2])
     with a:
@@ -149,37 +135,21 @@ def rise_over_run(text: str, x0: float, g: D.GradientData) -> None:
                  "curve looks straight: that straight line is the tangent." if zoom is not None else ""))
 
     # the secant's numbers right under its picture, then section 2's header and formulas: one element
-    lines = [r"\text{slope of the secant} = \frac{\text{rise}}{\text{run}} = \frac{f(x_0+h)-f(x_0)}{h}"
-             rf"= \frac{{{_num(s.f1, digits)} - {_num(s.f0, digits)}}}{{{_num(h)}}} = {_num(s.slope)}"]
-    if math.isfinite(s.true_slope):
-        label = "f'(x_0)" if s.exact else r"f'(x_0)\ (\text{numeric})"
-        lines.append(rf"{label} = {_num(s.true_slope)} \qquad |\text{{secant}} - f'(x_0)| = {_num(s.error)}")
-    st.markdown(ui.display_math(r"\begin{gathered}" + r" \\[4pt] ".join(lines) + r"\end{gathered}")
-                + ERROR_FORMULAS)
+    # enough digits that f(x0+h) and f(x0) visibly differ
+    st.markdown(ui.display_math(D.secant_latex(s, D.digits_for_step(h))) + ERROR_FORMULAS)
     e = errors(text, x0)
     if e.ok:
         ui.chart_live(F.errors_figure(e, h), key="errors")
         ui.notice("going right to left, the error first falls (truncation: the secant bends less) and "
                   "then rises again (round-off: f(x₀+h) − f(x₀) loses digits). The stars mark the best h. "
                   "Central differences fall faster (∝ h²) and bottom out at a larger h.",
-                  before=f"Here the best forward h is **≈ {D.nice_text(e.best_forward, 2)}** (error "
-                         f"{D.nice_text(e.min_forward, 2)}), the best central h "
-                         f"**≈ {D.nice_text(e.best_central, 2)}** (error {D.nice_text(e.min_central, 2)})."
+                  before=f"Here the best forward h is **≈ {nice_text(e.best_forward, 2)}** (error "
+                         f"{nice_text(e.min_forward, 2)}), the best central h "
+                         f"**≈ {nice_text(e.best_central, 2)}** (error {nice_text(e.min_central, 2)})."
                          + (" The central difference has no truncation error for this f at x₀ (it is exact "
                             "for quadratics), so only round-off is left." if e.central_truncation_free else ""))
     else:
         st.info("f or f′ is not defined at x₀, so there is no error to plot: move x₀.", icon="📍")
-
-
-def _wrap(latex: str) -> str:
-    return rf"\left({latex}\right)"
-
-
-def _num(v: float, digits: int = 6) -> str:
-    """A number for LaTeX."""
-    s = D.nice(v, digits)
-    return {"undefined": r"\text{undefined}", "+∞": r"+\infty", "−∞": r"-\infty"}.get(
-        s, s.replace("×10^", r"\times10^{") + ("}" if "×10^" in s else ""))
 
 
 rise_and_gradient(text)
@@ -187,21 +157,22 @@ rise_and_gradient(text)
 # ---------------------------------------------------------------------------------------------
 st.subheader("4 · From the definition")
 st.latex(r"f'(x) = \lim_{h\to 0}\frac{f(x+h)-f(x)}{h}")
-q, why = quotient(text)
+attempt = quotient(text)
+q = attempt.result
 if q is not None:
     st.latex(rf"\frac{{f(x+h)-f(x)}}{{h}} = {q.quotient}")
     if q.simplified != q.quotient:
         st.latex(rf"\phantom{{\frac{{f(x+h)-f(x)}}{{h}}}} = {q.simplified}")
     if q.limit is not None:
-        st.latex(rf"f'(x) = \lim_{{h\to 0}} {_wrap(q.simplified)} = {q.limit}")
+        st.latex(rf"f'(x) = \lim_{{h\to 0}} \left({q.simplified}\right) = {q.limit}")
     else:
         st.info(q.note, icon="ℹ️")
-elif why == "timeout":
+elif attempt.why == "timeout":
     st.info("sympy took too long to simplify this quotient — showing a numeric result instead: "
-            f"at x = 1 the quotient with h = 10⁻⁵ is ≈ {D.nice_text(D.numeric_quotient(text, 1.0, 1e-5), 6)}.",
+            f"at x = 1 the quotient with h = 10⁻⁵ is ≈ {nice_text(D.numeric_quotient(text, 1.0, 1e-5), 6)}.",
             icon="⏱️")
 else:
-    st.info(f"sympy could not work with this quotient ({why}); the rules below still apply.", icon="ℹ️")
+    st.info(f"sympy could not work with this quotient ({attempt.why}); the rules below still apply.", icon="ℹ️")
 
 # ---------------------------------------------------------------------------------------------
 st.subheader("5 · The rules, step by step")
@@ -212,7 +183,7 @@ der, same = steps(text)
 
 
 def show_steps(der: D.Derivation, limit: int = 40) -> None:
-    for i, stp in enumerate(der.steps[:limit]):
+    for stp in der.steps[:limit]:
         pad = "⠀⠀" * stp.depth + ("↳ " if stp.depth else "")
         st.markdown(f"{pad}**{stp.title}**")
         st.latex(stp.latex)
@@ -241,6 +212,11 @@ def _new_diff(previous: str) -> None:
     ss.pop("dq_checked", None)
 
 
+def show_verdict(v: D.Verdict) -> None:
+    show, icon = {"right": (st.success, "✅"), "wrong": (st.error, "❌"), "unreadable": (st.error, "⚠️")}[v.kind]
+    show(v.message, icon=icon)
+
+
 @st.fragment
 def self_check() -> None:
     st.subheader("6 · Self-check")
@@ -263,13 +239,8 @@ def self_check() -> None:
         pick = st.radio("Your answer", mq.labels, index=None, horizontal=True, key="mq_pick")
         b1, b2 = st.columns([1, 5])
         if b1.button("Check", key="mq_check", disabled=pick is None):
-            right = mq.labels[mq.correct]
-            if pick == right:
-                st.success(f"Right: {right} is f′.", icon="✅")
-            else:
-                st.error(f"Not quite: {pick} is not f′, {right} is.", icon="❌")
-            st.latex(rf"f(x) = {to_latex(parse_expression(mq.f_text))} \quad\Rightarrow\quad "
-                     rf"f'(x) = {to_latex(parse_expression(mq.options[mq.correct]))}")
+            show_verdict(D.mark_match(mq, pick))
+            st.latex(mq.answer_latex)
         b2.button("New question", key="mq_new", on_click=_new_match, args=(mq.f_text,))
     with tab2:
         dq = diff_q(ss["dq_seed"], ss.get("dq_prev"))
@@ -280,15 +251,9 @@ def self_check() -> None:
         checked = b1.button("Check", key="dq_check")
         if checked or ss.get("dq_checked") == dq.text:
             ss["dq_checked"] = dq.text
-            if ans.strip():
-                try:
-                    parse_expression(ans, ("x",))
-                    ok = D.check_derivative_answer(dq, ans)
-                    (st.success if ok else st.error)(
-                        "Correct!" if ok else "Not equal to f′ — compare with the worked steps below.",
-                        icon="✅" if ok else "❌")
-                except ExpressionError as err:
-                    st.error(f"**Cannot read that answer:** {err}", icon="⚠️")
+            verdict = D.mark_derivative_answer(dq, ans)
+            if verdict is not None:
+                show_verdict(verdict)
             st.latex(rf"f'(x) = {dq.answer_latex}")
             with st.expander("Worked steps", expanded=True):
                 show_steps(D.derivative_steps_cached(dq.text))

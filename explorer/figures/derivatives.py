@@ -9,7 +9,8 @@ import pandas  # noqa: F401  - finish importing pandas here: plotly only peeks a
 import plotly.graph_objects as go
 
 from explorer.figures import fastfig
-from explorer.derivatives import DifferenceErrors, GradientData, Secant, nice, nice_text, sig
+from explorer.derivatives import DifferenceErrors, GradientData, Secant
+from explorer.numbers import nice, nice_text, round_sig
 from explorer.expressions import compile_expression
 
 BLUE, RED, GREEN, GREY, ORANGE, PURPLE = "#1f5fbf", "#d62728", "#2ca02c", "#7f7f7f", "#ff7f0e", "#9467bd"
@@ -24,7 +25,7 @@ def _fig(data: list[dict], layout: dict) -> go.Figure:
 def _r(a, digits: int = 4) -> np.ndarray:
     """Round for the wire (a typed array: ``fastfig.figure_json``); infinities become NaN, a gap
     in the line as null would be."""
-    a = sig(np.asarray(a, dtype=float), digits)
+    a = round_sig(np.asarray(a, dtype=float), digits)
     return np.where(np.isfinite(a), a, np.nan)
 
 

@@ -7,8 +7,10 @@ import pytest
 import sympy as sp
 
 from explorer import derivatives as D
+from explorer import symbolic
 from explorer.figures import derivatives as F
 from explorer.expressions import compile_expression, parse_expression
+from explorer.numbers import nice_text
 from explorer.practice import check_answer
 
 x = sp.Symbol("x")
@@ -281,17 +283,81 @@ def test_no_error_curve_at_a_break_point():
     bps = D.break_points("abs(x)", -3.0, 3.0)
     assert not D.difference_errors("abs(x)", 0.0, breaks=bps).ok
     assert D.difference_errors("abs(x)", 0.5, breaks=bps).ok
-    assert D.nice_text(1.3e-9, 2) == "1.3×10⁻⁹"
+    assert nice_text(1.3e-9, 2) == "1.3×10⁻⁹"
 
 
 def test_numeric_quotient_and_quotient_timeout(monkeypatch):
     assert D.numeric_quotient("x^2", 1.0, 1e-5) == pytest.approx(2.0, abs=2e-5)
 
     def slow(*args, **kwargs):
-        raise D.symbolic.SymbolicTimeout("too slow")
-    monkeypatch.setattr(D.symbolic, "call", slow)
-    with pytest.raises(D.symbolic.SymbolicTimeout):
+        raise symbolic.SymbolicTimeout("too slow")
+    monkeypatch.setattr(symbolic, "call", slow)
+    with pytest.raises(symbolic.SymbolicTimeout):
         D.difference_quotient("x^7 + sin(x)", 0.5)          # a key not cached yet
+    attempt = D.try_difference_quotient("x^7 + sin(x) + 1")   # the page's call: an answer, not an error
+    assert attempt.result is None and attempt.why == "timeout"
     der = D.derivative_steps("x^2 sin(x)")                   # simplification times out: raw result kept
     assert not der.simplified and der.result == der.raw
     assert "took too long" in der.steps[-1].title
+
+
+def test_try_difference_quotient_answers_and_names_failures(monkeypatch):
+    ok = D.try_difference_quotient("x^2")
+    assert ok.why is None and ok.result == D.difference_quotient("x^2")
+
+    def broken(*args, **kwargs):
+        raise ValueError("odd input")
+    monkeypatch.setattr(symbolic, "call", broken)
+    failed = D.try_difference_quotient("x^9 - x")             # a key not cached yet
+    assert failed.result is None and failed.why == "ValueError"
+
+
+# ---------------------------------------------------------------------------------------------
+# the page's formulas and the marking of the self-check
+def test_tex_value_writes_infinities_and_powers_of_ten():
+    assert D.tex_value(math.inf) == r"+\infty" and D.tex_value(-math.inf) == r"-\infty"
+    assert D.tex_value(float("nan")) == D.tex_value(None) == r"\text{undefined}"
+    assert D.tex_value(3.0) == "3" and D.tex_value(-0.0) == "0"
+    assert D.tex_value(1.3e-9, 2) == r"1.3 \times 10^{-9}"
+    assert D.tex_value(1.00000002, D.digits_for_step(1e-8)) == "1.00000002"
+
+
+def test_secant_latex_shows_rise_over_run_and_the_error():
+    s = D.secant("x^2", 1.0, 1.0)
+    tex = D.secant_latex(s, D.digits_for_step(1.0))
+    first, second = tex.removeprefix(r"\begin{gathered}").removesuffix(r"\end{gathered}").split(r" \\[4pt] ")
+    assert first.endswith(r"\frac{4 - 1}{1} = 3")
+    assert second == r"f'(x_0) = 2 \qquad |\text{secant} - f'(x_0)| = 1"
+    corner = D.secant_latex(D.secant("abs(x)", 0.0, 0.1), 6)          # no f'(x0): one line only
+    assert r"\\[4pt]" not in corner and r"\frac{0.1 - 0}{0.1} = 1" in corner
+
+
+def test_limits_latex_at_a_pole_and_a_corner():
+    pole = D.limits_latex(_one("1/x"))
+    assert r"\lim_{x\to 0^-} f(x) = -\infty" in pole and r"\lim_{x\to 0^+} f(x) = +\infty" in pole
+    corner = D.limits_latex(_one("abs(x)"))
+    assert r"\lim_{x\to 0^-} f'(x) = -1" in corner and r"\lim_{x\to 0^+} f'(x) = 1" in corner
+
+
+def test_breaks_at_picks_the_break_under_x0():
+    bps = D.break_points("abs(x^2 - 1)", -3.0, 3.0)
+    assert [b.x for b in D.breaks_at(bps, 1.0)] == [1.0]
+    assert D.breaks_at(bps, 0.5) == []
+
+
+def test_marking_typed_derivatives():
+    q = D.DiffQuestion("sin(x^2)", "", "2*x*cos(x**2)", "")
+    assert D.mark_derivative_answer(q, "   ") is None
+    assert D.mark_derivative_answer(q, "2x cos(x^2)") == D.Verdict("right", "Correct!")
+    assert D.mark_derivative_answer(q, "cos(x^2)").kind == "wrong"
+    bad = D.mark_derivative_answer(q, "2x +* 3")
+    assert bad.kind == "unreadable" and bad.message.startswith("**Cannot read that answer:**")
+
+
+def test_marking_match_questions():
+    m = D.match_question(3)
+    right = m.labels[m.correct]
+    wrong = next(label for label in m.labels if label != right)
+    assert D.mark_match(m, right) == D.Verdict("right", f"Right: {right} is f′.")
+    assert D.mark_match(m, wrong) == D.Verdict("wrong", f"Not quite: {wrong} is not f′, {right} is.")
+    assert m.answer_latex.startswith("f(x) = ") and r"\Rightarrow\quad f'(x) = " in m.answer_latex
