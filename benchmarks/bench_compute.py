@@ -118,8 +118,8 @@ def cases(tmpdir: str) -> list[Case]:
 
     def descent():
         r = op.descend(rosen, (-1.5, 2.0), "gradient", step=0.0005, max_iter=1000)
-        assert r.iterations == 1000, (r.iterations, r.reason)
-        return r.iterations
+        assert r.nit == 1000, (r.nit, r.message)
+        return r.nit
 
     op.descend(rosen, (-1.5, 2.0), "gradient", step=0.0005, max_iter=10)   # derivatives compiled once
     out.append(Case("1,000-step gradient descent (Rosenbrock)", descent,
@@ -133,7 +133,7 @@ def cases(tmpdir: str) -> list[Case]:
         state["net"] = nw.Network((1, 6, 7, 2), "sigmoid", seed=0)
 
     def backprop():
-        return nw.train(state["net"], x, y, 1000, rate=7.0).costs[-1]
+        return nw.train(state["net"], x, y, 1000, rate=7.0).history[-1]
 
     out.append(Case("1,000 backprop iterations (1-6-7-2, 100 points)", backprop, fresh_net, budget_s=0.2))
 

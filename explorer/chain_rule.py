@@ -3,7 +3,9 @@
 ``chain_rule_symbolic`` differentiates (module level, so pages can run it under
 ``explorer.symbolic.call``'s deadline); ``chain_rule_at`` evaluates every factor at one t and also
 measures the slope of the composed curve numerically, so the page can show that both agree;
-``path_samples`` gives the path and the composed curve for the charts.
+``path_samples`` gives the path and the composed curve for the charts; ``parse_path`` reads a typed
+path and ``path_preset`` names the preset a typed path is, if any; ``rule_tex`` and ``reading_tex``
+write the rule with its factors and the numbers at one t as LaTeX.
 """
 from __future__ import annotations
 
@@ -12,10 +14,12 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from explorer.expressions import compile_expression, parse_expression
+from explorer.expressions import ExpressionError, compile_expression, parse_expression, to_latex
+from explorer.numbers import tex_number
 
 __all__ = ["F_PRESETS", "PATH_PRESETS", "T_RANGE", "ChainSymbolic", "ChainAt", "chain_rule_symbolic",
-           "chain_rule_at", "chain_rule_numeric", "path_samples", "contour_grid"]
+           "chain_rule_at", "chain_rule_numeric", "path_samples", "contour_grid", "parse_path",
+           "path_preset", "rule_tex", "reading_tex"]
 
 F_PRESETS = {
     "hill": "exp(-((x - 1)^2 + (y - 0.5)^2)/3)",
@@ -34,6 +38,22 @@ T_RANGE = (0.0, 2 * float(np.pi))
 BOX = 3.0   # the contour map shows [-BOX, BOX]²
 
 _X, _Y, _T = sp.symbols("x y t")
+
+
+def parse_path(x_text: str, y_text: str) -> tuple[sp.Expr, sp.Expr]:
+    """``(x(t), y(t))`` from typed text (safe parser); ``ExpressionError`` names the bad one."""
+    out = []
+    for name, text in (("x(t)", x_text), ("y(t)", y_text)):
+        try:
+            out.append(parse_expression(text or "", ("t",)))
+        except ExpressionError as err:
+            raise ExpressionError(f"{name}: {err}") from None
+    return out[0], out[1]
+
+
+def path_preset(x_text: str | None, y_text: str | None) -> str | None:
+    """The name of the preset path ``(x_text, y_text)`` is, or None for a path of one's own."""
+    return next((name for name, pair in PATH_PRESETS.items() if pair == (x_text, y_text)), None)
 
 
 @dataclass(frozen=True)
@@ -76,6 +96,7 @@ class ChainAt:
 
 
 def _num(v) -> float:
+    """A computed value as a float, NaN where it is not finite."""
     v = float(np.asarray(v))
     return v if np.isfinite(v) else float("nan")
 
@@ -135,3 +156,37 @@ def contour_grid(f_text: str, n: int = 61, box: float = BOX):
     X, Y = np.meshgrid(g, g)
     Z = compile_expression(f_text, ("x", "y"))(X, Y)
     return g, Z
+
+
+RULE_TEX = (r"\frac{df}{dt} = \frac{\partial f}{\partial x}\,\frac{dx}{dt} + "
+            r"\frac{\partial f}{\partial y}\,\frac{dy}{dt}")
+
+
+def rule_tex(sym: ChainSymbolic | None) -> str:
+    """The chain rule, followed by its four factors written out when they are short enough."""
+    if sym is None:
+        return RULE_TEX
+    parts = (to_latex(sym.f_x), to_latex(sym.dx_dt), to_latex(sym.f_y), to_latex(sym.dy_dt))
+    if sum(map(len, parts)) >= 600:
+        return RULE_TEX
+    return (r"\begin{aligned}" + RULE_TEX.replace("=", "&=", 1) + r"\\ &= "
+            rf"\Big({parts[0]}\Big)\Big({parts[1]}\Big) + \Big({parts[2]}\Big)\Big({parts[3]}\Big)"
+            r"\end{aligned}")
+
+
+def _factor(v: float) -> str:
+    """A number in a product: negative ones in brackets."""
+    s = tex_number(v)
+    return f"({s})" if np.isfinite(v) and v < 0 else s
+
+
+def reading_tex(at: ChainAt) -> str:
+    """The point at t, the chain rule's sum with its numbers, and the slope measured numerically:
+    one formula block, every line short enough for a 1024 px window."""
+    return (r"\begin{aligned}"
+            rf"&\text{{at }} t = {at.t:.2f}:\ (x, y) = ({tex_number(at.x)}, {tex_number(at.y)})\\ "
+            rf"&\frac{{df}}{{dt}} = {_factor(at.f_x)}\cdot{_factor(at.dx_dt)} + "
+            rf"{_factor(at.f_y)}\cdot{_factor(at.dy_dt)} = {tex_number(at.df_dt)}\\[4pt] "
+            r"&\text{slope of } g(t) = f(x(t), y(t)) \text{ measured numerically:}\\ "
+            rf"&\frac{{g(t+h)-g(t-h)}}{{2h}} = {tex_number(at.slope_numeric)}"
+            r"\end{aligned}")

@@ -8,7 +8,8 @@ import ui
 from explorer import chain_rule as cr
 from explorer.figures import chain_rule as plots
 from explorer import network as nn
-from explorer.expressions import ExpressionError, parse_expression, to_latex
+from explorer.expressions import to_latex
+from explorer.numbers import nice_text, tex_number
 from explorer.symbolic import SymbolicTimeout, call
 
 ui.page_header(
@@ -43,53 +44,30 @@ def _path_preset_changed():
 
 
 def _path_typed():
-    pair = (st.session_state.get("xt"), st.session_state.get("yt"))
-    st.session_state["path"] = next((n for n, p in cr.PATH_PRESETS.items() if p == pair), ui.CUSTOM)
+    st.session_state["path"] = cr.path_preset(st.session_state.get("xt"), st.session_state.get("yt")) or ui.CUSTOM
 
 
 def _path_input() -> tuple[str, str]:
     """Path preset + x(t), y(t) text boxes bound to the URL; returns the last valid pair."""
-    names = list(cr.PATH_PRESETS)
+    names, circle = list(cr.PATH_PRESETS), cr.PATH_PRESETS["circle"]
     if "path" not in st.session_state and ("xt" in st.query_params or "yt" in st.query_params):
-        pair = (st.query_params.get("xt", cr.PATH_PRESETS["circle"][0]),
-                st.query_params.get("yt", cr.PATH_PRESETS["circle"][1]))
-        st.session_state["path"] = next((n for n, p in cr.PATH_PRESETS.items() if p == pair), ui.CUSTOM)
+        # a shared link with a typed path: show it as "type your own" unless it is a preset
+        pair = (st.query_params.get("xt", circle[0]), st.query_params.get("yt", circle[1]))
+        st.session_state["path"] = cr.path_preset(*pair) or ui.CUSTOM
     with ui.row():
         ui.select("Path: preset", names + [ui.CUSTOM], index=names.index("circle"), key="path",
                   on_change=_path_preset_changed)
-        st.text_input("x(t) =", value=cr.PATH_PRESETS["circle"][0], key="xt", bind="query-params",
-                      on_change=_path_typed, max_chars=300)
-        st.text_input("y(t) =", value=cr.PATH_PRESETS["circle"][1], key="yt", bind="query-params",
-                      on_change=_path_typed, max_chars=300)
-    xt, yt = st.session_state.get("xt"), st.session_state.get("yt")
-    try:
-        ex, ey = parse_expression(xt, ("t",)), parse_expression(yt, ("t",))
-        st.session_state["_path_last_valid"] = (xt, yt)
+        st.text_input("x(t) =", value=circle[0], key="xt", bind="query-params", on_change=_path_typed,
+                      max_chars=300)
+        st.text_input("y(t) =", value=circle[1], key="yt", bind="query-params", on_change=_path_typed,
+                      max_chars=300)
+    typed = (st.session_state.get("xt", circle[0]), st.session_state.get("yt", circle[1]))
+    (xt, yt), (ex, ey) = ui.last_valid("_path_last_valid", typed, lambda p: cr.parse_path(*p),
+                                       fallback=circle, what="path")
+    if (xt, yt) == typed:
         st.latex(rf"\big(x(t),\,y(t)\big) = \Big({to_latex(ex)},\; {to_latex(ey)}\Big),\quad "
-                 rf"0 \le t \le 2\pi")
-        return xt, yt
-    except ExpressionError as err:
-        st.error(f"**Cannot read that path:** {err}", icon="⚠️")
-        last = st.session_state.get("_path_last_valid", cr.PATH_PRESETS["circle"])
-        st.caption(f"Still drawing the last valid path: x(t) = `{last[0]}`, y(t) = `{last[1]}`")
-        return last
-
-
-def _fmt(v: float) -> str:
-    return f"{v:.4g}" if np.isfinite(v) else r"\text{undefined}"
-
-
-def _sci(v: float) -> str:
-    """1.2e-09 as LaTeX 1.2 \\times 10^{-9} (a bare "e-09" reads as a subtraction)."""
-    if not np.isfinite(v):
-        return r"\text{undefined}"
-    mantissa, exponent = f"{v:.1e}".split("e")
-    return rf"{mantissa}\times 10^{{{int(exponent)}}}"
-
-
-def _paren(v: float) -> str:
-    s = _fmt(v)
-    return f"({s})" if np.isfinite(v) and v < 0 else s
+                 r"0 \le t \le 2\pi")
+    return xt, yt
 
 
 @st.fragment
@@ -102,15 +80,7 @@ def chain_rule_section():
     except SymbolicTimeout:
         sym = None
         st.info("The symbolic derivatives took too long — showing a numeric result instead.", icon="⏱️")
-    rule = (r"\frac{df}{dt} = \frac{\partial f}{\partial x}\,\frac{dx}{dt} + "
-            r"\frac{\partial f}{\partial y}\,\frac{dy}{dt}")
-    if sym is not None:
-        parts = (to_latex(sym.f_x), to_latex(sym.dx_dt), to_latex(sym.f_y), to_latex(sym.dy_dt))
-        if sum(map(len, parts)) < 600:
-            rule = (r"\begin{aligned}" + rule.replace("=", "&=", 1) + r"\\ &= "
-                    rf"\Big({parts[0]}\Big)\Big({parts[1]}\Big) + \Big({parts[2]}\Big)\Big({parts[3]}\Big)"
-                    r"\end{aligned}")
-    st.latex(rule)
+    st.latex(cr.rule_tex(sym))
     at_t(f_text, x_text, y_text, sym)
 
 
@@ -133,14 +103,7 @@ def at_t(f_text: str, x_text: str, y_text: str, sym) -> None:
         ui.notice("the dashed tangent's slope is the chain-rule sum on the left, computed from the "
                   "partial derivatives alone, yet it touches the curve exactly.")
 
-    # one formula block, every line short enough for a 1024 px window
-    st.latex(r"\begin{aligned}"
-             rf"&\text{{at }} t = {at.t:.2f}:\ (x, y) = ({_fmt(at.x)}, {_fmt(at.y)})\\ "
-             rf"&\frac{{df}}{{dt}} = {_paren(at.f_x)}\cdot{_paren(at.dx_dt)} + {_paren(at.f_y)}\cdot{_paren(at.dy_dt)}"
-             rf" = {_fmt(at.df_dt)}\\[4pt] "
-             r"&\text{slope of } g(t) = f(x(t), y(t)) \text{ measured numerically:}\\ "
-             rf"&\frac{{g(t+h)-g(t-h)}}{{2h}} = {_fmt(at.slope_numeric)}"
-             r"\end{aligned}")
+    st.latex(cr.reading_tex(at))
     if not np.isfinite(at.df_dt):
         st.warning("f or the path is undefined at this t: move t or change the function.", icon="⚠️")
 
@@ -168,82 +131,42 @@ def _typed_target() -> tuple[str, str]:
     with c2:
         st.text_input("target y(t), 0 ≤ t ≤ 1", value=TYPED_DEFAULT[1], key="ty", bind="query-params",
                       max_chars=300)
-    tx, ty = st.session_state.get("tx", TYPED_DEFAULT[0]), st.session_state.get("ty", TYPED_DEFAULT[1])
-    try:
-        nn.target_curve("typed", np.linspace(0, 1, 5), tx, ty)
-        nn.training_data("typed", N_POINTS, "sigmoid", tx, ty)
-        st.session_state["_target_last_valid"] = (tx, ty)
-        return tx, ty
-    except ExpressionError as err:
-        st.error(f"**Cannot use that curve:** {err}", icon="⚠️")
-        last = st.session_state.get("_target_last_valid", TYPED_DEFAULT)
-        st.caption(f"Still training on the last valid curve: (`{last[0]}`, `{last[1]}`)")
-        return last
+    typed = (st.session_state.get("tx", TYPED_DEFAULT[0]), st.session_state.get("ty", TYPED_DEFAULT[1]))
+    pair, _ = ui.last_valid("_target_last_valid", typed, lambda p: nn.check_typed_target(*p, n=N_POINTS),
+                            fallback=TYPED_DEFAULT, what="curve", drawing="training on")
+    return pair
 
 
-def _state() -> dict:
-    return st.session_state.setdefault("_nn", {})
+def _session() -> nn.TrainingSession:
+    return st.session_state["_nn"]
 
 
-def _reset(config) -> None:
-    target, tx, ty, hidden, act, seed = config
-    sizes = (1, *[int(h) for h in hidden.split(",")], 2)
-    x, y, scaled = nn.training_data(target, N_POINTS, act, tx, ty)
-    s = _state()
-    s.update(config=config, net=nn.Network(sizes, act, seed), x=x, y=y, scaled=scaled,
-             costs=[np.array([nn.Network(sizes, act, seed).cost(x, y)])], iteration=0,
-             rng=np.random.default_rng(seed + 1))
-
-
-def _train(n: int) -> None:
-    s = _state()
-    n = int(min(n, MAX_ITERATIONS - s["iteration"]))
-    if n <= 0:
-        st.session_state["_nn_playing"] = False
-        return
-    res = nn.train(s["net"], s["x"], s["y"], n, st.session_state.get("rate", 7.0),
-                   st.session_state.get("noise", 0.0), s["rng"])
-    s["costs"].append(res.costs[1:])
-    s["iteration"] += n
-
-
-def _toggle_play():
-    st.session_state["_nn_playing"] = not st.session_state.get("_nn_playing", False)
-
-
-def _step_clicked():
-    _train(int(st.session_state.get("steps", 100)))
-
-
-def _reset_clicked():
-    st.session_state["_nn_playing"] = False
-    s = _state()
-    if "config" in s:
-        _reset(s["config"])
+def _knobs() -> tuple[int, float, float]:
+    """Iterations per step, learning rate and noise: read when training, not when moved."""
+    ss = st.session_state
+    return int(ss.get("steps", 100)), ss.get("rate", 7.0), ss.get("noise", 0.0)
 
 
 def _draw_training() -> None:
     """Readings, the two training charts and the gradient check: rerun every tick while playing."""
-    s = _state()
-    if st.session_state.get("_nn_playing"):
-        _train(int(st.session_state.get("steps", 100)))
-    net, x, y = s["net"], s["x"], s["y"]
-    costs = np.concatenate(s["costs"])
+    s = _session()
+    s.tick(*_knobs())
+    net, x, y = s.net, s.x, s.y
     act = net.activation
 
     st.markdown(ui.results_table({
-        "Cost C": f"{costs[-1]:.5g}",
-        "Iteration": f"{s['iteration']:,}",
-        "Status": "training ▶" if st.session_state.get("_nn_playing") else "paused ⏸"}))
+        "Cost C": nice_text(s.cost, 5),
+        "Iteration": f"{s.iteration:,}",
+        "Status": "training ▶" if s.playing else "paused ⏸"}))
 
     c1, c2 = st.columns(2)
     with c1:
-        ui.chart_live(plots.drawing(nn.to_plane(y, act), nn.to_plane(net.predict(x), act), s["iteration"]),
-                 key="nn_drawing")
+        ui.chart_live(plots.drawing(nn.to_plane(y, act), nn.to_plane(net.predict(x), act), s.iteration),
+                      key="nn_drawing")
         ui.notice("the input is just t from 0 to 1; each output neuron draws one coordinate. "
                   "Watch the red curve bend toward the grey target as the cost falls.")
     with c2:
-        ui.chart_live(plots.cost_history(costs), key="nn_cost")
+        ui.chart_live(plots.cost_history(s.history), key="nn_cost")
         ui.notice("on a log scale steady progress is a straight line; plateaus are the network "
                   "stuck near a saddle before it finds the next feature of the curve. Too much "
                   "aggression makes the cost jump up.")
@@ -252,16 +175,12 @@ def _draw_training() -> None:
     st.markdown("**Gradient check.** Backpropagation's gradient against central finite differences "
                 "$\\frac{C(w+\\varepsilon)-C(w-\\varepsilon)}{2\\varepsilon}$, $\\varepsilon = 10^{-6}$, "
                 f"for every one of the {net.n_parameters} parameters, layer by layer:"
-                + ui.display_math(
-                    r"\begin{gathered}e^{(l)} = \frac{\lVert g_{\text{backprop}} - g_{\text{numeric}}\rVert}"
-                    r"{\lVert g_{\text{backprop}}\rVert + \lVert g_{\text{numeric}}\rVert}\\[4pt] "
-                    + r",\quad ".join(f"e^{{({i + 1})}} = {_sci(e)}" for i, e in enumerate(chk.layer_errors))
-                    + r"\end{gathered}"))
+                + ui.display_math(nn.errors_tex(chk)))
     if chk.max_error < 1e-6:
-        st.success(f"Backprop agrees with finite differences: largest relative error {chk.max_error:.1e}.",
+        st.success(f"Backprop agrees with finite differences: largest relative error {nice_text(chk.max_error, 2)}.",
                    icon="✅")
     else:
-        st.warning(f"Largest relative error {chk.max_error:.1e}: the network is saturated or the "
+        st.warning(f"Largest relative error {nice_text(chk.max_error, 2)}: the network is saturated or the "
                    "finite differences lose precision here.", icon="⚠️")
 
 
@@ -270,20 +189,8 @@ def ledger_section(n_layers: int, act: str, playing: bool) -> None:
     when k changes (and about once a second while playing, so the ledger follows the training
     without adding its elements to every training tick)."""
     st.subheader("The backprop ledger")
-    L = n_layers
-    # one formula block, every line short enough for a 1024 px window
     st.markdown("The chain rule layer by layer, from the output backwards (the row above feeds the "
-                "one below):" + ui.display_math(
-                r"\begin{gathered}"
-                rf"\frac{{\partial C_k}}{{\partial a^{{({L})}}}} = 2\,(a^{{({L})}}_k - y_k),\qquad "
-                r"\frac{\partial C_k}{\partial a^{(l-1)}} = \big(W^{(l)}\big)^{\!\top}"
-                r"\frac{\partial C_k}{\partial z^{(l)}}\\[6pt] "
-                r"\frac{\partial C_k}{\partial z^{(l)}} = \frac{\partial C_k}{\partial a^{(l)}} \odot "
-                r"\sigma'(z^{(l)}),\qquad "
-                r"\frac{\partial C_k}{\partial b^{(l)}} = \frac{\partial C_k}{\partial z^{(l)}}\\[6pt] "
-                r"\frac{\partial C_k}{\partial W^{(l)}} = \frac{\partial C_k}{\partial z^{(l)}}\,"
-                r"\big(a^{(l-1)}\big)^{\!\top}\\[6pt] "
-                + nn.ACTIVATION_LATEX[act] + r"\end{gathered}"))
+                "one below):" + ui.display_math(nn.ledger_rules_tex(n_layers, act)))
     if playing:
         st.fragment(run_every=LEDGER_TICK_SECONDS)(ledger_panel)()
     else:
@@ -292,14 +199,14 @@ def ledger_section(n_layers: int, act: str, playing: bool) -> None:
 
 def ledger_panel() -> None:
     """Example k's every chain-rule factor (a fragment: choosing k redraws only this)."""
-    s = _state()
-    net, x, y = s["net"], s["x"], s["y"]
+    s = _session()
+    net, x, y = s.net, s.x, s.y
     ex = int(ui.slider("Training example k", 0, N_POINTS - 1, 25, 1, key="ex"))
     ck, layers = nn.ledger(net, x, y, ex)
     L = len(layers)
     st.markdown(f"Every factor of the chain rule for training example **k = {ex}** "
                 f"(input t = {x[ex, 0]:.2f}), with its own cost "
-                f"$C_k = |a^{{({L})}}_k - y_k|^2 = {ck:.4g}$ (C is the mean of these over the "
+                f"$C_k = |a^{{({L})}}_k - y_k|^2 = {tex_number(ck)}$ (C is the mean of these over the "
                 f"{len(x)} examples). Read each row left to right:")
     ui.chart_live(plots.ledger_figure(layers), key="nn_ledger")
     ui.notice("∂C/∂W is the outer product of the column ∂C/∂z and the row a⁽ˡ⁻¹⁾: a weight barely "
@@ -328,32 +235,30 @@ def network_section():
 
     knobs()
 
-    config = (target, tx, ty, hidden, act, seed)
-    s = _state()
-    if s.get("config") != config:
-        _reset(config)
-        st.session_state["_nn_playing"] = False
-    if s.get("scaled"):
+    config = nn.TrainingConfig(target, tx, ty, hidden, act, seed)
+    if st.session_state.get("_nn") is None or _session().config != config:
+        st.session_state["_nn"] = nn.TrainingSession(config, N_POINTS, MAX_ITERATIONS)
+    s = _session()
+    if s.scaled:
         st.caption("The typed curve was shrunk to fit inside the box the outputs can reach.")
 
-    playing = st.session_state.get("_nn_playing", False)
     b1, b2, b3, _ = st.columns([1, 1, 1, 3])
     with b1:
-        st.button("⏸ Pause" if playing else "▶ Play", key="nn_play", on_click=_toggle_play,
+        st.button("⏸ Pause" if s.playing else "▶ Play", key="nn_play", on_click=lambda: _session().toggle_play(),
                   type="primary", width="stretch")
     with b2:
-        st.button("Step", key="nn_step", on_click=_step_clicked, width="stretch", disabled=playing,
+        st.button("Step", key="nn_step", on_click=lambda: _session().step(*_knobs()), width="stretch", disabled=s.playing,
                   help="Train for the chosen number of iterations once.")
     with b3:
-        st.button("↺ Reset", key="nn_reset", on_click=_reset_clicked, width="stretch")
+        st.button("↺ Reset", key="nn_reset", on_click=lambda: _session().reset(), width="stretch")
 
-    if playing:
+    if s.playing:
         # a fragment of its own, rerun by the browser every tick without any input: it trains
         # a batch of iterations and redraws; pausing removes it, which stops the timer
         st.fragment(run_every=TICK_SECONDS)(_draw_training)()
     else:
         _draw_training()
-    ledger_section(len(s["net"].weights), act, playing)
+    ledger_section(len(s.net.weights), act, s.playing)
 
 
 @st.fragment

@@ -3,8 +3,9 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from explorer.chain_rule import (F_PRESETS, PATH_PRESETS, chain_rule_at, chain_rule_numeric,
-                                 chain_rule_symbolic, contour_grid, path_samples)
+from explorer.chain_rule import (F_PRESETS, PATH_PRESETS, RULE_TEX, chain_rule_at, chain_rule_numeric,
+                                 chain_rule_symbolic, contour_grid, parse_path, path_preset, path_samples,
+                                 reading_tex, rule_tex)
 from explorer.expressions import ExpressionError
 
 x, y, t = sp.symbols("x y t")
@@ -95,3 +96,36 @@ def test_bad_text_raises_expression_error():
         chain_rule_symbolic("x +* y", "t", "t")
     with pytest.raises(ExpressionError):
         chain_rule_symbolic("x y", "x", "t")        # the path must be in t
+
+
+def test_parse_path_names_the_bad_coordinate():
+    ex, ey = parse_path("2 cos(t)", "t^2")
+    assert sp.simplify(ex - 2 * sp.cos(t)) == 0 and sp.simplify(ey - t ** 2) == 0
+    with pytest.raises(ExpressionError, match=r"^y\(t\): "):
+        parse_path("t", "1 - t/3 +* 2")
+    with pytest.raises(ExpressionError, match=r"^x\(t\): "):
+        parse_path("x + t", "t")                    # x is not a variable of the path
+
+
+def test_path_preset_names_a_preset_pair():
+    for name, pair in PATH_PRESETS.items():
+        assert path_preset(*pair) == name
+    assert path_preset("t", "t^2") is None
+    assert path_preset(PATH_PRESETS["circle"][0], PATH_PRESETS["line"][1]) is None
+
+
+def test_rule_and_reading_tex():
+    assert rule_tex(None) == RULE_TEX
+    sym = chain_rule_symbolic("x^2 y", "cos(t)", "t^3")
+    tex = rule_tex(sym)
+    assert tex.startswith(r"\begin{aligned}") and r"\Big(2 x y\Big)" in tex
+    at = chain_rule_at(sym, "x^2 y", "cos(t)", "t^3", 0.5)
+    tex = reading_tex(at)
+    # negative factors in brackets, every number to 4 significant figures
+    assert r"\text{at } t = 0.50" in tex and r"\cdot(-0.4794)" in tex
+    assert f"= {at.df_dt:.4g}" in tex and "measured numerically" in tex
+    # an undefined point reads as such, and a tiny number as a power of ten, not "e-05"
+    sym = chain_rule_symbolic("ln(x)", "t - 1", "t")
+    assert r"\text{undefined}" in reading_tex(chain_rule_at(sym, "ln(x)", "t - 1", "t", 0.5))
+    sym = chain_rule_symbolic("x^2 + y", "t", "0.00001 t")
+    assert r"\times 10^{-5}" in reading_tex(chain_rule_at(sym, "x^2 + y", "t", "0.00001 t", 0.0))

@@ -3,8 +3,10 @@ import numpy as np
 import pytest
 
 from explorer.expressions import ExpressionError
-from explorer.network import (Network, gradient_check, ledger, numeric_gradient, target_curve,
-                              to_plane, train, training_data)
+from explorer.network import (Network, TrainingConfig, TrainingSession, TrainResult, check_typed_target,
+                              errors_tex, gradient_check, hidden_sizes, ledger, ledger_rules_tex,
+                              numeric_gradient, target_curve, to_plane, train, training_data)
+from explorer.result import IterationResult
 
 
 @pytest.fixture(scope="module")
@@ -88,24 +90,27 @@ def test_training_lowers_the_cost_on_the_heart(heart):
     x, y = heart
     net = Network((1, 6, 7, 2), "sigmoid", 0)
     res = train(net, x, y, 2000, 7.0)
-    assert res.costs.shape == (2001,)
-    assert res.costs[0] == pytest.approx(Network((1, 6, 7, 2), "sigmoid", 0).cost(x, y))
-    assert res.costs[-1] == pytest.approx(net.cost(x, y))
-    assert res.costs[-1] < 0.2 * res.costs[0]
-    assert res.costs[-1] < 0.02
+    assert isinstance(res, IterationResult) and isinstance(res, TrainResult)
+    assert res.success and res.status == "completed" and res.nit == 2000 and res.x is net
+    assert "2,000 steps" in res.message
+    assert res.history.shape == (2001,)
+    assert res.history[0] == pytest.approx(Network((1, 6, 7, 2), "sigmoid", 0).cost(x, y))
+    assert res.history[-1] == pytest.approx(net.cost(x, y))
+    assert res.history[-1] < 0.2 * res.history[0]
+    assert res.history[-1] < 0.02
 
 
 def test_training_with_tanh_and_with_noise_still_descends():
     x, y, _ = training_data("circle", 100, "tanh")
     net = Network((1, 6, 7, 2), "tanh", 0)
-    c = train(net, x, y, 1000, 0.3).costs
+    c = train(net, x, y, 1000, 0.3).history
     assert c[-1] < 0.3 * c[0]
     x, y, _ = training_data("heart", 100, "sigmoid")
     net = Network((1, 6, 7, 2), "sigmoid", 0)
-    c = train(net, x, y, 1000, 5.0, noise=1.0, rng=np.random.default_rng(0)).costs
+    c = train(net, x, y, 1000, 5.0, noise=1.0, rng=np.random.default_rng(0)).history
     assert c[-1] < 0.5 * c[0]
     # noise really changes the path taken
-    quiet = train(Network((1, 6, 7, 2), "sigmoid", 0), x, y, 1000, 5.0).costs
+    quiet = train(Network((1, 6, 7, 2), "sigmoid", 0), x, y, 1000, 5.0).history
     assert not np.allclose(c, quiet)
 
 
@@ -164,3 +169,99 @@ def test_typed_target_through_the_safe_parser():
         target_curve("typed", t, "1/(t - 0.5)", "t")   # undefined at t = 0.5
     with pytest.raises(ValueError):
         Network((1, 2), activation="relu")
+
+
+def test_training_that_overflows_says_so():
+    x, y, _ = training_data("heart", 20, "sigmoid")
+    net = Network((1, 3, 2), "sigmoid", 0)
+    net.weights[0][:] = np.inf                       # a network already blown up
+    with np.errstate(all="ignore"):
+        res = train(net, x, y, 2, 1.0)
+    assert not res.success and res.status == "diverged" and res.nit == 2
+    assert "learning rate" in res.message
+
+
+def test_hidden_sizes_and_typed_target_check():
+    assert hidden_sizes("6, 7") == (1, 6, 7, 2)
+    assert hidden_sizes("12") == (1, 12, 2)
+    assert hidden_sizes("10, 10, 10", n_in=2, n_out=3) == (2, 10, 10, 10, 3)
+    assert check_typed_target("0.5 cos(2 pi t)", "0.5 sin(2 pi t)") is False
+    assert check_typed_target("3 cos(2 pi t)", "sin(2 pi t)") is True        # shrunk to fit
+    with pytest.raises(ExpressionError):
+        check_typed_target("t +* 2", "t")
+    with pytest.raises(ExpressionError):
+        check_typed_target("1/(t - 1)", "t")     # undefined at t = 1, not a training point (n = 100)
+    with pytest.raises(ExpressionError):
+        check_typed_target("1/(t - 0.37)", "t")  # undefined at a training point only
+
+
+def _session(**kw):
+    return TrainingSession(TrainingConfig(**kw), n_points=100, max_iterations=250)
+
+
+def test_training_session_steps_and_keeps_the_history():
+    s = _session()
+    x, y, scaled = training_data("heart", 100, "sigmoid")
+    np.testing.assert_array_equal(s.x, x)
+    np.testing.assert_array_equal(s.y, y)
+    assert not scaled and not s.scaled and not s.playing
+    assert s.iteration == 0 and s.history.shape == (1,)
+    assert s.cost == pytest.approx(Network((1, 6, 7, 2), "sigmoid", 0).cost(x, y))
+    res = s.step(100, 7.0)
+    assert res.nit == 100 and s.iteration == 100
+    # the same as training a fresh network of the same seed directly
+    direct = train(Network((1, 6, 7, 2), "sigmoid", 0), x, y, 100, 7.0).history
+    np.testing.assert_allclose(s.history, direct)
+    assert s.cost == pytest.approx(direct[-1]) == pytest.approx(s.net.cost(x, y))
+    s.step(10, 7.0)
+    assert s.iteration == 110 and s.history.shape == (111,)
+    assert s.history[-1] == pytest.approx(s.cost)
+
+
+def test_training_session_play_pause_tick_and_limit():
+    s = _session()
+    assert s.tick(100, 7.0) is None and s.iteration == 0          # paused: a tick trains nothing
+    s.toggle_play()
+    assert s.playing
+    s.tick(100, 7.0)
+    s.tick(100, 7.0)
+    assert s.iteration == 200
+    s.tick(100, 7.0)                     # only 50 left before the limit of 250
+    assert s.iteration == 250 and s.playing
+    assert s.tick(100, 7.0) is None      # at the limit: playing stops
+    assert not s.playing and s.iteration == 250
+    s.toggle_play()
+    s.toggle_play()
+    assert not s.playing
+
+
+def test_training_session_reset_and_noise():
+    s = _session(target="circle", hidden="4, 4", activation="tanh", seed=3)
+    assert s.net.sizes == (1, 4, 4, 2) and s.net.activation == "tanh"
+    c0 = s.cost
+    s.toggle_play()
+    s.step(50, 0.3, noise=1.0)
+    noisy = s.history.copy()
+    s.reset()
+    assert not s.playing and s.iteration == 0 and s.cost == pytest.approx(c0)
+    s.step(50, 0.3, noise=1.0)                 # the noise restarts from the seed too
+    np.testing.assert_allclose(s.history, noisy)
+    quiet = _session(target="circle", hidden="4, 4", activation="tanh", seed=3)
+    quiet.step(50, 0.3)
+    assert not np.allclose(quiet.history, noisy)
+
+
+def test_training_session_typed_target_is_shrunk():
+    s = _session(target="typed", x_text="3 cos(2 pi t)", y_text="sin(2 pi t)")
+    assert s.scaled and 0 < s.y.min() and s.y.max() < 1
+    assert _session(target="typed", x_text="3 cos(2 pi t)", y_text="sin(2 pi t)").config == s.config
+    assert _session(target="heart").config != s.config
+
+
+def test_formula_blocks():
+    tex = ledger_rules_tex(3, "tanh")
+    assert r"\frac{\partial C_k}{\partial a^{(3)}} = 2" in tex and r"\tanh z" in tex
+    x, y, _ = training_data("heart", 100, "sigmoid")
+    chk = gradient_check(Network((1, 6, 7, 2), "sigmoid", 0), x, y)
+    tex = errors_tex(chk)
+    assert tex.count("e^{(") == 4 and r"\times 10^{-" in tex     # the definition and 3 layers
