@@ -9,78 +9,19 @@ import streamlit as st
 from ui import live_chart
 import ui
 from explorer import optimise as opt
+from explorer.optimise import presets
 from explorer.figures import optimise as figs
 
-QUIZ = "x^6/6 - 3x^4 - 2x^3/3 + 27x^2/2 + 18x - 30"
-NEWTON_PRESETS = {
-    "Course quiz polynomial": QUIZ,
-    "x³ − 2x + 2 (a cycle from 0)": "x^3 - 2x + 2",
-    "arctan x (diverges from |x₀| > 1.39)": "atan(x)",
-    "x² − 2 (√2)": "x^2 - 2",
-    "cos x − x": "cos(x) - x",
-    "ln x (leaves the domain)": "ln(x)",
-}
 NEWTON_MAX = 50
 
-SANDPIT = "-((x-4.1)^2 + (y-0.9)^2) - 30exp(-((x-1.5)^2 + (y-3.7)^2)/2.8)"
-DESCENT_PRESETS = {
-    "Bowl": "x^2 + y^2",
-    "Elongated valley": "x^2 + 10y^2",
-    "Rosenbrock": "(1 - x)^2 + 100(y - x^2)^2",
-    "Himmelblau": "(x^2 + y - 11)^2 + (x + y^2 - 7)^2",
-    "Sandpit (course)": SANDPIT,
-}
-START_RANGE = (-6.0, 6.0, 0.05)        # the start sliders: min, max, step
-# (window, usual start, walls?) per preset text
-DESCENT_VIEW = {
-    "x^2 + y^2": ((-3.0, 3.0, -3.0, 3.0), (2.0, 1.5), False),
-    "x^2 + 10y^2": ((-3.0, 3.0, -3.0, 3.0), (2.5, 1.0), False),
-    "(1 - x)^2 + 100(y - x^2)^2": ((-2.0, 2.0, -1.0, 3.0), (-1.2, 1.0), False),
-    "(x^2 + y - 11)^2 + (x + y^2 - 7)^2": ((-5.0, 5.0, -5.0, 5.0), (0.0, 0.0), False),
-    SANDPIT: ((0.0, 6.0, 0.0, 6.0), (3.0, 2.0), True),
-}
 
-LAGRANGE = {
-    "Course quiz 1: Gaussian on an ellipse": ("exp(-(2x^2 + y^2 - x*y)/2)", "x^2 + 3(y + 1)^2 - 1", (-2.0, 2.0, -2.6, 0.6)),
-    "Course quiz 2: −exp on cosh y + x = 2": ("-exp(x - y^2 + x*y)", "cosh(y) + x - 2", (-3.0, 2.0, -3.0, 3.0)),
-    "xy on x + y = 10": ("x*y", "x + y - 10", (-1.0, 11.0, -1.0, 11.0)),
-    "x²y on a circle": ("x^2*y", "x^2 + y^2 - 3", (-2.5, 2.5, -2.5, 2.5)),
-}
-LAGRANGE_F = {k: v[0] for k, v in LAGRANGE.items()}
-LAGRANGE_G = {k: v[1] for k, v in LAGRANGE.items()}
-
-
-# ---------------------------------------------------------------------------------------------
-# Cached explorer calls (keyed by text and numbers)
-@st.cache_data(max_entries=128, show_spinner=False)
-def newton_run(f: str, x0: float, max_iter: int):
-    return opt.newton_raphson(f, x0, max_iter)
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def basins(f: str, lo: float, hi: float):
-    return opt.newton_basins(f, lo, hi, 400, NEWTON_MAX)
-
-
-@st.cache_data(max_entries=256, show_spinner=False)
-def descent_run(f: str, start: tuple, method: str, step: float, max_iter: int, bounds):
-    return opt.descend(f, start, method, step, max_iter, bounds=bounds)
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def surface_grid(f: str, window: tuple, n: int = 60):
-    return opt.grid(f, window, n)
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def lagrange(f: str, g: str, window: tuple):
-    return opt.lagrange_solve(f, g, window)
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def walk(f: str, g: str, window: tuple):
-    return opt.constraint_walk(f, g, window)
-
+# The explorer calls, cached by their text and numbers (a slider moved back redraws at once)
+newton_run = st.cache_data(opt.newton_raphson, max_entries=128, show_spinner=False)
+basins = st.cache_data(opt.newton_basins, max_entries=32, show_spinner=False)
+descent_run = st.cache_data(opt.descend, max_entries=256, show_spinner=False)
+surface_grid = st.cache_data(opt.grid, max_entries=32, show_spinner=False)
+lagrange = st.cache_data(opt.lagrange_solve, max_entries=32, show_spinner=False)
+walk = st.cache_data(opt.constraint_walk, max_entries=32, show_spinner=False)
 
 ui.page_header(
     "Optimisation",
@@ -111,13 +52,13 @@ def newton_steps(res, half: float) -> None:
 
     # the verdict and what happened on the way, in one box (one element to send, not one per note)
     notes = "".join(f"\n\n🔎 {note}" for note in res.notes)
-    if res.converged:
-        st.success(f"**Converged.** {res.reason}{notes}", icon="✅")
+    if res.success:
+        st.success(f"**Converged.** {res.message}{notes}", icon="✅")
     else:
-        st.warning(f"**Failure — {opt.FAILURES[res.failure]}.** {res.reason}{notes}", icon="⚠️")
+        st.warning(f"**Failure — {opt.FAILURES[res.status]}.** {res.message}{notes}", icon="⚠️")
 
     play_from = st.session_state.pop("_play_from", None)
-    shown = min(n, res.steps)
+    shown = min(n, res.nit)
     if play_from is not None and shown > 0:
         chart = st.empty()          # the animation's frames replace each other in this one slot
         delay = min(0.6, 8.0 / max(shown, 1))
@@ -151,7 +92,7 @@ def newton_section() -> None:
 @st.fragment
 def newton_function() -> None:
     """A new f reruns the section's charts; x₀ and w rerun only `newton_view` (not the f input)."""
-    text, _ = ui.function_input("f", NEWTON_PRESETS, key="nf", variables=("x",))
+    text, _ = ui.function_input("f", presets.NEWTON_PRESETS, key="nf", variables=("x",))
     newton_view(text)
 
 
@@ -161,10 +102,10 @@ def newton_view(text: str) -> None:
         x0 = ui.slider("Start x₀", -10.0, 10.0, 3.1, 0.01, key="x0")
         half = ui.slider("Window: x from −w to w", 1.0, 40.0, 5.0, 0.5, key="w")
     res = newton_run(text, x0, NEWTON_MAX)
-    st.session_state["_newton_steps"] = res.steps
+    st.session_state["_newton_steps"] = res.nit
     newton_steps(res, half)
 
-    b = basins(text, -half, half)
+    b = basins(text, -half, half, 400, NEWTON_MAX)
     ui.chart_live(figs.basin_figure(b, x0), key="basin_plot")
     ui.notice("the strip colours every starting point x₀ in the window by the root Newton ends at "
               f"(grey: no root within {NEWTON_MAX} steps). Basins are not intervals around each root — "
@@ -180,15 +121,9 @@ def _pair(spec=(1, 1)):
 
 # ---------------------------------------------------------------------------------------------
 # 2 · Descent in 2D
-def _descent_view(text: str):
-    if text in DESCENT_VIEW:
-        return DESCENT_VIEW[text]
-    return (-3.0, 3.0, -3.0, 3.0), (2.0, 1.5), False
-
-
 def _dmap_clicked() -> None:
     """A click on the contour map: start from there (snapped to the sliders' step and range)."""
-    start = opt.start_from_click(live_chart.clicked_point("dmap"), *START_RANGE)
+    start = opt.start_from_click(live_chart.clicked_point("dmap"), *presets.START_RANGE)
     if start is not None:
         st.session_state["sx"], st.session_state["sy"] = start
 
@@ -209,9 +144,8 @@ def descent_section() -> None:
 @st.fragment
 def descent_function() -> None:
     """f and the strategy: these rerun the whole section below the formulas."""
-    text, _ = ui.function_input("f", DESCENT_PRESETS, key="df", variables=("x", "y"))
-    _, usual, _ = _descent_view(text)
-    if text == SANDPIT:
+    text, _ = ui.function_input("f", presets.DESCENT_PRESETS, key="df", variables=("x", "y"))
+    if text == presets.SANDPIT:
         st.caption("The Sandpit surface is used **as given**: the phone is at the bottom of the pit near "
                    "(1.2, 4.0), the deepest point inside the sandpit's walls [0, 6]². Its negative would "
                    "turn the pit into a hump and send every method to the hill-top at (4.2, 0.79) — the "
@@ -219,9 +153,9 @@ def descent_function() -> None:
                    "is stopped. Newton, which only looks for ∇f = 0, happily climbs the hill at (4.2, 0.79).")
 
     # a new preset: jump to its usual start (before the sliders exist)
-    last = st.session_state.get("_df_last")
-    if last is not None and last != text and text in DESCENT_VIEW:
-        st.session_state["sx"], st.session_state["sy"] = usual
+    jump = presets.start_on_change(st.session_state.get("_df_last"), text)
+    if jump is not None:
+        st.session_state["sx"], st.session_state["sy"] = jump
     st.session_state["_df_last"] = text
 
     # the strategy comes first: the start and step sliders below it rerun only `descent_view`
@@ -235,36 +169,34 @@ def descent_function() -> None:
 
 @st.fragment
 def descent_view(text: str, method: str, race: bool) -> None:
-    window, usual, walls = _descent_view(text)
+    view = presets.descent_view(text)
+    lo, hi, step = presets.START_RANGE
     # four sliders in one flex row; the small gap keeps them on one line at 1024 px too
     with ui.row(gap="small"):
-        sx = ui.slider("Start x", *START_RANGE[:2], usual[0], START_RANGE[2], key="sx")
-        sy = ui.slider("Start y", *START_RANGE[:2], usual[1], START_RANGE[2], key="sy")
+        sx = ui.slider("Start x", lo, hi, view.start[0], step, key="sx")
+        sy = ui.slider("Start y", lo, hi, view.start[1], step, key="sy")
         lr = ui.slider("Step size γ", 0.001, 1.0, 0.1, 0.001, key="lr", format="%.3f")
         iters = ui.slider("Max steps", 10, 1000, 300, 10, key="iters")
 
-    # the view grows to include the start
-    window = (min(window[0], sx - 0.5), max(window[1], sx + 0.5), min(window[2], sy - 0.5), max(window[3], sy + 0.5))
-    bounds = window if walls else None
     start = (float(sx), float(sy))
+    window = view.around(start)              # the view grows to include the start
+    bounds = window if view.walls else None
     methods = list(opt.METHODS) if race else [method]
-    runs = [descent_run(text, start, m, float(lr), int(iters), bounds) for m in methods]
+    runs = [descent_run(text, start, m, float(lr), int(iters), bounds=bounds) for m in methods]
 
     main = runs[0] if not race else None
     if main is not None:
-        if main.converged and main.failure is None:
-            st.success(f"**{opt.METHODS[main.method]}:** {main.reason}", icon="✅")
-        else:
-            st.warning(f"**{opt.METHODS[main.method]}:** {main.reason}", icon="⚠️")
+        box = st.success if main.success else st.warning
+        box(f"**{opt.METHODS[main.method]}:** {main.message}", icon="✅" if main.success else "⚠️")
     else:
         st.markdown("**The race** — same start, same γ, same step budget:")
         st.dataframe(({
             "strategy": [opt.METHODS[r.method] for r in runs],
-            "steps": [r.iterations for r in runs],
-            "converged": ["✅" if r.converged and r.failure is None else "⚠️" if r.converged else "❌" for r in runs],
-            "ends at": [f"({r.path[-1, 0]:.4g}, {r.path[-1, 1]:.4g})" for r in runs],
+            "steps": [r.nit for r in runs],
+            "converged": ["✅" if r.success else "⚠️" if r.status == "stationary" else "❌" for r in runs],
+            "ends at": [f"({r.x[0]:.4g}, {r.x[1]:.4g})" for r in runs],
             "f at the end": [float(r.values[-1]) if len(r.values) else float("nan") for r in runs],
-            "outcome": [r.reason for r in runs],
+            "outcome": [r.message for r in runs],
         }), hide_index=True, width="stretch")
 
     g = surface_grid(text, window)
@@ -287,8 +219,8 @@ def descent_view(text: str, method: str, race: bool) -> None:
 # 3 · Lagrange multipliers
 def _problem_changed() -> None:
     name = st.session_state.get("prob")
-    if name in LAGRANGE:
-        f, g, _ = LAGRANGE[name]
+    if name in presets.LAGRANGE:
+        f, g, _ = presets.LAGRANGE[name]
         st.session_state["lf"], st.session_state["lf_preset"] = f, name
         st.session_state["lg"], st.session_state["lg_preset"] = g, name
 
@@ -332,14 +264,14 @@ def lagrange_section() -> None:
 
 @st.fragment
 def lagrange_problem() -> None:
-    ui.select("Problem", list(LAGRANGE), 0, key="prob", on_change=_problem_changed)
+    ui.select("Problem", list(presets.LAGRANGE), 0, key="prob", on_change=_problem_changed)
     c1, c2 = st.columns(2)
     with c1:
-        ftext, _ = ui.function_input("f", LAGRANGE_F, key="lf", variables=("x", "y"))
+        ftext, _ = ui.function_input("f", presets.LAGRANGE_F, key="lf", variables=("x", "y"))
     with c2:
-        gtext, _ = ui.function_input("g", LAGRANGE_G, key="lg", variables=("x", "y"),
+        gtext, _ = ui.function_input("g", presets.LAGRANGE_G, key="lg", variables=("x", "y"),
                                      help="The constraint is g(x, y) = 0: type the left-hand side.")
-    window = next((w for f, g, w in LAGRANGE.values() if f == ftext and g == gtext), (-4.0, 4.0, -4.0, 4.0))
+    window = presets.lagrange_window(ftext, gtext)
     sol = lagrange(ftext, gtext, window)
     wk = walk(ftext, gtext, window)
     if sol.note:

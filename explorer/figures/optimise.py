@@ -3,10 +3,8 @@ descent paths on contours and surfaces, f against iteration, Lagrange contours w
 
 Every figure is written as the plain dicts plotly.js reads and wrapped by ``explorer.fastfig``
 (no per-property validation: a slider step rebuilds them in well under a millisecond each);
-``tests/test_optimise_figures.py`` runs plotly's full validation over each builder's output."""
+``tests/unit/test_optimise_figures.py`` runs plotly's full validation over each builder's output."""
 from __future__ import annotations
-
-import math
 
 import numpy as np
 import pandas  # noqa: F401  - finish importing pandas here: plotly only peeks at sys.modules, and a
@@ -15,32 +13,15 @@ import plotly.graph_objects as go
 
 from explorer.figures import fastfig
 from explorer.expressions import compile_expression
-from explorer.optimise import Basins, ConstraintWalk, DescentResult, LagrangePoint, METHODS, NewtonResult
+from explorer.numbers import round_sig, round_to_scale, subscript
+from explorer.optimise import METHODS, Basins, ConstraintWalk, DescentResult, LagrangePoint, NewtonResult
+
+SIG = 5   # significant figures of the largest value kept in the numbers sent (small JSON)
 
 METHOD_COLOURS = {"gradient": "#d62728", "newton": "#1f77b4", "hybrid": "#2ca02c",
                   "momentum": "#9467bd", "adam": "#ff7f0e"}
 ROOT_COLOURS = ["#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#bcbd22"]
 FAIL_COLOUR = "#b0b0b0"
-
-
-def _r(a, sig: int = 5):
-    """Round an array to ~sig significant digits (relative to its largest finite value): small JSON."""
-    a = np.asarray(a, dtype=float)
-    fin = np.isfinite(a)
-    if not fin.any():
-        return a
-    mag = float(np.max(np.abs(a[fin]))) or 1.0
-    return np.round(a, max(0, sig - 1 - int(math.floor(math.log10(mag)))))
-
-
-def _sig(a, digits: int = 4):
-    """Round each value to ``digits`` significant digits (for log-scale data spanning decades)."""
-    a = np.asarray(a, dtype=float)
-    out = a.copy()
-    m = np.isfinite(a) & (a != 0)
-    mag = 10.0 ** np.floor(np.log10(np.abs(a[m])))
-    out[m] = np.round(a[m] / mag, digits - 1) * mag
-    return out
 
 
 def _yrange(y: np.ndarray, include=()):
@@ -62,7 +43,8 @@ def newton_figure(res: NewtonResult, shown: int, window: tuple[float, float]) ->
     xs = np.linspace(lo, hi, 400)
     ys = f(xs)
     yr = _yrange(ys, include=(0.0,))
-    data = [dict(type="scatter", x=_r(xs), y=_r(ys), name="f(x)", line=dict(color="#333", width=2))]
+    data = [dict(type="scatter", x=round_to_scale(xs, SIG), y=round_to_scale(ys, SIG), name="f(x)",
+                 line=dict(color="#333", width=2))]
     h, fx = res.history, res.fx
     shown = max(0, min(shown, len(h) - 1, len(fx)))
     tx, ty, vx, vy = [], [], [], []
@@ -75,25 +57,28 @@ def newton_figure(res: NewtonResult, shown: int, window: tuple[float, float]) ->
         if k + 1 < len(fx):
             vx += [b, b, None]
             vy += [0, fx[k + 1], None]
-    data.append(dict(type="scatter", x=_r(tx), y=_r(ty), mode="lines", name="tangent lines",
+    data.append(dict(type="scatter", x=round_to_scale(tx, SIG), y=round_to_scale(ty, SIG), mode="lines",
+                     name="tangent lines",
                      line=dict(color="#d62728", width=2)))
-    data.append(dict(type="scatter", x=_r(vx), y=_r(vy), mode="lines", name="back up to f",
+    data.append(dict(type="scatter", x=round_to_scale(vx, SIG), y=round_to_scale(vy, SIG), mode="lines",
+                     name="back up to f",
                      line=dict(color="#d62728", width=1, dash="dot"), showlegend=False))
     px = h[: shown + 1]
-    data.append(dict(type="scatter", x=_r(px), y=np.zeros(len(px)), mode="markers+text", name="xₙ on the axis",
-                     text=[f"x{_sub(k)}" for k in range(len(px))], textposition="bottom center",
+    data.append(dict(type="scatter", x=round_to_scale(px, SIG), y=np.zeros(len(px)), mode="markers+text",
+                     name="xₙ on the axis",
+                     text=[f"x{subscript(k)}" for k in range(len(px))], textposition="bottom center",
                      marker=dict(color="#d62728", size=9, symbol="x")))
     annotations = []
     for k, xk in enumerate(px):
         if xk < lo or xk > hi:
             edge = lo if xk < lo else hi
-            annotations.append(dict(x=edge, y=0, text=f"x{_sub(k)} = {xk:.4g} is off the chart", showarrow=True,
+            annotations.append(dict(x=edge, y=0, text=f"x{subscript(k)} = {xk:.4g} is off the chart", showarrow=True,
                                     ax=60 if xk < lo else -60, ay=-30 - 22 * (k % 3), arrowcolor="#d62728",
                                     font=dict(color="#d62728"), arrowhead=2))
     cur = min(shown, len(fx) - 1)
     if cur >= 0:
         data.append(dict(type="scatter", x=[float(h[cur])], y=[float(fx[cur])], mode="markers",
-                         name=f"(x{_sub(cur)}, f(x{_sub(cur)}))", marker=dict(color="#1f77b4", size=12)))
+                         name=f"(x{subscript(cur)}, f(x{subscript(cur)}))", marker=dict(color="#1f77b4", size=12)))
     layout = dict(height=430, xaxis=dict(range=[lo, hi], title=dict(text="x")),
                   yaxis=dict(range=yr, title=dict(text="f(x)")),
                   legend=dict(orientation="h", y=1.08),
@@ -103,10 +88,6 @@ def newton_figure(res: NewtonResult, shown: int, window: tuple[float, float]) ->
     if annotations:
         layout["annotations"] = annotations
     return fastfig.figure(data, layout)
-
-
-def _sub(n: int) -> str:
-    return str(n).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
 
 
 def _runs(x: np.ndarray, mask: np.ndarray) -> tuple[list, list]:
@@ -119,7 +100,7 @@ def _runs(x: np.ndarray, mask: np.ndarray) -> tuple[list, list]:
     starts = np.flatnonzero(np.diff(m) == 1)
     ends = np.flatnonzero(np.diff(m) == -1)
     xs, ys = [], []
-    for a, b in zip(_r(edges[starts]).tolist(), _r(edges[ends]).tolist()):
+    for a, b in zip(round_to_scale(edges[starts], SIG).tolist(), round_to_scale(edges[ends], SIG).tolist()):
         xs += [a, b, b, a, a, None]
         ys += [-0.25, -0.25, 0.25, 0.25, -0.25, None]
     return xs, ys
@@ -140,7 +121,8 @@ def basin_figure(b: Basins, x0: float) -> go.Figure:
         data.append(dict(type="scatter", x=xs, y=ys, mode="lines", fill="toself", fillcolor=FAIL_COLOUR,
                          name="fails", hoveron="fills", line=dict(width=1, color=FAIL_COLOUR)))
     inside = b.roots[(b.roots >= b.x0[0]) & (b.roots <= b.x0[-1])]
-    data.append(dict(type="scatter", x=_r(inside), y=np.full(len(inside), 0.6), mode="markers", name="roots",
+    data.append(dict(type="scatter", x=round_to_scale(inside, SIG), y=np.full(len(inside), 0.6), mode="markers",
+                     name="roots",
                      marker=dict(symbol="triangle-down", size=13, color="black")))
     data.append(dict(type="scatter", x=[float(x0)], y=[-0.6], mode="markers", name="your x₀",
                      marker=dict(symbol="triangle-up", size=13, color="#d62728")))
@@ -167,21 +149,23 @@ def descent_contour(grid, runs: list[DescentResult], window, newton_marks: bool 
     # shade and space the contours by log(1 + f − min f): deep narrow valleys (Rosenbrock,
     # Himmelblau) stay visible next to the steep walls
     with np.errstate(all="ignore"):
-        shade = _r(np.log1p(Z - np.nanmin(Z)), 4) if np.isfinite(Z).any() else Z
+        shade = round_to_scale(np.log1p(Z - np.nanmin(Z)), 4) if np.isfinite(Z).any() else Z
     data = [dict(type="contour", x=xs, y=ys, z=shade, ncontours=30, colorscale="Viridis", showscale=False,
                  contours=dict(coloring="heatmap", showlines=True), hoverinfo="skip",
                  name="f", opacity=0.85)]
     for r in runs:
-        p = _thin(r.path)
+        p = _thin(r.history)
         col = METHOD_COLOURS.get(r.method, "#000")
-        data.append(dict(type="scatter", x=_r(p[:, 0]), y=_r(p[:, 1]), mode="lines+markers",
-                         name=f"{METHODS[r.method]} ({r.iterations} steps)",
+        data.append(dict(type="scatter", x=round_to_scale(p[:, 0], SIG), y=round_to_scale(p[:, 1], SIG),
+                         mode="lines+markers",
+                         name=f"{METHODS[r.method]} ({r.nit} steps)",
                          line=dict(color=col, width=2), marker=dict(size=4, color=col)))
-        data.append(dict(type="scatter", x=[float(_r(p[-1:, 0])[0])], y=[float(_r(p[-1:, 1])[0])],
+        data.append(dict(type="scatter", x=[float(round_to_scale(p[-1, 0], SIG))],
+                         y=[float(round_to_scale(p[-1, 1], SIG))],
                          mode="markers", showlegend=False,
                          marker=dict(size=12, color=col, symbol="x"), hoverinfo="skip"))
     if runs:
-        s = runs[0].path[0]
+        s = runs[0].history[0]
         data.append(dict(type="scatter", x=[float(s[0])], y=[float(s[1])], mode="markers", name="start",
                          marker=dict(size=14, color="white", line=dict(color="black", width=2))))
     layout = dict(height=520,
@@ -201,14 +185,15 @@ def descent_surface(grid, runs: list[DescentResult], window) -> go.Figure:
     data = [dict(type="surface", x=xs, y=ys, z=Z, colorscale="Viridis", showscale=False, opacity=0.9,
                  name="f", hoverinfo="skip")]
     for r in runs:
-        p = _thin(r.path, 300)
-        v = _thin(r.values[:, None], 300)[:, 0] if len(r.values) == len(r.path) else None
+        p = _thin(r.history, 300)
+        v = _thin(r.values[:, None], 300)[:, 0] if len(r.values) == len(r.history) else None
         if v is None:
             continue
         m = (p[:, 0] >= window[0]) & (p[:, 0] <= window[1]) & (p[:, 1] >= window[2]) & (p[:, 1] <= window[3])
         col = METHOD_COLOURS.get(r.method, "#000")
         lift = 0.01 * (zr[1] - zr[0])       # just above the surface, so it is not hidden in it
-        data.append(dict(type="scatter3d", x=_r(p[m, 0]), y=_r(p[m, 1]), z=_r(v[m] + lift),
+        data.append(dict(type="scatter3d", x=round_to_scale(p[m, 0], SIG), y=round_to_scale(p[m, 1], SIG),
+                         z=round_to_scale(v[m] + lift, SIG),
                          mode="lines+markers", name=METHODS[r.method], line=dict(color=col, width=6),
                          marker=dict(size=3, color=col)))
     layout = dict(height=520,
@@ -231,7 +216,7 @@ def descent_values(runs: list[DescentResult]) -> go.Figure:
         if len(k) > 600:
             idx = np.unique(np.geomspace(1, len(k), 600).astype(int) - 1)
             k, gap = k[idx], gap[idx]
-        data.append(dict(type="scatter", x=k, y=_sig(gap), mode="lines", name=METHODS[r.method],
+        data.append(dict(type="scatter", x=k, y=round_sig(gap, 4), mode="lines", name=METHODS[r.method],
                          line=dict(color=METHOD_COLOURS.get(r.method, "#000"), width=2)))
     layout = dict(height=360,
                   yaxis=dict(type="log", title=dict(text="f(xₖ) − lowest f reached"), exponentformat="power"),
@@ -254,8 +239,8 @@ def lagrange_figure(fgrid, ggrid, walk: ConstraintWalk | None, idx: int, points:
         cx, cy = [], []
         for c in np.unique(walk.component):
             m = walk.component == c
-            cx += _r(walk.x[m]).tolist() + [None]
-            cy += _r(walk.y[m]).tolist() + [None]
+            cx += round_to_scale(walk.x[m], SIG).tolist() + [None]
+            cy += round_to_scale(walk.y[m], SIG).tolist() + [None]
         data.append(dict(type="scatter", x=cx, y=cy, mode="lines", line=dict(color="#d62728", width=3),
                          name="g(x, y) = 0", hoverinfo="skip"))
     elif G is not None:
@@ -304,8 +289,8 @@ def along_figure(walk: ConstraintWalk, idx: int, points: list[LagrangePoint]) ->
     xs_, fs_ = [], []
     for c in np.unique(walk.component):
         m = walk.component == c
-        xs_ += _r(s[m]).tolist() + [None]
-        fs_ += _r(f[m]).tolist() + [None]
+        xs_ += round_to_scale(s[m], SIG).tolist() + [None]
+        fs_ += round_to_scale(f[m], SIG).tolist() + [None]
     data = [dict(type="scatter", x=xs_, y=fs_, mode="lines", name="f along g = 0", line=dict(color="#1f77b4"))]
     # the solutions, located on the traced curve
     for p in points:

@@ -28,59 +28,59 @@ def test_newton_agrees_with_scipy(f, x0):
     res = opt.newton_raphson(f, x0)
     fn = compile_expression(f, ("x",))
     ref = optimize.newton(lambda x: float(fn(x)), x0, tol=1e-14, maxiter=100)
-    assert res.converged and res.failure is None
-    assert res.root == pytest.approx(ref, abs=1e-10)
-    assert abs(float(fn(res.root))) < 1e-9
-    assert res.history[0] == x0 and res.history[-1] == res.root
+    assert res.success and res.status == "converged"
+    assert res.x == pytest.approx(ref, abs=1e-10)
+    assert abs(float(fn(res.x))) < 1e-9
+    assert res.history[0] == x0 and res.history[-1] == res.x
 
 
 def test_newton_history_is_the_newton_recurrence():
     res = opt.newton_raphson("x^2 - 2", 3.0)
     h = res.history
     assert np.allclose(h[1:], h[:-1] - (h[:-1] ** 2 - 2) / (2 * h[:-1]), rtol=1e-14)
-    assert res.root == pytest.approx(math.sqrt(2), abs=1e-15)
-    assert res.steps <= 7      # quadratic convergence
+    assert res.x == pytest.approx(math.sqrt(2), abs=1e-15)
+    assert res.nit <= 7      # quadratic convergence
 
 
 def test_quiz_polynomial_from_3_1_wanders_and_from_1_99_is_thrown_far():
     wander = opt.newton_raphson(QUIZ, 3.1)
-    assert wander.converged and wander.steps > 20
-    assert wander.root == pytest.approx(-3.7602139722, abs=1e-9)    # not the nearby root 1.063
+    assert wander.success and wander.nit > 20
+    assert wander.x == pytest.approx(-3.7602139722, abs=1e-9)    # not the nearby root 1.063
     assert any("wandered" in n for n in wander.notes)
     thrown = opt.newton_raphson(QUIZ, 1.99)
     assert abs(thrown.history[1]) > 30                                # x₁ ≈ −36.5
     assert any("Thrown far" in n for n in thrown.notes)
-    assert opt.newton_raphson(QUIZ, 1.5).root == pytest.approx(1.0630706, abs=1e-6)
+    assert opt.newton_raphson(QUIZ, 1.5).x == pytest.approx(1.0630706, abs=1e-6)
 
 
 def test_failure_zero_derivative():
     res = opt.newton_raphson("x^2 - 1", 0.0)
-    assert not res.converged and res.root is None and res.failure == "zero-derivative"
-    assert "Zero derivative" in res.reason
-    assert opt.newton_raphson(QUIZ, -3.0).failure == "zero-derivative"    # f′(−3) = 0 exactly
+    assert not res.success and res.status == "zero-derivative" and res.x == res.history[-1] == 0.0
+    assert "Zero derivative" in res.message
+    assert opt.newton_raphson(QUIZ, -3.0).status == "zero-derivative"    # f′(−3) = 0 exactly
 
 
 def test_failure_divergence():
     res = opt.newton_raphson("atan(x)", 1.5)
-    assert not res.converged and res.failure == "divergence"
+    assert not res.success and res.status == "diverged"
     assert abs(res.history[-1]) > 1e6
 
 
 def test_failure_cycle():
     res = opt.newton_raphson("x^3 - 2x + 2", 0.0)
-    assert not res.converged and res.failure == "cycle"
+    assert not res.success and res.status == "cycle"
     assert list(res.history) == [0.0, 1.0, 0.0]
 
 
 def test_failure_no_convergence_within_max_iter():
     res = opt.newton_raphson(QUIZ, 3.1, max_iter=10)
-    assert not res.converged and res.failure == "max-iter" and res.steps == 10
-    assert "10 steps" in res.reason
+    assert not res.success and res.status == "max-iter" and res.nit == 10
+    assert "10 steps" in res.message
 
 
 def test_failure_non_finite():
     res = opt.newton_raphson("ln(x)", 3.0)           # x₁ = 3 − 3 ln 3 < 0: ln undefined
-    assert not res.converged and res.failure == "non-finite"
+    assert not res.success and res.status == "non-finite"
 
 
 def test_basins_of_the_quiz_polynomial():
@@ -90,9 +90,9 @@ def test_basins_of_the_quiz_polynomial():
     for i in range(0, 201, 20):
         res = opt.newton_raphson(QUIZ, float(b.x0[i]))
         if b.label[i] >= 0:
-            assert res.converged and res.root == pytest.approx(b.roots[b.label[i]], abs=1e-8)
+            assert res.success and res.x == pytest.approx(b.roots[b.label[i]], abs=1e-8)
         else:
-            assert not res.converged
+            assert not res.success
     assert (opt.newton_basins("x^3 - 2x + 2", -0.01, 0.01, 3).label == -1).any()   # the cycle fails
 
 
@@ -113,34 +113,34 @@ def test_basins_of_the_quiz_polynomial():
 ])
 def test_descent_finds_the_known_minimum_and_agrees_with_scipy(f, start, method, step, expected):
     res = opt.descend(f, start, method, step)
-    assert res.converged and res.failure is None, res.reason
-    end = res.path[-1]
+    assert res.success and res.status == "converged", res.message
+    end = res.history[-1]
     ref = optimize.minimize(_f2(f), end + 0.05, method="BFGS", options={"gtol": 1e-10})
     assert np.allclose(end, ref.x, atol=1e-6)
     if expected is not None:
         assert np.allclose(end, expected, atol=1e-6)
-    assert res.path.shape == (res.iterations + 1, 2) and len(res.values) == len(res.path)
+    assert res.history.shape == (res.nit + 1, 2) and len(res.values) == len(res.history)
     assert res.values[-1] <= res.values[0]
 
 
 def test_steps_are_the_hand_written_rules():
     g = opt.descend("x^2 + 10y^2", (1, 1), "gradient", 0.01, max_iter=3)
-    assert np.allclose(g.path[1], [1 - 0.01 * 2, 1 - 0.01 * 20])
+    assert np.allclose(g.history[1], [1 - 0.01 * 2, 1 - 0.01 * 20])
     n = opt.descend("x^2 + 10y^2 + x*y", (1, 1), "newton", 0.1)
-    assert n.iterations == 1 and np.allclose(n.path[1], 0, atol=1e-15)   # a quadratic: one step
+    assert n.nit == 1 and np.allclose(n.history[1], 0, atol=1e-15)   # a quadratic: one step
     m = opt.descend("x^2 + y^2", (1, 0), "momentum", 0.1, max_iter=2)
-    assert np.allclose(m.path[:, 0], [1, 0.8, 0.8 - 0.9 * 0.2 - 0.1 * 2 * 0.8])
+    assert np.allclose(m.history[:, 0], [1, 0.8, 0.8 - 0.9 * 0.2 - 0.1 * 2 * 0.8])
     a = opt.descend("x^2 + y^2", (1, -2), "adam", 0.1, max_iter=1)
-    assert np.allclose(a.path[1], [0.9, -1.9], atol=1e-6)                 # Adam's first step is ±γ
+    assert np.allclose(a.history[1], [0.9, -1.9], atol=1e-6)                 # Adam's first step is ±γ
 
 
 def test_hybrid_falls_back_to_gradient_when_newton_goes_uphill():
     # near the top of a hill Newton heads for the maximum; the hybrid steps downhill instead
     newton = opt.descend(SANDPIT, (4.0, 1.0), "newton")
-    assert newton.failure == "stationary" and "maximum" in newton.reason
+    assert newton.status == "stationary" and "maximum" in newton.message
     hyb = opt.descend(SANDPIT, (4.0, 1.0), "hybrid", 0.1)
     assert not hyb.used_newton[0]
-    assert np.allclose(hyb.path[1], hyb.path[0] - 0.1 * _grad(SANDPIT, hyb.path[0]), atol=1e-9)
+    assert np.allclose(hyb.history[1], hyb.history[0] - 0.1 * _grad(SANDPIT, hyb.history[0]), atol=1e-9)
 
 
 def _grad(f, p, h=1e-6):
@@ -150,27 +150,27 @@ def _grad(f, p, h=1e-6):
 
 def test_gradient_matches_finite_differences():
     res = opt.descend(HIMMELBLAU, (0.3, -0.7), "gradient", 0.001, max_iter=1)
-    g = (res.path[0] - res.path[1]) / 0.001
-    assert np.allclose(g, _grad(HIMMELBLAU, res.path[0]), rtol=1e-6)
+    g = (res.history[0] - res.history[1]) / 0.001
+    assert np.allclose(g, _grad(HIMMELBLAU, res.history[0]), rtol=1e-6)
 
 
 def test_descent_divergence_stops_with_message():
     res = opt.descend(ROSENBROCK, (-1.2, 1), "gradient", 0.1)
-    assert not res.converged and res.failure == "divergence"
-    assert "Diverged" in res.reason and np.isfinite(res.path).all() and np.isfinite(res.values).all()
+    assert not res.success and res.status == "diverged"
+    assert "Diverged" in res.message and np.isfinite(res.history).all() and np.isfinite(res.values).all()
 
 
 def test_descent_undefined_values_stop_with_message():
     res = opt.descend("sqrt(x) + y^2", (1, 1), "gradient", 0.6)
-    assert not res.converged and res.failure == "non-finite"
+    assert not res.success and res.status == "non-finite"
     assert np.isfinite(res.values).all()
 
 
 def test_descent_max_iter_singular_and_walls():
-    assert opt.descend("x^2 + y^2", (1, 1), "gradient", 0.001, max_iter=20).failure == "max-iter"
-    assert opt.descend("x + y^2", (1, 1), "newton").failure == "singular"
+    assert opt.descend("x^2 + y^2", (1, 1), "gradient", 0.001, max_iter=20).status == "max-iter"
+    assert opt.descend("x + y^2", (1, 1), "newton").status == "singular"
     out = opt.descend(SANDPIT, (5.5, 0.5), "gradient", 0.1, bounds=(0, 6, 0, 6))
-    assert out.failure == "left-window"
+    assert out.status == "left-window"
     with pytest.raises(ValueError):
         opt.descend("x^2", (0, 0), "bogus")
 
@@ -185,7 +185,7 @@ def test_thousand_steps_under_50_ms():
 def _timed(fn):
     t = time.perf_counter()
     res = fn()
-    assert res.iterations == 1000
+    assert res.nit == 1000
     return time.perf_counter() - t
 
 
@@ -193,7 +193,7 @@ def _timed(fn):
 # Lagrange multipliers
 def _fsolve_lagrange(f, g, guess):
     """An independent check: scipy's fsolve on finite-difference Lagrange conditions."""
-    F, G = _f2(f), _f2(g)
+    G = _f2(g)
 
     def eqs(v):
         x, y, lam = v
@@ -262,3 +262,68 @@ def test_lagrange_degenerate_and_empty_cases():
     assert const.points == [] and "constant" in const.note
     assert opt.lagrange_points("x", "x^2 + y^2 + 1") == []            # no real constraint curve
     assert opt.constraint_walk("x", "x^2 + y^2 + 1", (-4, 4, -4, 4)) is None
+
+
+# ---------------------------------------------------------------------------------------------
+# The shared result vocabulary, the traced constraint curve and the page's presets
+def test_results_speak_the_shared_vocabulary():
+    from explorer.result import IterationResult
+    for res in (opt.newton_raphson("x^2 - 2", 1.0), opt.newton_raphson("atan(x)", 1.5),
+                opt.descend("x^2 + y^2", (1, 1), "gradient"), opt.descend(SANDPIT, (4.0, 1.0), "newton")):
+        assert isinstance(res, IterationResult)
+        assert np.array_equal(res.x, res.history[-1]) and res.nit == len(res.history) - 1
+        assert res.success == (res.status == "converged") and res.message
+    assert opt.newton_raphson("atan(x)", 1.5).status in opt.FAILURES
+
+
+def test_constraint_pieces_are_ordered_on_the_curve_closed_or_open():
+    from explorer.optimise.constraint import trace_all
+    g = "x^2 - y^2 - 1"                                  # a hyperbola: two open branches
+    comps = trace_all(g, (-4, 4, -4, 4))
+    assert [c.closed for c in comps] == [False, False]
+    G = compile_expression(g, ("x", "y"))
+    ds = math.hypot(8, 8) / 400
+    for c in comps:
+        assert np.max(np.abs(G(*c.points.T))) < 1e-10
+        step = np.hypot(*np.diff(c.points, axis=0).T)
+        assert np.all(step < 2 * ds) and np.all(step > 0.3 * ds)          # in order, evenly spaced
+        # each branch runs from one edge of the window (2 % beyond it) to another
+        assert np.max(np.abs(c.points[[0, -1]])) == pytest.approx(4.16, abs=0.02)
+        # travel with ∇g = (2x, −2y) on the right
+        d = np.diff(c.points, axis=0)
+        grad = np.column_stack([2 * c.points[:-1, 0], -2 * c.points[:-1, 1]])
+        assert np.all(d[:, 0] * grad[:, 1] - d[:, 1] * grad[:, 0] < 0)
+    # a closed curve starts where a scan of the grid rows from the bottom first meets it
+    circle = trace_all("x^2 + y^2 - 3", (-4, 4, -4, 4))
+    assert [c.closed for c in circle] == [True] and circle[0].points[0, 1] < -1.65
+    assert trace_all("x^2 + y^2 + 1", (-4, 4, -4, 4)) == ()
+
+
+def test_constraint_pieces_come_in_the_order_the_rows_meet_them():
+    from explorer.optimise.constraint import trace_all
+    comps = trace_all("sin(x)*sin(y) - 0.5", (-4, 4, -4, 4))
+    assert len(comps) == 6 and sum(c.closed for c in comps) == 2
+    lowest = [c.points[:, 1].min() for c in comps]
+    assert lowest == sorted(lowest, key=lambda y: round(y, 1))
+
+
+def test_descent_presets_views_and_the_jump_to_the_usual_start():
+    from explorer.optimise import presets
+    himmelblau = presets.DESCENT_PRESETS["Himmelblau"]
+    assert presets.descent_view(himmelblau).start == (0.0, 0.0)
+    assert presets.descent_view("x^4 + y^2") == presets.TYPED_VIEW
+    assert presets.descent_view(presets.SANDPIT).walls and not presets.descent_view(himmelblau).walls
+    assert presets.start_on_change(None, himmelblau) is None                 # the first run
+    assert presets.start_on_change(himmelblau, himmelblau) is None           # nothing changed
+    assert presets.start_on_change(himmelblau, "x^4 + y^2") is None          # typed: keep the start
+    assert presets.start_on_change("x^4 + y^2", ROSENBROCK) == (-1.2, 1.0)
+    assert presets.TYPED_VIEW.around((0.0, 0.0)) == (-3.0, 3.0, -3.0, 3.0)
+    assert presets.TYPED_VIEW.around((5.0, -4.0)) == (-3.0, 5.5, -4.5, 3.0)
+
+
+def test_lagrange_presets_and_their_windows():
+    from explorer.optimise import presets
+    for name, (f, g, window) in presets.LAGRANGE.items():
+        assert (presets.LAGRANGE_F[name], presets.LAGRANGE_G[name]) == (f, g)
+        assert presets.lagrange_window(f, g) == window
+    assert presets.lagrange_window("x*y", "x^2 + y^2 - 3") == presets.TYPED_WINDOW
