@@ -13,18 +13,20 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from explorer.figures import fastfig
-from explorer import regression as rg
+from explorer.numbers import round_sig
+from explorer.regression.data import subsample
+from explorer.regression.models import model_values
 
 MAX_POINTS = 1500       # points drawn in a scatter: the chart never gets the whole file
 MAX_SEGMENTS = 150      # residual segments drawn
 
 
 def _sub(x, y, s=None, max_points=MAX_POINTS):
-    idx = rg.subsample(len(x), max_points)
+    idx = subsample(len(x), max_points)
     return np.asarray(x, float)[idx], np.asarray(y, float)[idx], None if s is None else np.asarray(s, float)[idx]
 
 
-# The page draws these through ui.chart3d's component (Plotly.react), whose theme sets fonts and
+# The page draws these through ui.chart_live's component (Plotly.react), whose theme sets fonts and
 # colours but not the 2D axis look st.plotly_chart's theme gives, so the axes carry it themselves:
 # tick labels that push the margins out, horizontal grid lines only, no zero line. "#000039" is the
 # theme's faded-line placeholder (the component swaps in the light or dark theme's colour).
@@ -65,7 +67,7 @@ def _data_spec(x, y, s=None, name="data"):
     tr = dict(type="scatter", x=xs, y=ys, mode="markers", name=name,
               marker=dict(size=6 if len(xs) < 300 else 3, color="#1f77b4"))
     if ss is not None and len(xs) <= 300:
-        tr["error_y"] = dict(type="data", array=rg._round(ss, 3), visible=True, thickness=1)
+        tr["error_y"] = dict(type="data", array=round_sig(ss, 3), visible=True, thickness=1)
     return tr
 
 
@@ -112,6 +114,14 @@ def landscape_figure(ms, cs, Z, hand, best, path_m=None, path_c=None, xname="m",
                            height=420, title=_title(title), legend=dict(orientation="h", y=-0.18)))
 
 
+def parameter_landscape_figure(a, b, Z, best, path, px, py):
+    """``landscape_figure`` over two of a model's parameters: ``best`` the fitted values by name
+    (in parameter order), ``path`` the descent's (steps + 1, p) history."""
+    i, j = list(best).index(px), list(best).index(py)
+    return landscape_figure(a, b, Z, (path[0, i], path[0, j]), (best[px], best[py]), path[:, i], path[:, j],
+                            px, py, title=f"χ² over ({px}, {py}), the others at their best values")
+
+
 def model_figure(x, y, s, curves, xlabel="x", ylabel="y"):
     """Data with model curves: ``curves`` = [(name, xs, ys, colour, dash)]."""
     data = [_data_spec(x, y, s)]
@@ -120,6 +130,22 @@ def model_figure(x, y, s, curves, xlabel="x", ylabel="y"):
                          name=name, line=dict(color=colour, dash=dash, width=3)))
     return _fig(data, dict(xaxis=dict(title=_title(xlabel)), yaxis=dict(title=_title(ylabel)), height=420,
                            legend=dict(orientation="h", y=1.12, x=1, xanchor="right"), title=_title("Data and fitted models")))
+
+
+def residual_table_figure(res, xlabel="x"):
+    """``residual_figure`` of a residual table (``regression.residual_table``): residual/σ when
+    the table has σ, else the residuals themselves."""
+    normalised = "residual/sigma" in res
+    return residual_figure(res["x"].to_numpy(), res["residual/sigma" if normalised else "residual"].to_numpy(),
+                           normalised, xlabel)
+
+
+def fit_and_descent_curves(model: str, names, fit_params, descent_params, x, n: int = 300):
+    """``model_figure``'s curves for the library fit (green) and the steepest descent's end
+    (orange, dashed) over the span of ``x``."""
+    xs = np.linspace(float(np.nanmin(x)), float(np.nanmax(x)), n)
+    return [("library fit", xs, model_values(model, names, fit_params, xs), "#2ca02c", "solid"),
+            ("steepest descent", xs, model_values(model, names, descent_params, xs), "#ff7f0e", "dash")]
 
 
 def _hline(y, **line):

@@ -1,6 +1,5 @@
 """The Regression page through AppTest: defaults, widgets that change results, upload (good, bad,
 previous data kept), typed models, honest messages."""
-import numpy as np
 import pytest
 
 from helpers import run_page

@@ -13,7 +13,7 @@ MB = 1024 * 1024
 # name: (bytes, expected columns or None for refusal, expected first row, dropped rows, message part)
 GOOD = {
     "plain": (b"x,y\n1,2\n2,3\n3,5\n", ["x", "y"], [1, 2], 0),
-    "semicolon_decimal_comma": ("x;y\n1,5;2,25\n2,5;3,5\n3,5;4,75\n".encode(), ["x", "y"], [1.5, 2.25], 0),
+    "semicolon_decimal_comma": (b"x;y\n1,5;2,25\n2,5;3,5\n3,5;4,75\n", ["x", "y"], [1.5, 2.25], 0),
     "tabs": (b"x\ty\n1\t2\n2\t3\n3\t5\n", ["x", "y"], [1, 2], 0),
     "tabs_decimal_comma": (b"x\ty\n1,5\t2\n2,5\t3\n3,5\t5\n", ["x", "y"], [1.5, 2], 0),
     "spaces": (b"x y\n1 2\n2 3\n3 5\n", ["x", "y"], [1, 2], 0),
@@ -27,7 +27,7 @@ GOOD = {
     "empty_name": (b"x,,y\n1,2,3\n2,3,4\n3,4,5\n", ["x", "column 2", "y"], [1, 2, 3], 0),
     "text_column": (b"name,x,y\nann,1,2\nbob,2,3\ncy,3,5\n", ["x", "y"], [1, 2], 0),
     "thousands_quoted": (b'x,y\n"1,000",2\n"2,500",3\n"3,000",5\n', ["x", "y"], [1000, 2], 0),
-    "thousands_dot_decimal_comma": ("x;y\n1.234,5;2\n2.345,5;3\n3.456,5;4\n".encode(), ["x", "y"], [1234.5, 2], 0),
+    "thousands_dot_decimal_comma": (b"x;y\n1.234,5;2\n2.345,5;3\n3.456,5;4\n", ["x", "y"], [1234.5, 2], 0),
     "missing_markers": (b"x,y\n1,NA\n2,-\n3,?\n4,5\n5,6\n6,8\n7,\n", ["x", "y"], [4, 5], 4),
     "inf_nan_1e400": (b"x,y\n1,inf\n2,nan\n3,1e400\n4,5\n5,6\n6,8\n", ["x", "y"], [4, 5], 3),
     "non_numeric_cells": (b"x,y\n1,2\n2,abc\n3,5\n4,6\n", ["x", "y"], [1, 2], 1),
@@ -117,3 +117,43 @@ def test_all_equal_x_loads_but_the_fit_refuses():
     with pytest.raises(DataError, match="equal"):
         line_fit(df["x"], df["y"])
     assert not fit_model("m*x + c", df["x"], df["y"], {"m": 1, "c": 0}).success
+
+
+def test_guess_sigma_column_goes_by_name():
+    from explorer.regression import guess_sigma_column
+    assert guess_sigma_column(["t", "counts", "sigma"]) == "sigma"
+    assert guess_sigma_column(["x", "y", "DY"]) == "DY"
+    assert guess_sigma_column(["x", "y", "σ"]) == "σ"
+    assert guess_sigma_column(["x", "y", "weight"]) is None
+
+
+def test_an_upload_that_fails_keeps_the_previous_one():
+    from explorer.regression import Upload, accept_upload, describe_upload
+    good, error = accept_upload("mine.csv", b"x;y\n1;2\n2;3\n3;5\n4;NA\n", None)
+    assert error is None and isinstance(good, Upload) and good.name == "mine.csv"
+    assert list(good.table.columns) == ["x", "y"] and len(good.digest) == 12
+    assert "Loaded **mine.csv**: 3 rows, columns x, y (separator ;" in describe_upload(good)
+    kept, error = accept_upload("photo.csv", b"\x89PNG\r\n\x1a\nxxxx", good)
+    assert kept is good and "PNG" in error
+    none, error = accept_upload("photo.csv", b"\x89PNG\r\n\x1a\nxxxx", None)
+    assert none is None and error
+    other, _ = accept_upload("mine.csv", b"x,y\n1,5\n2,3\n3,5\n", good)
+    assert other.digest != good.digest, "the same name with other bytes is another file"
+
+
+def test_table_data_and_its_description():
+    from explorer.regression import describe_rows, generated, sample_table, suggested_model, table_data
+    df = read_table(b"name,x,y,err\nann,1,2,0.5\nbob,2,3,0.5\ncy,3,5,0.5\ndi,4,NA,1\n")
+    d = table_data(df, "x", "y", "err", "f.csv", "abc")
+    assert d.xlabel == "x" and d.ylabel == "y" and d.name == "f.csv"
+    assert d.key == ("table", "f.csv", "abc", "x", "y", "err")
+    assert d.x.tolist() == [1, 2, 3] and d.s.tolist() == [0.5, 0.5, 0.5]
+    assert table_data(df, "x", "y", None).s is None
+    assert describe_rows(df) == ("**3 rows used.** 1 row with missing or non-numeric values was dropped. "
+                                 "Text columns left out: name.")
+    assert describe_rows(read_table(b"x,y\n1,2\n2,3\n3,5\n")) == "**3 rows used.** No rows were dropped."
+    g = generated(30, 1.0, 1.5, 2.0, 7)
+    assert len(g.x) == 30 and np.all(g.s == 1.0) and g.key == ("generated", 30, 1.0, 1.5, 2.0, 7)
+    assert np.array_equal(generated(30, 1.0, 1.5, 2.0, 7).y, g.y), "seeded"
+    assert suggested_model("heights_histogram.csv") == "Gaussian" and suggested_model("") == "Straight line"
+    assert len(sample_table("decay_sigma.csv")) >= 3

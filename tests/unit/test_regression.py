@@ -8,7 +8,8 @@ import pytest
 from scipy import optimize
 
 from explorer import regression as rg
-from explorer.expressions import ExpressionError
+from explorer.expressions import ExpressionError, parse_expression, to_latex
+from explorer.result import IterationResult
 
 
 def noisy_line(n=40, seed=3, sigma=None):
@@ -67,7 +68,9 @@ def test_line_descent_converges_and_diverges():
     x, y, _ = noisy_line()
     fit = rg.line_fit(x, y)
     d = rg.line_descent(fit, fit.m - 1, fit.c + 3, rate=1.0, steps=5000)
-    assert d.converged, d.reason
+    assert d.success and d.status == "converged", d.message
+    assert isinstance(d, IterationResult) and d.nit == len(d.history) - 1 == len(d.m) - 1
+    assert np.array_equal(d.x, d.history[-1]) and np.array_equal(d.history[:, 0], d.m)
     assert d.m[-1] == pytest.approx(fit.m, rel=1e-6) and d.c[-1] == pytest.approx(fit.c, abs=1e-5)
     assert np.all(np.diff(d.chi2) <= 1e-9 * d.chi2[0]), "χ² never increases with a stable step"
     # the descent's first step is minus γ times the finite-difference gradient
@@ -75,7 +78,9 @@ def test_line_descent_converges_and_diverges():
     gm = (rg.chi2_line(fit.m - 1 + h, fit.c + 3, x, y) - rg.chi2_line(fit.m - 1 - h, fit.c + 3, x, y)) / (2 * h)
     assert (d.m[0] - d.m[1]) / d.step == pytest.approx(gm, rel=1e-5)
     run = rg.line_descent(fit, fit.m - 1, fit.c + 3, rate=2.2, steps=5000)
-    assert not run.converged and "without bound" in run.reason
+    assert not run.success and run.status == "diverged" and "without bound" in run.message
+    short = rg.line_descent(fit, fit.m - 1, fit.c + 3, rate=0.5, steps=3)
+    assert short.status == "max-iter" and short.nit == 3 and "limit of 3 steps" in short.message
 
 
 def test_fit_model_recovers_a_known_curve_with_sigma():
@@ -150,13 +155,18 @@ def test_steepest_descent_goes_downhill_and_names_its_stop():
     d = rg.steepest_descent("A*exp(-k*x)", x, y, {"A": 1.0, "k": 1.0}, steps=3000)
     assert np.all(np.diff(d.chi2) <= 0)
     assert d.chi2[-1] < d.chi2[0] / 100
-    assert d.reason and ("converged" in d.reason or "limit" in d.reason)
+    assert d.message and ("converged" in d.message or "limit" in d.message)
+    assert isinstance(d, IterationResult) and d.status in ("converged", "max-iter")
+    assert d.success == (d.status == "converged") and d.nit == len(d.history) - 1
     lib = rg.fit_model("A*exp(-k*x)", x, y, {"A": 1.0, "k": 1.0})
-    assert d.path[-1][0] == pytest.approx(lib.params["A"], rel=1e-2)
+    assert d.history[-1][0] == pytest.approx(lib.params["A"], rel=1e-2)
+    assert np.array_equal(d.x, d.history[-1])
     short = rg.steepest_descent("A*exp(-k*x)", x, y, {"A": 1.0, "k": 1.0}, steps=3)
-    assert len(short.path) == 4 and "limit" in short.reason
+    assert len(short.history) == 4 and "limit" in short.message and short.status == "max-iter"
+    assert short.nit == 3
     undefined = rg.steepest_descent("sqrt(-1-A^2)*x", x, y, {"A": 1.0}, steps=10)
-    assert not undefined.converged and "undefined" in undefined.reason
+    assert not undefined.success and "undefined" in undefined.message
+    assert undefined.status == "undefined-start" and undefined.nit == 0
 
 
 def test_chi2_grid_matches_direct_sum():
@@ -229,19 +239,20 @@ def test_descent_run_continues_and_truncates_exactly_like_a_fresh_descent():
     for steps in [0, 1, 40, 30, 41, 300, 2000, 7, 2000, 555]:
         fresh = rg.steepest_descent(model, x, y, p0, steps=steps)
         got = run.result(steps)
-        assert np.array_equal(got.path, fresh.path) and np.array_equal(got.chi2, fresh.chi2), steps
-        assert (got.reason, got.converged) == (fresh.reason, fresh.converged), steps
-        assert len(got.path) <= steps + 1
-    assert run.result(2000).converged            # it does stop by itself on this problem
+        assert np.array_equal(got.history, fresh.history) and np.array_equal(got.chi2, fresh.chi2), steps
+        assert (got.message, got.success, got.status, got.nit) == \
+            (fresh.message, fresh.success, fresh.status, fresh.nit), steps
+        assert len(got.history) <= steps + 1
+    assert run.result(2000).success            # it does stop by itself on this problem
     # and the iteration really is steepest descent with backtracking: a hand-written loop (with
     # central differences for the gradient) walks the same first steps
     ref = _fresh_descent_reference(model, x, y, p0, None, 5)
-    assert np.allclose(run.result(5).path, ref, rtol=1e-5, atol=1e-8)
-    # the limit's reason names the limit; a start where χ² is undefined stops at once at any limit
-    assert run.result(3).reason == "stopped after the limit of 3 steps" and not run.result(3).converged
+    assert np.allclose(run.result(5).history, ref, rtol=1e-5, atol=1e-8)
+    # the limit's message names the limit; a start where χ² is undefined stops at once at any limit
+    assert run.result(3).message == "stopped after the limit of 3 steps" and not run.result(3).success
     bad = rg.DescentRun("a*log(x - b)", x + 0.1, y, {"a": 1.0, "b": 10.0})
-    assert bad.result(0).reason == bad.result(50).reason
-    assert bad.result(50).reason.startswith("stopped at once") and len(bad.result(50).path) == 1
+    assert bad.result(0).message == bad.result(50).message
+    assert bad.result(50).message.startswith("stopped at once") and len(bad.result(50).history) == 1
 
 
 @pytest.mark.parametrize("model,linear", [
@@ -272,21 +283,112 @@ def test_linear_models_fit_in_one_start_to_the_lstsq_answer(degree):
     assert fit.stderr == pytest.approx(many.stderr, rel=1e-8)
 
 
+def test_check_model_names_the_parameters_or_says_what_is_wrong():
+    assert rg.check_model("b1*(1-exp(-b2*x))") == ["b1", "b2"]
+    with pytest.raises(ExpressionError, match="no parameter"):
+        rg.check_model("2*x + 1")
+    with pytest.raises(ExpressionError, match=r"Too many parameters \(11\); at most 10"):
+        rg.check_model(" + ".join(f"p{k}*x^{k}" for k in range(11)))
+    with pytest.raises(ExpressionError):
+        rg.check_model("N*exp(-t0*x")                      # unbalanced bracket
+    with pytest.raises(ExpressionError):
+        rg.check_model("a*x + __import__('os')")
+    with pytest.raises(ExpressionError, match="Unknown name '_b'"):
+        rg.check_model("a*x + _b")
+    assert rg.check_model(rg.DEFAULT_TYPED) == ["b1", "b2"]
+
+
+def test_builtin_start_guesses_or_falls_back_to_ones():
+    x = np.linspace(0, 4, 20)
+    model, p0 = rg.builtin_start("Exponential", x, 3 * np.exp(-0.5 * x))
+    assert model == rg.BUILTIN_MODELS["Exponential"]
+    assert p0["A"] == pytest.approx(3) and p0["k"] == pytest.approx(-0.5)
+    model, p0 = rg.builtin_start("Polynomial", x, x ** 3, degree=3)
+    assert list(p0) == ["a0", "a1", "a2", "a3"] and model == rg.builtin_model("Polynomial", 3)
+    model, p0 = rg.builtin_start("Straight line", [np.nan], [np.nan])   # nothing to guess from
+    assert p0 == {"m": 1.0, "c": 1.0}
+
+
+def test_model_latex():
+    assert rg.model_latex("A*exp(k*x)", ["A", "k"]) == to_latex(parse_expression("A*exp(k*x)", ("x", "A", "k")))
+
+
+def test_page_summaries_say_what_the_results_say():
+    x, y, s = noisy_line(sigma=1)
+    line = rg.line_fit(x, y, s)
+    summary = rg.line_summary(line)
+    assert list(summary) == ["m", "c", "R²", "χ²", "reduced χ² = χ²/(N−2)"]
+    assert summary["m"] == f"{line.m:.5g} ± {line.sm:.2g}" and summary["χ²"] == f"{line.chi2:.4g}"
+    d = rg.line_descent(line, 0.0, 0.0, 0.9, 5)
+    assert rg.describe_line_descent(d) == (f"stopped after the limit of 5 steps; ends at m = {d.x[0]:.5g}, "
+                                           f"c = {d.x[1]:.5g}, χ² = {d.chi2[-1]:.5g}")
+    fit = rg.fit_model("m*x + c", x, y, {"m": 1.0, "c": 0.0}, s)
+    assert rg.fit_statistics(fit) == (f"χ² = {fit.chi2:.6g}, reduced χ² = χ²/(N − 2) = {fit.reduced_chi2:.4g}, "
+                                      f"R² = {fit.r2:.4f}")
+    desc = rg.steepest_descent("m*x + c", x, y, {"m": 1.0, "c": 0.0}, s, steps=4)
+    table = rg.descent_table({"m": 1.0, "c": 0.0}, desc.x)
+    assert table["parameter"].tolist() == ["m", "c"] and table["start"].tolist() == [1.0, 0.0]
+    assert table["after descent"].tolist() == desc.x.tolist()
+    assert "Gaussian" in rg.MODEL_NOTES and set(rg.MODEL_NOTES) <= set(rg.BUILTIN_MODELS)
+
+
+def test_contour_windows_hold_the_optimum_and_the_descent():
+    x = np.linspace(0, 4, 30)
+    y = 2 * np.exp(-0.5 * x)
+    fit = rg.fit_model("A*exp(-k*x)", x, y, {"A": 1.0, "k": 1.0})
+    path = rg.steepest_descent("A*exp(-k*x)", x, y, {"A": 5.0, "k": 0.1}, steps=30).history
+    (a0, a1), (k0, k1) = rg.contour_windows(fit, path, "A", "k")
+    for lo, hi, col, best in [(a0, a1, 0, fit.params["A"]), (k0, k1, 1, fit.params["k"])]:
+        assert lo < min(best, path[0, col], path[-1, col]) and hi > max(best, path[0, col], path[-1, col])
+    assert rg.contour_windows(fit, path, "k", "A") == ((k0, k1), (a0, a1))
+
+
 def _figures():
     from explorer.figures import regression as rf
     x, y, s = noisy_line(sigma=1)
     line = rg.line_fit(x, y, s)
     ms, cs, Z = rg.chi2_line_grid(line, (0, 3), (-2, 2), 30)
     d = rg.line_descent(line, 1.0, 1.0, 0.9, 20)
+    model, p0 = "m*x + c", {"m": 1.0, "c": 0.0}
+    fit = rg.fit_model(model, x, y, p0, s)
+    desc = rg.steepest_descent(model, x, y, p0, s, steps=20)
+    a, b, Zp = rg.chi2_grid(model, x, y, fit.params, "m", "c", (0, 3), (-2, 2), s, n=20)
     return {
         "hand": rf.hand_fit_figure(x, y, s, 1.0, 0.5, "x", "y", (line.m, line.c)),
         "landscape": rf.landscape_figure(ms, cs, Z, (1.0, 1.0), (line.m, line.c), d.m, d.c),
         "model": rf.model_figure(x, y, s, [("fit", x, line.m * x + line.c, "#2ca02c", "solid")]),
         "residuals": rf.residual_figure(x, y - (line.m * x + line.c), True),
+        "fit_and_descent": rf.model_figure(x, y, s, rf.fit_and_descent_curves(model, ["m", "c"],
+                                                                              [fit.params["m"], fit.params["c"]],
+                                                                              desc.x, x)),
+        "residual_table": rf.residual_table_figure(rg.residual_table(model, fit, x, y, s)),
+        "parameter_landscape": rf.parameter_landscape_figure(a, b, Zp, fit.params, desc.history, "m", "c"),
     }
 
 
-@pytest.mark.parametrize("name", ["hand", "landscape", "model", "residuals"])
+def test_figures_of_the_fits_draw_what_they_say():
+    from explorer.figures import regression as rf
+    x, y, s = noisy_line(sigma=1)
+    model, p0 = "m*x + c", {"m": 1.0, "c": 0.0}
+    fit = rg.fit_model(model, x, y, p0, s)
+    desc = rg.steepest_descent(model, x, y, p0, s, steps=20)
+    (_, xs, fitted, *_), (_, _, descended, *_) = rf.fit_and_descent_curves(
+        model, ["m", "c"], [fit.params["m"], fit.params["c"]], desc.x, x)
+    assert xs[0] == x.min() and xs[-1] == x.max() and len(xs) == 300
+    assert np.allclose(fitted, fit.params["m"] * xs + fit.params["c"])
+    assert np.allclose(descended, desc.x[0] * xs + desc.x[1])
+    res = rg.residual_table(model, fit, x, y, s)
+    fig = rf.residual_table_figure(res)
+    assert np.allclose(np.asarray(fig.data[0].y, float), res["residual/sigma"].to_numpy())
+    a, b, Zp = rg.chi2_grid(model, x, y, fit.params, "m", "c", (0, 3), (-2, 2), s, n=20)
+    fig = rf.parameter_landscape_figure(a, b, Zp, fit.params, desc.history, "c", "m")
+    path = next(t for t in fig.data if t.name == "gradient descent")
+    assert np.allclose(path.x, desc.history[:, 1]) and np.allclose(path.y, desc.history[:, 0])
+    assert fig.layout.title.text.startswith("χ² over (c, m)")
+
+
+@pytest.mark.parametrize("name", ["hand", "landscape", "model", "residuals", "fit_and_descent", "residual_table",
+                                  "parameter_landscape"])
 def test_every_figure_passes_plotlys_full_validation(name):
     """The builders write unvalidated dict specs: plotly's own validation must accept them, so a
     misspelt property fails here and not silently in the browser."""

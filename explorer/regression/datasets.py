@@ -1,0 +1,100 @@
+"""The data a page fits: the generated line, the sample files, an upload that replaces the last
+good one only when it reads, the chosen x, y and σ columns (with a guess at the σ column), and
+sentences describing the table."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from explorer.regression.data import DataError, generate_line_data
+from explorer.regression.reading import read_table
+
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+SAMPLES = {"Sample: spring (straight line)": "spring_line.csv",
+           "Sample: decay counts with σ": "decay_sigma.csv",
+           "Sample: heights histogram": "heights_histogram.csv"}
+SUGGESTED_MODEL = {"heights_histogram.csv": "Gaussian", "decay_sigma.csv": "Exponential"}
+SIGMA_NAMES = ("sigma", "σ", "err", "error", "uncertainty", "dy")
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """x, y and σ (None: every σ = 1) as arrays, ``key`` a short tuple naming them exactly (for
+    caches: hashing a large column on every call costs more than the step), axis labels, and the
+    file's name ("" for generated data)."""
+    x: np.ndarray
+    y: np.ndarray
+    s: np.ndarray | None
+    key: tuple
+    xlabel: str = "x"
+    ylabel: str = "y"
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Upload:
+    name: str
+    digest: str
+    table: pd.DataFrame
+
+
+def generated(n: int, noise: float, m: float, c: float, seed: int) -> Dataset:
+    """N points around y = m x + c with normal noise σ (each point's σᵢ = noise), seeded."""
+    x, y, s = generate_line_data(n, noise, m, c, seed)
+    return Dataset(x, y, s, ("generated", int(n), float(noise), float(m), float(c), int(seed)))
+
+
+def sample_table(fname: str) -> pd.DataFrame:
+    return read_table(DATA_DIR / fname)
+
+
+def suggested_model(name: str) -> str:
+    """The built-in model a data set starts with."""
+    return SUGGESTED_MODEL.get(name, "Straight line")
+
+
+def accept_upload(name: str, raw: bytes, previous: Upload | None,
+                  read: Callable[[bytes], pd.DataFrame] = read_table) -> tuple[Upload | None, str | None]:
+    """The upload in use once a file arrives, and what is wrong with the file (None if nothing):
+    a file that reads replaces the previous one; one that does not leaves the previous in use."""
+    digest = hashlib.sha256(raw).hexdigest()[:12]
+    try:
+        return Upload(name, digest, read(raw)), None
+    except DataError as err:
+        return previous, str(err)
+
+
+def guess_sigma_column(columns: Sequence[str]) -> str | None:
+    """The column that holds each point's σ, going by its name (sigma, σ, err, dy …), if any."""
+    return next((c for c in columns if c.lower() in SIGMA_NAMES), None)
+
+
+def table_data(table: pd.DataFrame, xcol: str, ycol: str, scol: str | None, name: str = "",
+               digest: str = "") -> Dataset:
+    """The chosen columns of a table as a Dataset (``scol`` None: no σ column)."""
+    s = None if scol is None else table[scol].to_numpy(float)
+    return Dataset(table[xcol].to_numpy(float), table[ycol].to_numpy(float), s,
+                   ("table", name, digest, xcol, ycol, scol), xcol, ycol, name)
+
+
+def describe_rows(table: pd.DataFrame) -> str:
+    """How many rows are used, how many were dropped, which text columns were left out."""
+    dropped = int(table.attrs.get("dropped_rows", 0))
+    text_cols = table.attrs.get("text_columns") or []
+    return (f"**{len(table):,} rows used.** "
+            + (f"{dropped:,} row{'s' * (dropped != 1)} with missing or non-numeric values "
+               f"{'was' if dropped == 1 else 'were'} dropped." if dropped else "No rows were dropped.")
+            + (f" Text columns left out: {', '.join(text_cols[:6])}." if text_cols else ""))
+
+
+def describe_upload(upload: Upload) -> str:
+    """What was read from an uploaded file: rows, columns, separator, decimal mark, encoding."""
+    t = upload.table
+    return (f"Loaded **{upload.name}**: {len(t):,} rows, columns {', '.join(t.columns)} "
+            f"(separator {t.attrs.get('delimiter')!s}, decimal '{t.attrs.get('decimal')}', "
+            f"{t.attrs.get('encoding')}).")

@@ -1,0 +1,219 @@
+"""Reading a learner's CSV into a table of numeric columns: delimiter and decimal sniffing, header
+detection, thousands separators, missing-value markers, and a plain-language ``DataError`` for
+anything unusable."""
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+import unicodedata
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from explorer.regression.data import DataError
+from explorer.regression.decoding import MAX_BYTES, decode, looks_binary, read_bytes
+
+MAX_COLUMNS = 1000
+MIN_ROWS = 3
+NA_MARKERS = ["", "NA", "N/A", "n/a", "na", "NaN", "nan", "NAN", "-", "--", "---", "?", "??", ".",
+              "null", "NULL", "Null", "None", "none", "#N/A", "#NA", "#VALUE!", "#DIV/0!",
+              "missing", "Missing", "MISSING", "inf", "-inf", "+inf", "Inf", "-Inf", "INF"]
+
+
+_DELIMS = [",", ";", "\t", "|"]
+
+
+def _sniff_delimiter(lines: list[str]) -> str | None:
+    best, best_score = None, (0, 0)
+    for d in _DELIMS:
+        counts = [line.count(d) for line in lines]
+        if not any(counts):
+            continue
+        mode = max(set(counts), key=counts.count)
+        if mode == 0:
+            continue
+        agree = counts.count(mode) / len(counts)
+        score = (round(agree, 1), mode)
+        if score > best_score:
+            best, best_score = d, score
+    if best is None and any(len(line.split()) > 1 for line in lines):
+        return r"\s+"
+    return best
+
+
+_NUM = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+_THOUSANDS_DOT = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")          # 1,234,567.8
+_THOUSANDS_COMMA = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d*)?$")         # 1.234.567,8
+_THOUSANDS_SPACE = re.compile(r"^[+-]?\d{1,3}([ '’_\u00a0\u202f]\d{3})+([.,]\d*)?$")   # 1 234 567
+
+
+def _clean_numeric(values: pd.Series, decimal: str) -> pd.Series:
+    """Text cells -> floats (NaN where not a number), understanding thousands separators."""
+    s = values.astype("string").str.strip()
+    s = s.mask(s.isin(NA_MARKERS))
+    spaced = s.str.match(_THOUSANDS_SPACE.pattern, na=False)
+    s = s.mask(spaced, s.str.replace(r"[ '’_\u00a0\u202f]", "", regex=True))
+    if decimal == ",":
+        thou = s.str.match(_THOUSANDS_COMMA.pattern, na=False)
+        s = s.mask(thou, s.str.replace(".", "", regex=False))
+        s = s.str.replace(",", ".", regex=False)
+    else:
+        thou = s.str.match(_THOUSANDS_DOT.pattern, na=False)
+        s = s.mask(thou, s.str.replace(",", "", regex=False))
+    return pd.to_numeric(s, errors="coerce").astype("float64")
+
+
+def _clean_name(raw, i: int) -> str:
+    name = "" if raw is None or (isinstance(raw, float) and math.isnan(raw)) else str(raw)
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
+    name = " ".join(name.split()).strip().strip('"').strip()
+    if len(name) > 60:
+        name = name[:57] + "…"
+    return name or f"column {i + 1}"
+
+
+def _dedupe(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for n in names:
+        if n in seen:
+            seen[n] += 1
+            k = seen[n]
+            while f"{n} ({k})" in seen:
+                k += 1
+            n = f"{n} ({k})"
+        seen.setdefault(n, 1)
+        out.append(n)
+    return out
+
+
+def _cell_is_number(cell: str, decimal: str) -> bool:
+    c = cell.strip()
+    if c in NA_MARKERS:
+        return True
+    if decimal == ",":
+        c = c.replace(".", "").replace(",", ".") if _THOUSANDS_COMMA.match(c) else c.replace(",", ".")
+    elif _THOUSANDS_DOT.match(c):
+        c = c.replace(",", "")
+    if _THOUSANDS_SPACE.match(c):
+        c = re.sub(r"[ '’_\u00a0\u202f]", "", c)
+    return bool(_NUM.match(c)) or c.lower() in ("inf", "-inf", "+inf", "nan", "infinity")
+
+
+def read_table(source, max_bytes: int | None = MAX_BYTES) -> pd.DataFrame:
+    """Read a CSV (comma, semicolon, tab, | or spaces; decimal point or comma; with or without a
+    header; UTF-8 with or without BOM, UTF-16, Latin-1) into a DataFrame of its numeric columns.
+
+    Rows with a missing or non-numeric value in a numeric column, and rows with too many fields,
+    are dropped and counted in ``df.attrs["dropped_rows"]``.  Text columns are left out (named in
+    ``df.attrs["text_columns"]``).  Anything unusable raises ``DataError`` with a plain message.
+    ``max_bytes=None`` lifts the size limit (for trusted local files, e.g. a benchmark).
+    """
+    data, _name = read_bytes(source, max_bytes)
+    if not data.strip():
+        raise DataError("The file is empty.")
+    text, encoding = decode(data)
+    if looks_binary(text):
+        raise DataError("This is not a CSV text file: it contains binary or control characters.")
+    text = text.lstrip("\ufeff")
+    lines = [ln for ln in text[:200_000].splitlines()[:50] if ln.strip()]
+    if not lines:
+        raise DataError("The file is empty (only blank lines).")
+    sep = _sniff_delimiter(lines)
+    if sep is None:
+        raise DataError("Only one column was found; a fit needs at least two columns (x and y), "
+                        "separated by commas, semicolons or tabs.")
+    sample = "\n".join(lines[1:] if len(lines) > 1 else lines)
+    decimal = "," if sep != "," and re.search(r"\d,\d", sample) else "."
+
+    common = dict(sep=sep, decimal=decimal, skipinitialspace=True, skip_blank_lines=True,
+                  quotechar='"', keep_default_na=False, na_values=NA_MARKERS)
+    if sep == r"\s+":
+        common.pop("skipinitialspace")
+    try:
+        first = pd.read_csv(io.StringIO(text), header=None, nrows=1, dtype=str, **common)
+    except (pd.errors.ParserError, csv.Error, ValueError) as err:
+        raise DataError(_parser_message(err)) from None
+    except pd.errors.EmptyDataError:
+        raise DataError("The file is empty.") from None
+    first_cells = ["" if pd.isna(v) else str(v) for v in first.iloc[0].tolist()]
+    ncols = len(first_cells)
+    if ncols > MAX_COLUMNS:
+        raise DataError(f"The file has {ncols:,} columns; at most {MAX_COLUMNS:,} can be read.")
+    header = not all(_cell_is_number(c, decimal) for c in first_cells)
+    names = _dedupe([_clean_name(c, i) for i, c in enumerate(first_cells)]) if header \
+        else [f"column {i + 1}" for i in range(ncols)]
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            raw = pd.read_csv(io.StringIO(text), header=None, skiprows=1 if header else 0,
+                              names=list(range(ncols)), on_bad_lines="warn", engine="c",
+                              low_memory=False, **common)
+        except pd.errors.EmptyDataError:
+            raw = pd.DataFrame(columns=list(range(ncols)))
+        except (pd.errors.ParserError, csv.Error, ValueError, OverflowError) as err:
+            raise DataError(_parser_message(err)) from None
+        except MemoryError:
+            raise DataError("The file is too large to read.") from None
+    skipped = sum(str(w.message).count("Skipping line") for w in caught)
+    if raw.shape[1] > ncols:           # pandas may add columns for ragged rows
+        raw = raw.iloc[:, :ncols]
+    if len(raw) == 0 and skipped == 0:
+        raise DataError("The file has a header line but no data rows." if header
+                        else "The file has no data rows.")
+
+    numeric: dict[str, pd.Series] = {}
+    text_columns: list[str] = []
+    for i, name in zip(range(ncols), names):
+        col = raw[i]
+        if pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype):
+            vals = col.astype("float64")
+        else:
+            vals = _clean_numeric(col, decimal)
+            present = col.astype("string").str.strip()
+            present = present[present.notna() & ~present.isin(NA_MARKERS)]
+            if len(present) and vals.notna().sum() < 0.5 * len(present):
+                text_columns.append(name)
+                continue
+        vals = vals.where(np.isfinite(vals))
+        if vals.notna().any():
+            numeric[name] = vals
+        elif len(raw):
+            text_columns.append(name) if col.notna().any() else None
+    if not numeric:
+        raise DataError("No column of numbers was found" +
+                        (f" (text columns: {', '.join(text_columns[:8])})." if text_columns else "."))
+    if len(numeric) < 2:
+        only = next(iter(numeric))
+        raise DataError(f"Only one column of numbers (“{only}”) was found; a fit needs two "
+                        "(x and y).")
+    df = pd.DataFrame(numeric)
+    before = len(df)
+    df = df.dropna(how="any").reset_index(drop=True)
+    dropped = before - len(df) + skipped
+    if len(df) < MIN_ROWS:
+        what = "no complete row" if len(df) == 0 else f"only {len(df)} complete row{'s' * (len(df) != 1)}"
+        raise DataError(f"The file has {what} of numbers"
+                        + (f" ({dropped} row{'s' * (dropped != 1)} with missing or non-numeric values dropped)"
+                           if dropped else "")
+                        + f"; at least {MIN_ROWS} are needed for a fit.")
+    df.attrs.update(dropped_rows=int(dropped), skipped_lines=int(skipped), text_columns=text_columns,
+                    delimiter={"\t": "tab", r"\s+": "spaces"}.get(sep, sep), decimal=decimal,
+                    encoding=encoding, header=header, rows=len(df))
+    return df
+
+
+def _parser_message(err: Exception) -> str:
+    msg = str(err)
+    if "EOF inside string" in msg or "EOF while" in msg or "unexpected end of data" in msg:
+        m = re.search(r"row (\d+)", msg)
+        where = f" (starting near line {int(m.group(1)) + 1})" if m else ""
+        return f"The file has an unbalanced quote character (\"){where}: a quoted field is never closed."
+    if "field larger than field limit" in msg or "Buffer overflow" in msg:
+        return "A field in the file is far too long to be a number."
+    return "The file could not be read as a table: " + msg.splitlines()[0][:200]
+
