@@ -12,7 +12,7 @@ A lesson file (see data/lessons/README.md)::
     order = 1
     x0 = 0.5
 
-Pure python (``tomllib`` reads; ``dumps`` writes, since the standard library has no TOML writer).
+``tomllib`` reads the files and ``tomli_w`` writes them (the standard library has no TOML writer).
 Widget values are kept as the text the URL carries; a page treats an unknown key or a bad value
 like any other shared link (ignored / default with a notice), so a stale lesson cannot break a page.
 """
@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 from urllib.parse import urlencode
+
+import tomli_w
 
 from explorer.course import FILES
 
@@ -194,45 +196,35 @@ def load_all(directory: "str | Path" = LESSON_DIR) -> dict[str, Lesson]:
     return out
 
 
-def _toml_str(s: str) -> str:
-    out = ['"']
-    for ch in s:
-        if ch == '"':
-            out.append('\\"')
-        elif ch == "\\":
-            out.append("\\\\")
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ord(ch) < 32 or ord(ch) == 127:
-            out.append(f"\\u{ord(ch):04X}")
-        else:
-            out.append(ch)
-    out.append('"')
-    return "".join(out)
-
-
-def _toml_value(v: str) -> str:
-    """URL values that are plain numbers or booleans are written as TOML numbers/booleans."""
+def _typed(v: str) -> "str | int | float | bool":
+    """A URL value as the TOML boolean or number that reads back as the same text, else the text
+    (so ``007``, ``0.50`` and ``1e5`` stay strings: read back as numbers they would change)."""
     if v in ("true", "false"):
-        return v
-    if re.fullmatch(r"-?(0|[1-9][0-9]{0,14})", v):
-        return v
-    if re.fullmatch(r"-?(0|[1-9][0-9]{0,14})\.[0-9]{1,15}", v):
-        return v
-    return _toml_str(v)
+        return v == "true"
+    try:
+        n = int(v)
+        if -2**63 <= n < 2**63 and str(n) == v:
+            return n
+    except ValueError:
+        pass
+    try:
+        f = float(v)
+        if math.isfinite(f) and repr(f) == v:
+            return f
+    except ValueError:
+        pass
+    return v
 
 
 def dumps(lesson: Lesson) -> str:
-    """TOML text for ``lesson``; ``loads(dumps(l), l.name) == l``."""
-    lines = [f"title = {_toml_str(lesson.title)}", f"module = {_toml_str(lesson.module)}"]
+    """TOML text for ``lesson`` (written by ``tomli_w``); ``loads(dumps(l), l.name) == l``."""
+    steps = []
     for s in lesson.steps:
-        lines += ["", "[[steps]]", f"page = {_toml_str(s.page)}", f"caption = {_toml_str(s.caption)}"]
+        step = {"page": s.page, "caption": s.caption}
         if s.params:
-            lines.append("[steps.params]")
-            lines += [f"{k} = {_toml_value(v)}" for k, v in s.params]
-    return "\n".join(lines) + "\n"
+            step["params"] = {k: _typed(v) for k, v in s.params}
+        steps.append(step)
+    return tomli_w.dumps({"title": lesson.title, "module": lesson.module, "steps": steps})
 
 
 def save(lesson: Lesson, path: "str | Path") -> None:

@@ -23,6 +23,11 @@ place; the caller gets ``SymbolicTimeout``.  A worker that dies (e.g. out of mem
 - The deadline counts the work, not the one-off start of the first worker.
 - Workers are daemonic, ignore Ctrl-C (the parent handles it), die with their parent, and are shut
   down at interpreter exit (``shutdown()``); nothing is started at import time.
+
+Why not ``pebble.ProcessPool`` (measured): a trivial call took 0.24-0.33 ms against 0.05 ms here
+(its tasks pass through two threads and a shared channel), and work stuck in C code outlived a 0.5 s
+deadline by 3 s (pebble sends SIGTERM, which Python handles only between bytecodes, and waits 3 s
+before SIGKILL); it also keeps every worker running, not two warm ones growing to four.
 """
 from __future__ import annotations
 
@@ -179,15 +184,11 @@ class _Worker:
         return self.ready
 
     def kill(self) -> None:
-        try:
-            self.proc.kill()
-            self.proc.join(5)
-        except Exception:  # pragma: no cover
-            pass
-        try:
-            self.conn.close()
-        except Exception:  # pragma: no cover
-            pass
+        for stop in (self.proc.kill, lambda: self.proc.join(5), self.conn.close):
+            try:
+                stop()
+            except Exception:  # pragma: no cover
+                pass
 
 
 class _Pool:

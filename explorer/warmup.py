@@ -10,11 +10,11 @@ import gc
 import importlib
 
 MODULES = (
-    "explorer.derivatives", "explorer.derivatives_figures", "explorer.multivariate",
-    "explorer.multivariate_figures", "explorer.sandpit", "explorer.network", "explorer.chain_rule",
-    "explorer.chain_rule_plots", "explorer.taylor", "explorer.taylor_plots", "explorer.optimise",
-    "explorer.optimise_figures", "explorer.regression", "explorer.regression_figures",
+    "explorer.derivatives", "explorer.multivariate", "explorer.sandpit", "explorer.network",
+    "explorer.chain_rule", "explorer.taylor", "explorer.optimise", "explorer.regression",
     "explorer.practice", "explorer.lessons",
+    "explorer.figures.derivatives", "explorer.figures.multivariate", "explorer.figures.chain_rule",
+    "explorer.figures.taylor", "explorer.figures.optimise", "explorer.figures.regression",
 )
 
 

@@ -1,4 +1,4 @@
-"""plotly3d / ui.chart3d in a real browser: a turned 3D view survives a slider step.
+"""ui.live_chart / ui.chart3d in a real browser: a turned 3D view survives a slider step.
 
 A tiny throwaway app (a 3D surface whose height follows a slider, drawn with ``ui.chart3d``) runs
 under ``streamlit run`` on a free port; Playwright drags the chart to turn it, steps the slider
@@ -42,7 +42,7 @@ ZMAX = """() => { const gd = document.querySelector('.js-plotly-plot');
 @pytest.fixture(scope="module")
 def tiny_app(tmp_path_factory):
     from conftest import streamlit_server
-    folder = tmp_path_factory.mktemp("plotly3d_app")
+    folder = tmp_path_factory.mktemp("live_chart_app")
     (folder / "app.py").write_text(APP.format(root=str(ROOT)))
     with streamlit_server("app.py", cwd=folder) as url:
         yield url
@@ -57,7 +57,7 @@ def test_payload_carries_figure_options_and_height():
     head, spec = data.decode().split("\n", 1)
     meta = json.loads(head)
     assert h == 380 and w is None and meta["height"] == 380 and meta["key"] == "k"
-    assert meta["asset"] == "component/plotly3d.plotlyjs/plotly.min.js"
+    assert meta["asset"] == "component/ui.live_chart.plotlyjs/plotly.min.js"
     assert json.loads(spec)["data"][0]["type"] == "surface"
     # defaults as st.plotly_chart: 450 px tall; "content" width = the figure's or 700
     _, h, w = live_chart.payload(go.Figure(go.Surface(z=[[1]])), "k", width="content")
@@ -79,7 +79,7 @@ def test_turned_view_survives_a_slider_step_and_the_figure_updates(browser, tiny
     page = ctx.new_page()
     page.set_default_timeout(90_000)
     fetched = []
-    page.on("request", lambda r: fetched.append(r.url) if "plotly" in r.url and r.url.endswith(".js") else None)
+    page.on("request", lambda r: fetched.append(r.url) if "/component/ui.live_chart." in r.url and r.url.endswith(".js") else None)
     frames = []
     page.on("websocket", lambda ws: ws.on("framereceived", lambda f: frames.append(len(f) if f else 0)))
     try:
@@ -120,7 +120,7 @@ def test_turned_view_survives_a_slider_step_and_the_figure_updates(browser, tiny
 
         # plotly.js came from this server, once; a slider step sends the figure, not the bundle
         # plotly.js and the chart code, each fetched once from the app server (no CDN), never per rerun
-        assert sorted(u.rsplit("/", 1)[-1] for u in fetched) == ["plotly.min.js", "plotly3d.js"], fetched
+        assert sorted(u.rsplit("/", 1)[-1] for u in fetched) == ["live_chart.js", "plotly.min.js"], fetched
         assert all(u.startswith(tiny_app) for u in fetched), fetched
         assert sum(frames) < 250_000, sum(frames)
         # Streamlit's theme was applied (no leftover placeholder colours like #000011)

@@ -43,10 +43,12 @@ def test_load_a_valid_lesson():
 def test_dump_round_trips_through_tomllib():
     lesson = L.loads(GOOD, "a-lesson")
     tricky = L.LessonStep("regression", 'Quotes " and \\ backslash, ünïcødé, # and = signs',
-                          (("f", 'a"b\\c'), ("n", "007"), ("m", "-1.5"), ("on", "false"), ("e", "1e5")))
+                          (("f", 'a"b\\c'), ("n", "007"), ("m", "-1.5"), ("on", "false"), ("e", "1e5"),
+                           ("half", "0.50"), ("big", "123456789012345678"), ("one", "1.0")))
     lesson = lesson.with_step(tricky)
     text = L.dumps(lesson)
     tomllib.loads(text)                                   # valid TOML
+    assert "m = -1.5" in text and 'n = "007"' in text and 'half = "0.50"' in text   # numbers stay numbers
     assert L.loads(text, "a-lesson") == lesson
 
 

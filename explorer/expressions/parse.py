@@ -1,0 +1,79 @@
+"""``parse_expression``: the three steps together, cached, with the checks on the result."""
+from __future__ import annotations
+
+import ast
+import functools
+import re
+from typing import Sequence
+
+import sympy as sp
+
+from explorer.expressions.builder import Builder
+from explorer.expressions.text import normalise, tokenise
+from explorer.expressions.vocabulary import CONSTANTS, FUNCTIONS, ExpressionError
+
+
+@functools.lru_cache(maxsize=64)
+def _symbols(variables: tuple[str, ...]) -> dict[str, sp.Symbol]:
+    return {v: sp.Symbol(v) for v in variables}
+
+
+def check_variables(variables: Sequence[str]) -> tuple[str, ...]:
+    variables = tuple(variables)
+    for v in variables:
+        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", v) or v in FUNCTIONS or v in CONSTANTS:
+            raise ValueError(f"invalid variable name {v!r}")   # a programming error, not the user's
+    return variables
+
+
+@functools.lru_cache(maxsize=512)
+def _parse_cached(text: str, variables: tuple[str, ...]) -> sp.Expr:
+    norm = normalise(text)
+    tokens = tokenise(norm, variables)
+    source = " ".join(val for _, val, _ in tokens)
+    try:
+        tree = ast.parse(source, mode="eval")
+    except SyntaxError as err:
+        raise ExpressionError(_syntax_message(norm, tokens, err)) from None
+    except (RecursionError, MemoryError, ValueError):
+        raise ExpressionError("The expression is too complicated.") from None
+    try:
+        expr = Builder(variables, _symbols(variables)).build(tree)
+    except RecursionError:
+        raise ExpressionError("The expression is nested too deeply.") from None
+    _check_result(expr, variables)
+    return expr
+
+
+def _syntax_message(norm: str, tokens, err: SyntaxError) -> str:
+    if tokens and tokens[-1][0] == "op" and tokens[-1][1] not in ")":
+        return f"The expression ends with '{tokens[-1][1]}': something is missing after it."
+    if tokens and tokens[0][1] in ("*", "**", "/", ")", ","):
+        return f"The expression cannot start with '{tokens[0][1]}'."
+    for (k1, v1, p1), (k2, v2, p2) in zip(tokens, tokens[1:]):
+        if k1 == "op" and k2 == "op" and v1 in "*/**+-" and v2 in ("*", "/", "**", ")", ","):
+            return f"'{v1}' is followed by '{v2}' at position {p2 + 1}: something is missing between them."
+        if v1 == "(" and v2 == ")":
+            return f"Empty brackets at position {p1 + 1}."
+    return "The expression is not complete or not well formed; check the operators and brackets."
+
+
+def _check_result(expr, variables: tuple[str, ...]) -> None:
+    if not isinstance(expr, sp.Expr) or isinstance(expr, (sp.core.relational.Relational, sp.logic.boolalg.BooleanAtom)):
+        raise ExpressionError("The result is not a number-valued expression.")
+    if expr.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+        raise ExpressionError("The expression is undefined (a division by zero or log(0)?).")
+    if expr.has(sp.I):
+        raise ExpressionError("The expression has a complex value; only real functions are drawn.")
+    if not expr.free_symbols and expr.is_real is False:
+        raise ExpressionError("The expression has no real value.")
+
+
+def parse_expression(text: str, variables: Sequence[str] = ("x",)) -> sp.Expr:
+    """Parse user text into a sympy expression in ``variables`` (plain ``sympy.Symbol`` s).
+
+    Raises ``ExpressionError`` (a ``ValueError``) with a learner-friendly message for anything that
+    is not a bounded, real, scalar expression built from numbers, the variables, ``pi``, ``e`` and
+    the functions in ``FUNCTIONS``.
+    """
+    return _parse_cached(text if isinstance(text, str) else normalise(text), check_variables(variables))
