@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 
 from explorer import multivariate as mv
 from explorer import sandpit as sb
+from explorer.multivariate.views import arrows_xy
 from explorer.figures.fastfig import figure, panel, subplots
 
 POINT = "#d62728"
@@ -22,18 +23,6 @@ GRADCOL = "#111111"
 
 def _f32(a) -> np.ndarray:
     return np.asarray(a, dtype=np.float32)
-
-
-def arrows_xy(x0, y0, dx, dy, head: float = 0.28, angle: float = 25.0):
-    """Several arrows (arrays x0, y0, dx, dy) as ONE NaN-separated polyline, built with numpy."""
-    x0, y0, dx, dy = (np.atleast_1d(np.asarray(a, float)) for a in (x0, y0, dx, dy))
-    tx, ty = x0 + dx, y0 + dy
-    c, s = math.cos(math.radians(angle)), math.sin(math.radians(angle))
-    bx, by = -dx * head, -dy * head
-    nan = np.full_like(x0, np.nan)
-    xs = np.stack([x0, tx, tx + c * bx - s * by, tx, tx + c * bx + s * by, nan], axis=1).ravel()
-    ys = np.stack([y0, ty, ty + s * bx + c * by, ty, ty - s * bx + c * by, nan], axis=1).ravel()
-    return xs, ys
 
 
 def _zlim(grid: mv.Grid, extra=()) -> tuple[float, float]:

@@ -135,7 +135,9 @@ def test_map_tab_typed_components_and_orientation_flip():
     assert not at.exception
     assert "orientation flipped" in _text(at)
     at.text_input(key="v").input("x +* 2").run()
-    assert not at.exception and any("Cannot read v" in e.value for e in at.error)
+    assert not at.exception and any("Cannot read that v(x, y)" in e.value for e in at.error)
+    assert "Still drawing the last valid v(x, y): `x`" in _captions(at)       # the map in use is said
+    assert "orientation flipped" in _text(at)
 
 
 def test_sandpit_typed_dips_and_winning():

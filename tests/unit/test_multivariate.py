@@ -1,5 +1,4 @@
 """explorer.multivariate against sympy, scipy and finite differences."""
-import math
 
 import numpy as np
 import pytest
@@ -25,6 +24,15 @@ SYMPY_PRESETS = {
 POINTS = [(0.3, -0.7), (1.1, 0.4), (-1.3, 1.7), (2.2, 3.1)]
 
 
+def numeric_hessian(text: str, x0: float, y0: float, h: float = 1e-4) -> np.ndarray:
+    """Central second differences: an independent check of the Hessian the page shows."""
+    f = compile_expression(text, ("x", "y"))
+    fxx = (f(x0 + h, y0) - 2 * f(x0, y0) + f(x0 - h, y0)) / h ** 2
+    fyy = (f(x0, y0 + h) - 2 * f(x0, y0) + f(x0, y0 - h)) / h ** 2
+    fxy = (f(x0 + h, y0 + h) - f(x0 + h, y0 - h) - f(x0 - h, y0 + h) + f(x0 - h, y0 - h)) / (4 * h * h)
+    return np.array([[fxx, fxy], [fxy, fyy]], dtype=float)
+
+
 def test_presets_parse_to_the_intended_functions():
     assert set(SYMPY_PRESETS) == set(mv.PRESETS)
     for name, text in mv.PRESETS.items():
@@ -48,7 +56,7 @@ def test_gradient_and_hessian_against_sympy_and_finite_differences(name):
         fd = [(f(x0 + h, y0) - f(x0 - h, y0)) / (2 * h), (f(x0, y0 + h) - f(x0, y0 - h)) / (2 * h)]
         scale = 1 + np.max(np.abs(pa.grad))
         np.testing.assert_allclose(pa.grad, fd, atol=1e-5 * scale)
-        np.testing.assert_allclose(pa.hess, mv.numeric_hessian(text, x0, y0, h=1e-4),
+        np.testing.assert_allclose(pa.hess, numeric_hessian(text, x0, y0, h=1e-4),
                                    atol=1e-3 * (1 + np.max(np.abs(pa.hess))))
         assert np.allclose(pa.hess, pa.hess.T)
         # eigen-pairs really are eigen-pairs
@@ -294,3 +302,79 @@ def test_an_expression_numpy_cannot_evaluate_gives_nan_not_an_exception():
     x = sp.Symbol("x")
     f = compile_expression(sp.Derivative(sp.re(x), x) * x, ("x", "y"))
     assert np.isnan(f(np.array([1.0, 2.0]), 0.0)).all()
+
+
+# ---------------------------------------------------------------------------------------------
+# What the page asks of explorer: windows, presets, point state, LaTeX of the point's numbers
+def test_window_falls_back_to_the_default_when_a_range_is_empty():
+    w = mv.window(mv.PRESETS["Himmelblau"], -1, 2, -3, 4)
+    assert (w.xr, w.yr, w.valid) == ((-1.0, 2.0), (-3.0, 4.0), True)
+    w = mv.window(mv.PRESETS["Himmelblau"], 5, 2, -3, 4)
+    assert (w.xr, w.yr, w.valid) == ((-5.0, 5.0), (-5.0, 5.0), False)
+    assert mv.window("x y", 1, 1, 0, 1).xr == mv.DEFAULT_RANGE[0]
+    assert mv.start_point("x y", (0, 2), (-4, 0)) == (1.0, -2.0)
+    assert mv.start_point(mv.PRESETS["peaks"], (0, 2), (-4, 0)) == mv.PRESET_POINTS["peaks"]
+    assert set(mv.PRESET_POINTS) == set(mv.PRESETS) == set(mv.PRESET_RANGES)
+
+
+def test_point_state_follows_presets_clicks_and_windows():
+    state = {}
+    ps = mv.PointState(state)
+    ps.follow_preset(mv.PRESETS["bowl"])              # the first run moves nothing
+    assert state == {ps.LAST_F: mv.PRESETS["bowl"]}
+    ps.follow_preset("x^3 + y")                        # typed text moves nothing either
+    assert "x0" not in state
+    ps.follow_preset(mv.PRESETS["Rosenbrock"])
+    assert (state["xmin"], state["xmax"], state["ymin"], state["ymax"]) == (-2.0, 2.0, -1.0, 3.0)
+    assert (state["x0"], state["y0"]) == mv.PRESET_POINTS["Rosenbrock"]
+    ps.click((0.523, 7.0), (-2, 2), (-1, 3), 0.05, 0.05)
+    assert (state["x0"], state["y0"]) == pytest.approx((0.5, 3.0))
+    ps.click(None, (-2, 2), (-1, 3), 0.05, 0.05)
+    assert (state["x0"], state["y0"]) == pytest.approx((0.5, 3.0))
+    state["x0"] = 9.0
+    ps.keep_in_window("x0", -2, 2, 0.05)
+    assert state["x0"] == 2.0
+    ps.keep_in_window("x0", -3, 3, 0.05)              # inside: left as it is
+    assert state["x0"] == 2.0
+    assert mv.keep_in_window(None, 0, 1, 0.1) is None and mv.keep_in_window(0.33, 0, 1, 0.1) == 0.33
+    d = mv.derivatives(mv.PRESETS["Himmelblau"])
+    state.update(x0=2.8, y0=2.2)
+    ps.go_to_stationary(d, (0, 0), (-5, 5), (-5, 5))
+    assert (state["x0"], state["y0"]) == pytest.approx((3.0, 2.0), abs=1e-8) and not ps.no_stationary_found()
+    ps.go_to_stationary(mv.derivatives("x + y"), (0, 0), (-5, 5), (-5, 5))
+    assert ps.no_stationary_found() and not ps.no_stationary_found()      # read once
+    mv.follow_map_preset(state, "shear")
+    assert (state["mx"], state["my"], state["u"], state["v"]) == (0.5, 0.5, "x + 0.8y", "y")
+    mv.follow_map_preset(state, "something typed")
+    assert state["u"] == "x + 0.8y"
+
+
+def test_point_latex_reads_the_point():
+    pa = mv.analyse_point(mv.derivatives("x^2 + y^2"), 1.0, -0.5)
+    pl = mv.point_latex(pa)
+    assert pl["reading"].startswith(r"f(x_0, y_0) = f(1, -0.5) = 1.25,\qquad ")
+    assert r"= (2, -1),\quad |\nabla f| = 2.236" in pl["reading"]
+    assert pl["J, H"] == (r"\begin{gathered} " + pl["J"] + r",\qquad " + pl["H"] + r" \\[4pt] " + pl["eig"]
+                          + r",\qquad " + pl["det"] + r" \end{gathered}")
+    assert pl["det"] == r"\det H = 4"
+    assert mv.partials_latex(mv.derivatives("x^2 + y^2"), pa).endswith(r"\Big|_{(x_0,y_0)} = -1")
+    tex = mv.directional_latex(pa, 90)
+    assert r"(2)\cos\theta + (-1)\sin\theta = -1\qquad" in tex
+    assert tex.endswith(r"|\nabla f| = 2.236 \text{ at } \theta = 333.4^\circ")
+    assert mv.stationary_point_for_sliders(mv.derivatives("(x - 0.1234567891234)^2 + y^2"), 1, 1, (-2, 2),
+                                           (-2, 2)) == (0.123456789, 0.0)
+    assert mv.stationary_point_for_sliders(mv.derivatives("(x - 3)^2 + y^2"), 1, 1, (-2, 2), (-2, 2)) is None
+
+
+def test_map_window_orientation_and_latex():
+    assert mv.map_window("swirl") == (*mv.MAP_RANGES["swirl"], mv.MAP_POINTS["swirl"])
+    assert mv.map_window("✏️ Type your own") == ((-2.0, 2.0), (-2.0, 2.0), (0.5, 0.5))
+    mj = mv.map_jacobian(*mv.MAP_PRESETS["polar → cartesian"])
+    lat = mj.latex()
+    assert lat["all"].startswith(r"\begin{gathered} " + lat["map"]) and lat["all"].endswith(lat["det"] + r" \end{gathered}")
+    sq = mv.square_image(mj, 1.5, 0.0, 0.1)
+    assert sq.orientation == "kept"
+    assert r"J(1.5, 0) = \begin{bmatrix} 1 & 0 \\ 0 & 1.5 \end{bmatrix},\qquad \det J = 1.5" in mv.square_latex(sq, 1.5, 0.0)
+    assert mv.square_image(mv.map_jacobian("y", "x"), 0, 0, 0.1).orientation == "flipped"
+    assert mv.square_image(mv.map_jacobian("x + y", "x + y"), 0, 0, 0.1).orientation == "flat"
+    assert set(mv.ORIENTATION_TEXT) == {"kept", "flipped", "flat"}

@@ -129,3 +129,74 @@ def test_outside_and_modes():
     g2 = sb.with_mode(sb.dip(game, pit, m, 1, 1).game, "gradient")
     assert g2.mode == "gradient" and len(g2.dips) == 1
     assert sb.reveal(game).revealed
+
+
+# ---------------------------------------------------------------------------------------------
+# The formula written once, and the state machine the page drives
+def test_the_intro_formula_is_written_once_and_reads_as_before():
+    # the multivariate page's preset text (in URLs) and the revealed LaTeX, unchanged
+    assert SANDPIT_INTRO == sb.INTRO_TEXT == sb.pit_text(sb.INTRO) == \
+        "-((x - 4.1)^2 + (y - 0.9)^2) - 30 exp(-((x - 1.5)^2 + (y - 3.7)^2)/2.8)"
+    assert sb.pit_latex(sb.INTRO) == \
+        r"f = -\left((x-4.1)^2 + (y-0.9)^2\right) - 30\,e^{-\frac{(x-1.5)^2 + (y-3.7)^2}{2.8}}"
+    assert sb.make_pit("intro", 3) == sb.Pit("intro", 3, -1.0, (4.1, 0.9), ((1.5, 3.7, 30.0, 2.8),))
+
+
+@pytest.mark.parametrize("kind, seed", CASES)
+def test_every_pit_text_parses_to_the_pit(kind, seed):
+    pit = sb.make_pit(kind, seed)
+    f = compile_expression(sb.pit_text(pit), ("x", "y"))
+    g = np.linspace(0, 6, 13)
+    X, Y = np.meshgrid(g, g)
+    np.testing.assert_allclose(f(X, Y), pit.value(X, Y), rtol=1e-8, atol=1e-8)
+    assert sb.pit_latex(pit).startswith("f = ")
+
+
+def test_sync_restart_and_what_the_page_shows():
+    game, fresh = sb.sync(None, "smooth", 4, "depth")
+    assert fresh and (game.kind, game.seed, game.mode) == ("smooth", 4, "depth")
+    pit = sb.make_pit("smooth", 4)
+    played = sb.dip(game, pit, sb.find_minima(pit), 1, 1).game
+    same, fresh = sb.sync(played, "smooth", 4, "gradient")
+    assert not fresh and same.mode == "gradient" and same.dips == played.dips
+    assert sb.sync(same, "smooth", 4, "gradient") == (same, False)
+    assert sb.sync(same, "smooth", 5, "gradient")[1]
+    again = sb.restart(same)
+    assert again.dips == () and (again.kind, again.seed, again.mode) == ("smooth", 4, "gradient")
+    assert sb.kind_for_label("narrow well") == "well" and sb.kind_for_label("lava") == "intro"
+    assert sb.mode_for_label("depth only") == "depth" and sb.mode_for_label(None) == "gradient"
+    assert 1 <= sb.random_seed() <= 99999
+    assert sb.progress_text(game) == "Dips used: 0 / 25"
+    assert sb.progress_text(played).startswith("Dips used: 1 / 25 · deepest so far ")
+    assert sb.message_style(None, None, game) is None
+    assert sb.message_style("win", "🎉", game) == "win" and sb.message_style("local", "t", game) == "local"
+    assert sb.message_style("outside", "t", game) == "warning" and sb.message_style("miss", "t", game) == "depth"
+    late = sb.Game("intro", 0, "gradient", dips=(played.dips[0],) * (sb.MAX_DIPS - sb.WARN_AT))
+    assert sb.message_style("miss", "t", late) == "warning"
+    assert sb.formula_latex(game) is None
+    assert sb.formula_latex(sb.new_game("intro", 0)) == r"f(x, y) = \;?"
+    assert sb.formula_latex(sb.reveal(sb.new_game("intro", 0))) == sb.pit_latex(sb.INTRO)
+    assert "−∇f" in sb.board_notice("gradient") and "only" in sb.board_notice("depth")
+    assert not game.lost and sb.Game("intro", 0, "gradient", dips=late.dips * 2).lost
+
+
+def test_pit_session_keeps_the_game_in_a_mapping():
+    state = {}
+    session = sb.PitSession(state, lambda k, s: (pit := sb.make_pit(k, s), sb.find_minima(pit)))
+    session.dip(1, 1)                                  # no game yet: nothing happens
+    assert state == {}
+    game = session.sync("intro", 0, "gradient")
+    assert state[sb.PitSession.GAME] is game and session.message() == (None, None)
+    session.click((3.004, 2.0))
+    assert state[sb.PitSession.GAME].dips[-1].x == 3.0 and session.message()[0] == "depth"
+    session.click(None)
+    assert len(session.game.dips) == 1
+    session.dip(1.2, 4.0)
+    assert session.game.won and session.message()[0] == "win"
+    session.restart()
+    assert session.game.dips == () and session.message() == (None, None)
+    session.dip(3, 3)
+    session.sync("smooth", 2, "gradient")              # another pit: a new game, no old message
+    assert session.game.kind == "smooth" and session.message() == (None, None)
+    session.reveal()
+    assert session.game.revealed

@@ -1,25 +1,21 @@
-"""The Sandpit: find the deepest point of a hidden surface on a 6 × 6 square by dipping a stick.
-
-A pit is f(x, y) = bowl + wells (+ ripples), all with analytic gradients:
+"""The Sandpit's hidden surfaces: a bowl, Gaussian wells and (for "rocks") ripples, with analytic
+gradients, the formula as text and as LaTeX, and every minimum on the 6 × 6 square.
 
     f = a·((x − cx)² + (y − cy)²) − Σ dᵢ·exp(−((x − xᵢ)² + (y − yᵢ)²)/wᵢ) + Σ rⱼ·sin(kⱼx + φⱼ)·sin(lⱼy + ψⱼ)
 
-The depth a dip reads is −f (bigger is deeper); the "bottom" is the global minimum of f on the
-square, found on a fine grid and polished with scipy (L-BFGS-B, bounded). A dip within
-``WIN_RADIUS`` of it wins. Games are plain dataclasses; ``dip`` returns a new game and a message.
+``INTRO`` is the course's first pit, written ONCE here: the multivariate page's preset
+``SANDPIT_INTRO`` is its text (``pit_text``) and the revealed formula its LaTeX (``pit_latex``).
 """
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
+from explorer.numbers import tex_number
+
 SIZE = 6.0
-MAX_DIPS = 25
-WARN_AT = 5            # warn when this many dips (or fewer) remain
-WIN_RADIUS = 0.15
-LOCAL_RADIUS = 0.25    # "you are at the bottom of a dip" radius around a local minimum
 
 KINDS = {                     # kind -> the label a learner sees (and the URL holds)
     "intro": "course intro",
@@ -28,7 +24,6 @@ KINDS = {                     # kind -> the label a learner sees (and the URL ho
     "rocks": "rocks",
     "well": "narrow well",
 }
-MODES = {"gradient": "with gradient", "depth": "depth only"}
 
 
 @dataclass(frozen=True)
@@ -66,13 +61,52 @@ class Pit:
         return float(-self.value(x, y))
 
 
+# −((x−4.1)² + (y−0.9)²) − 30·exp(−((x−1.5)² + (y−3.7)²)/2.8): the course's first pit
+INTRO = Pit("intro", 0, -1.0, (4.1, 0.9), ((1.5, 3.7, 30.0, 2.8),))
+
+
+def _num(v: float) -> str:
+    """A parameter as typed text to 10 significant figures (4.1, 30, 0.4235082914)."""
+    return f"{float(v):.10g}"
+
+
+def _factor(a: float, num) -> str:
+    return "-" if a == -1 else "" if a == 1 else num(a)
+
+
+def pit_text(pit: Pit) -> str:
+    """The pit's formula as text the expression parser reads (exact for the course's pit)."""
+    c = pit.centre
+    s = f"{_factor(pit.a, _num)}((x - {_num(c[0])})^2 + (y - {_num(c[1])})^2)"
+    for xi, yi, d, w in pit.wells:
+        s += f" - {_num(d)} exp(-((x - {_num(xi)})^2 + (y - {_num(yi)})^2)/{_num(w)})"
+    for r, k, p, l, q in pit.ripples:
+        s += f" + {_num(r)} sin({_num(k)}x + {_num(p)}) sin({_num(l)}y + {_num(q)})"
+    return s
+
+
+def pit_latex(pit: Pit) -> str:
+    """``f = …``: the pit's formula as LaTeX (parameters to 4 significant figures)."""
+    def n(v):
+        return tex_number(v, 4)
+    c = pit.centre
+    s = rf"f = {_factor(pit.a, n)}\left((x-{n(c[0])})^2 + (y-{n(c[1])})^2\right)"
+    for xi, yi, d, w in pit.wells:
+        s += rf" - {n(d)}\,e^{{-\frac{{(x-{n(xi)})^2 + (y-{n(yi)})^2}}{{{n(w)}}}}}"
+    for r, k, p, l, q in pit.ripples:
+        s += rf" + {n(r)}\sin({n(k)}x + {n(p)})\sin({n(l)}y + {n(q)})"
+    return s
+
+
+INTRO_TEXT = pit_text(INTRO)
+
+
 def make_pit(kind: str = "intro", seed: int = 0) -> Pit:
     """A pit of the given kind; random kinds are reproducible from ``seed``."""
     if kind not in KINDS:
         raise ValueError(f"unknown pit kind {kind!r}")
     if kind == "intro":
-        # −((x−4.1)² + (y−0.9)²) − 30·exp(−((x−1.5)² + (y−3.7)²)/2.8): the course's first pit
-        return Pit("intro", int(seed), -1.0, (4.1, 0.9), ((1.5, 3.7, 30.0, 2.8),))
+        return replace(INTRO, seed=int(seed))
     rng = np.random.default_rng([int(seed) & 0xFFFFFFFF, list(KINDS).index(kind)])
 
     def spot(margin=0.7):
@@ -142,85 +176,3 @@ def find_minima(pit: Pit, n: int = 241) -> Minima:
     found.sort(key=lambda t: t[2])
     gx, gy, gv = found[0]
     return Minima((gx, gy), gv, tuple(found))
-
-
-@dataclass(frozen=True)
-class Dip:
-    x: float
-    y: float
-    depth: float
-    grad: tuple[float, float]     # ∇f at the dip (the arrow drawn is −∇f)
-
-
-@dataclass(frozen=True)
-class Game:
-    kind: str
-    seed: int
-    mode: str
-    dips: tuple[Dip, ...] = ()
-    won: bool = False
-    revealed: bool = False
-
-    @property
-    def remaining(self) -> int:
-        return MAX_DIPS - len(self.dips)
-
-    @property
-    def over(self) -> bool:
-        return self.won or self.remaining <= 0
-
-    @property
-    def best(self) -> Dip | None:
-        return max(self.dips, key=lambda d: d.depth) if self.dips else None
-
-
-def new_game(kind: str, seed: int, mode: str = "gradient") -> Game:
-    return Game(kind, int(seed), mode if mode in MODES else "gradient")
-
-
-def with_mode(game: Game, mode: str) -> Game:
-    """The same game seen in another mode (the dips stay)."""
-    return replace(game, mode=mode if mode in MODES else "gradient")
-
-
-def reveal(game: Game) -> Game:
-    return replace(game, revealed=True)
-
-
-@dataclass(frozen=True)
-class DipResult:
-    game: Game
-    status: str      # "win" | "local" | "miss" | "over" | "outside"
-    message: str
-
-
-def dip(game: Game, pit: Pit, minima: Minima, x: float, y: float) -> DipResult:
-    """Dip the stick at (x, y): record depth (and ∇f), then score."""
-    if game.over:
-        return DipResult(game, "over", "The game is over: start a new pit to play again.")
-    if not (0 <= x <= SIZE and 0 <= y <= SIZE) or not (math.isfinite(x) and math.isfinite(y)):
-        return DipResult(game, "outside", f"({x:g}, {y:g}) is outside the pit: both coordinates lie in [0, 6].")
-    gx, gy = pit.gradient(x, y)
-    d = Dip(round(float(x), 4), round(float(y), 4), pit.depth(x, y), (float(gx), float(gy)))
-    dips = game.dips + (d,)
-    gxm, gym = minima.global_min
-    if math.hypot(x - gxm, y - gym) <= WIN_RADIUS:
-        g = replace(game, dips=dips, won=True, revealed=True)
-        return DipResult(g, "win", f"🎉 You found the bottom in {len(dips)} dips! Depth {d.depth:.3f} "
-                                   f"(the deepest point is at ({gxm:.2f}, {gym:.2f})).")
-    left = MAX_DIPS - len(dips)
-    g = replace(game, dips=dips, revealed=game.revealed or left <= 0)
-    for lx, ly, lv in minima.local[1:]:
-        if math.hypot(x - lx, y - ly) <= LOCAL_RADIUS:
-            msg = (f"Depth {d.depth:.3f}. You are at the bottom of a dip: every direction goes up "
-                   "from here — but it is a *local* minimum, and somewhere else is deeper.")
-            return DipResult(g, "local", _with_count(msg, left))
-    return DipResult(g, "miss", _with_count(f"Depth {d.depth:.3f}.", left))
-
-
-def _with_count(msg: str, left: int) -> str:
-    if left <= 0:
-        return msg + " That was your last dip: the pit is revealed."
-    if left <= WARN_AT:
-        return msg + f" ⚠️ Only {left} dip{'s' if left != 1 else ''} left!"
-    return msg
