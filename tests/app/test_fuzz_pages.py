@@ -1,6 +1,7 @@
 """Fuzz every page: random (often extreme) values on random widgets, many times, never an exception.
 
-FUZZ_ITER (default 200) sets the number of widget changes per page; each change is one rerun.
+The default run makes FUZZ_ITER (default 30) widget changes a page; the long run (marked ``slow``,
+``python3 -m pytest -m slow``) makes FUZZ_LONG_ITER (default 300). Each change is one rerun.
 """
 import os
 import random
@@ -13,7 +14,8 @@ from helpers import HOSTILE
 from explorer import course
 
 PAGES = [p.file for p in course.PAGES]
-ITERATIONS = int(os.environ.get("FUZZ_ITER", "200"))
+ITERATIONS = int(os.environ.get("FUZZ_ITER", "30"))
+LONG_ITERATIONS = int(os.environ.get("FUZZ_LONG_ITER", "300"))
 SEED = int(os.environ.get("FUZZ_SEED", "0"))   # a failure names its step; rerun with the same seed
 # pages whose views are tabs bound to "view" (only the open tab runs): the fuzz switches tabs too
 VIEWS = {"pages/multivariate.py": ["Surface", "Map", "Sandpit"],
@@ -69,13 +71,21 @@ def _widgets(at):
 
 @pytest.mark.parametrize("path", PAGES)
 def test_fuzz_page(path):
-    if not os.path.exists(path.replace("pages/", os.path.join(os.path.dirname(__file__), "..", "pages/"))):
-        pytest.skip(f"{path} not present")
-    rng = random.Random(zlib.crc32(path.encode()) + SEED)
+    _fuzz(path, ITERATIONS, SEED)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", PAGES)
+def test_fuzz_page_long(path):
+    _fuzz(path, LONG_ITERATIONS, SEED + 1)
+
+
+def _fuzz(path: str, iterations: int, seed: int) -> None:
+    rng = random.Random(zlib.crc32(path.encode()) + seed)
     at = run_page(path)
     assert not at.exception
     changes = 0
-    for i in range(ITERATIONS):
+    for i in range(iterations):
         widgets = _widgets(at)
         if not widgets:      # the last step reran only some fragments (st.rerun with fragment keys):
             at.run()         # AppTest then holds just their elements; a plain run shows the page
