@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from explorer.sandpit import INTRO_TEXT
+
 QUIZ = "x^6/6 - 3x^4 - 2x^3/3 + 27x^2/2 + 18x - 30"
 NEWTON_PRESETS = {
     "Course quiz polynomial": QUIZ,
@@ -14,7 +16,7 @@ NEWTON_PRESETS = {
     "ln x (leaves the domain)": "ln(x)",
 }
 
-SANDPIT = "-((x-4.1)^2 + (y-0.9)^2) - 30exp(-((x-1.5)^2 + (y-3.7)^2)/2.8)"
+SANDPIT = INTRO_TEXT        # the course's pit, written once in explorer.sandpit
 DESCENT_PRESETS = {
     "Bowl": "x^2 + y^2",
     "Elongated valley": "x^2 + 10y^2",

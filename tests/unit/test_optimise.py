@@ -8,11 +8,12 @@ from scipy import optimize
 
 from explorer import optimise as opt
 from explorer.expressions import compile_expression
+from explorer.sandpit import INTRO_TEXT
 
 QUIZ = "x^6/6 - 3x^4 - 2x^3/3 + 27x^2/2 + 18x - 30"
 ROSENBROCK = "(1 - x)^2 + 100(y - x^2)^2"
 HIMMELBLAU = "(x^2 + y - 11)^2 + (x + y^2 - 7)^2"
-SANDPIT = "-((x-4.1)^2 + (y-0.9)^2) - 30exp(-((x-1.5)^2 + (y-3.7)^2)/2.8)"
+SANDPIT = INTRO_TEXT
 
 
 def _f2(text):
