@@ -67,7 +67,7 @@ def cases(tmpdir: str) -> list[Case]:
     typed = "3(1 - x)^2 exp(-x^2 - (y + 1)^2) - 10(x/5 - x^3 - y^5) exp(-x^2 - y^2) - exp(-(x + 1)^2 - y^2)/3"
 
     def parse_compile():
-        expr = ex.parse_expression(typed, ("x", "y"))
+        ex.parse_expression(typed, ("x", "y"))
         f = ex.compile_expression(typed, ("x", "y"))
         return f(np.array([0.5]), np.array([0.5]))
 

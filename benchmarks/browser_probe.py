@@ -30,7 +30,17 @@ Usage (from the project root, in the environment that runs the app):
 Needs: playwright (the Python package) and a Chromium at /usr/bin/chromium
 (Debian: apt-get install chromium), or CHROMIUM=/path/to/chrome.
 """
-import argparse, asyncio, json, os, signal, socket, statistics, subprocess, sys, tempfile, time
+import argparse
+import asyncio
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
 from pathlib import Path
 
 FLOOR_APP = '''

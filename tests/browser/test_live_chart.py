@@ -110,7 +110,7 @@ def test_turned_view_survives_a_slider_step_and_the_figure_updates(browser, tiny
             slider.focus()
             page.keyboard.press("ArrowRight")
             page.wait_for_timeout(150)
-        page.wait_for_function(f"() => document.body.innerText.includes('a is 1.2')")
+        page.wait_for_function("() => document.body.innerText.includes('a is 1.2')")
         page.wait_for_function(f"({ZMAX}).call() > {z0} + 0.3")    # the surface did update
         page.wait_for_timeout(500)
         after = page.evaluate(CAMERA)[0]
