@@ -2,6 +2,7 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from explorer import practice as P
 from helpers import ROOT
 
 
@@ -30,8 +31,6 @@ def run_page(path, query=None):
         at.query_params[k] = v
     at.run()
     return at
-
-from explorer import practice as P
 
 QUERY = {"drill": "derivatives", "level": "standard", "set": "7"}
 

@@ -1,7 +1,6 @@
 """explorer.practice: the answer checker, the drill generators (well-posed over thousands of seeds)
 and the marking that names common mistakes."""
 import math
-import random
 
 import numpy as np
 import pytest
@@ -201,3 +200,90 @@ def test_mark_reports_unreadable_text_with_the_parser_message():
     q2 = P.generate("regression", 1, 0, 1)
     fb = P.mark(q2, ["1/2"])                 # a missing part is wrong, not an exception
     assert not fb.correct and len(fb.parts) == 2
+
+
+# ---------------------------------------------------------------------------------------------
+# Progress through a set (the page's score and what each question shows)
+def _feedback(correct: bool, error: str | None = None) -> P.Feedback:
+    return P.Feedback(correct, (P.PartResult(correct, error),))
+
+
+def test_only_the_first_attempt_at_a_question_counts():
+    s = P.Progress()
+    s.checked("q1", _feedback(False))
+    s.checked("q1", _feedback(True))              # right on the second try: still wrong
+    assert (s.tried, s.right, s.streak) == (1, 0, 0)
+    assert s.outcome("q1").feedback.correct, "the latest feedback is what the question shows"
+    s.checked("q2", _feedback(True))
+    assert (s.tried, s.right, s.streak, s.best) == (2, 1, 1, 1)
+
+
+def test_streak_best_and_hot():
+    s = P.Progress()
+    for i in range(4):
+        s.checked(f"q{i}", _feedback(True))
+    assert (s.streak, s.best) == (4, 4) and s.hot
+    s.revealed("q9")                               # showing the solution first counts as wrong
+    assert (s.tried, s.right, s.streak, s.best) == (5, 4, 0, 4) and not s.hot
+    assert s.outcome("q9").feedback is None and s.outcome("q9").shows_solution
+    s.revealed("q0")                               # after a right first attempt: nothing changes
+    assert (s.tried, s.right) == (5, 4)
+
+
+def test_an_unreadable_answer_does_not_count_and_hides_the_solution():
+    s = P.Progress()
+    s.checked("q1", _feedback(False, "never closed"))
+    assert (s.tried, s.right) == (0, 0) and "q1" not in s.done
+    assert not s.outcome("q1").shows_solution
+    assert s.outcome("other") is None
+
+
+def test_blank_answers():
+    assert P.blank(["", "  "]) and P.blank([])
+    assert not P.blank(["", "0"])
+
+
+def test_moving_through_sets():
+    assert P.next_number(1) == 2 and P.next_number(P.MAX_NUMBER) == P.MAX_NUMBER
+    assert all(1 <= P.new_set() <= P.MAX_SET for _ in range(50))
+
+
+def test_answer_line_and_part_texts():
+    q = P.generate("regression", 1, 0, 1)
+    assert q.answer_latex.startswith(r"\text{slope m =}\ ") and r",\qquad \text{intercept c =}\ " in q.answer_latex
+    assert q.parts[0].name == "slope m" and q.parts[0].placeholder == "a number"
+    assert q.parts[0].hint == P.NUMBER_HINT and q.parts[0].parse_variables == ()
+    part = P.Part("f′(x) =", "2*x*y", variables=("x", "y"))
+    assert part.placeholder == "an expression in x, y" and part.hint == P.ANSWER_HINT
+    assert P.Part("{weird}$ =", "1").name == "{weird}$"
+    assert P.Question("m", "k", "p", "l", (P.Part("a_b^{c} =", "1"),), ()).answer_latex == r"\text{abc =}\ 1"
+
+
+def test_points_figure_is_valid_and_shows_only_the_points():
+    from explorer.figures import fastfig
+    from explorer.figures.practice import points_figure
+    q = P.generate("regression", 2, 5, 1)
+    fig = fastfig.validate(points_figure(q))
+    assert len(fig.data) == 1 and fig.data[0].mode == "markers"
+    assert list(zip(fig.data[0].x, fig.data[0].y)) == list(q.points)
+
+
+def test_least_squares_line_by_hand_matches_scipy():
+    from fractions import Fraction
+    from explorer.practice.generators.regression import least_squares_line
+    xs, ys = [0, 1, 3, 4, 7], [2, -1, 5, 4, 9]
+    m, c = least_squares_line(xs, ys)
+    ref = stats.linregress(xs, ys)
+    assert isinstance(m, Fraction) and float(m) == pytest.approx(ref.slope) and float(c) == pytest.approx(ref.intercept)
+    with pytest.raises(ValueError):
+        least_squares_line([2, 2], [1, 3])
+
+
+def test_worked_steps_print_small_decimals_as_powers_of_ten():
+    # a neuron deep in tanh's flat tail: the decimal beside the exact value is LaTeX, not 2.458e-05
+    q = P.generate("chain-rule", 2, 4, 2)
+    assert q.kind == "a neuron's derivative"
+    assert q.steps[-1].latex.endswith(r"\approx 2.458 \times 10^{-5}")
+    # and a negative value after · or + is bracketed: 2·(−2) + (−2), not 2·-2 + -2
+    q = P.generate("chain-rule", 2, 22, 3)
+    assert r"z = 2\cdot \left(-2\right) + \left(-2\right) = -6" in q.steps[1].latex
