@@ -86,8 +86,14 @@ BROWSER_FIXTURES = {"app_url", "browser", "page", "tiny_app"}
 
 def pytest_collection_modifyitems(config, items):
     """Every test that starts a server or drives Chromium is marked ``browser``: all of
-    tests/browser/, and any other test that asks for one of the browser fixtures."""
+    tests/browser/, and any other test that asks for one of the browser fixtures. Tests marked
+    ``slow`` run only when the -m expression names them."""
     browser_dir = Path(__file__).resolve().parent / "browser"
+    if "slow" not in (config.option.markexpr or ""):     # the long runs only when asked for: -m slow
+        slow = [item for item in items if item.get_closest_marker("slow")]
+        if slow:
+            config.hook.pytest_deselected(items=slow)
+            items[:] = [item for item in items if not item.get_closest_marker("slow")]
     for item in items:
         if browser_dir in Path(item.fspath).resolve().parents or BROWSER_FIXTURES & set(item.fixturenames):
             item.add_marker(pytest.mark.browser)

@@ -62,3 +62,27 @@ def test_ci_runs_the_readme_test_command():
     assert "    python3 -m pip install -r requirements-test.txt && python3 -m pytest -q" in readme
     assert "streamlit run streamlit_app.py" in readme
     assert "requirements-test.txt" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_modules_and_pages_stay_small():
+    """One concept a module: no module of explorer/ over 400 lines, no page over 300."""
+    big = {str(p.relative_to(ROOT)): n for p in (ROOT / "explorer").rglob("*.py")
+           if (n := len(p.read_text().splitlines())) > 400}
+    assert not big, big
+    long_pages = {p.name: n for p in (ROOT / "pages").glob("*.py") if (n := len(p.read_text().splitlines())) > 300}
+    assert not long_pages, long_pages
+
+
+def test_the_page_list_is_written_once():
+    """Every page file is named in explorer/course.py and nowhere else in the code."""
+    from explorer import course
+    files = [p.file for p in course.PAGES]
+    assert len(files) == len(set(files)) >= 8 and all((ROOT / f).exists() for f in files)
+    assert sorted(p.name for p in (ROOT / "pages").glob("*.py")) == sorted(f.split("/")[1] for f in files)
+    for path in [*ROOT.glob("*.py"), *(ROOT / "explorer").rglob("*.py"), *(ROOT / "ui").rglob("*.py"),
+                 *(ROOT / "pages").rglob("*.py")]:
+        if path.name == "course.py":
+            continue
+        text = path.read_text()
+        named = [f for f in files if f'"{f}"' in text]
+        assert len(named) < 2, f"{path.relative_to(ROOT)} lists pages again: {named}"
