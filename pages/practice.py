@@ -97,15 +97,14 @@ def drill() -> None:
     if outcome is None:
         return
     fb = outcome.feedback
-    if fb is not None and fb.unreadable:
-        for part, res in zip(q.parts, fb.parts):
-            if res.error:
-                st.error(f"**Cannot read the answer for {part.name}:** {res.error}", icon="⚠️")
-    elif fb is not None and fb.correct:
-        st.success("**Right!** " + (f"{done.streak} in a row." if done.hot else "That is the answer."), icon="✅")
-    elif fb is not None:
-        wrong = [p.name for p, r in zip(q.parts, fb.parts) if not r.correct]
-        st.error(f"**Not quite** ({', '.join(wrong)}). Compare with the worked solution below.", icon="❌")
+    names = [p.name for p in q.parts]
+    for text in done.read_errors(qkey, names):
+        st.error(text, icon="⚠️")
+    verdict = done.verdict(qkey, names)
+    if verdict is not None and fb.correct:
+        st.success(verdict, icon="✅")
+    elif verdict is not None:
+        st.error(verdict, icon="❌")
         if fb.mistake is not None:
             st.warning(f"**This looks like {fb.mistake.name}.** {fb.mistake.explanation}", icon="🔎")
     if not outcome.shows_solution:

@@ -45,17 +45,48 @@ def _parse_cached(text: str, variables: tuple[str, ...]) -> sp.Expr:
     return expr
 
 
+_OPERATORS = ("*", "/", "**", "+", "-")
+_BINARY = ("*", "/", "**")      # operators that cannot start a term
+
+
+def _typed(norm: str, token) -> str:
+    """A token as the learner typed it (the tokeniser writes ^ as **)."""
+    _, val, pos = token
+    return "^" if val == "**" and not norm.startswith("**", pos) else val
+
+
 def _syntax_message(norm: str, tokens, err: SyntaxError) -> str:
     if tokens and tokens[-1][0] == "op" and tokens[-1][1] not in ")":
-        return f"The expression ends with '{tokens[-1][1]}': something is missing after it."
+        return f"The expression ends with '{_typed(norm, tokens[-1])}': something is missing after it."
     if tokens and tokens[0][1] in ("*", "**", "/", ")", ","):
-        return f"The expression cannot start with '{tokens[0][1]}'."
-    for (k1, v1, p1), (k2, v2, p2) in zip(tokens, tokens[1:]):
-        if k1 == "op" and k2 == "op" and v1 in "*/**+-" and v2 in ("*", "/", "**", ")", ","):
-            return f"'{v1}' is followed by '{v2}' at position {p2 + 1}: something is missing between them."
-        if v1 == "(" and v2 == ")":
-            return f"Empty brackets at position {p1 + 1}."
+        return f"The expression cannot start with '{_typed(norm, tokens[0])}'."
+    for a, b in zip(tokens, tokens[1:]):
+        v1, v2, p2 = a[1], b[1], b[2] + 1
+        if a[0] == "op" and v1 in _OPERATORS and v2 in _BINARY:
+            return _two_operators(_typed(norm, a), _typed(norm, b), p2)
+        if a[0] == "op" and v1 in _OPERATORS and v2 in (")", ","):
+            return f"'{_typed(norm, a)}' is followed by '{v2}' at position {p2}: something is missing between them."
+        if v1 in ("(", ",") and v2 in _BINARY:
+            return f"'{_typed(norm, b)}' cannot follow '{v1}' (position {p2}): something is missing before it."
+        if v1 in ("(", ",") and v2 in (")", ","):
+            return (f"Empty brackets at position {a[2] + 1}." if v1 == "(" and v2 == ")" else
+                    f"'{v2}' cannot follow '{v1}' (position {p2}): an argument is missing.")
     return "The expression is not complete or not well formed; check the operators and brackets."
+
+
+def _two_operators(first: str, second: str, position: int) -> str:
+    """Two operators in a row (``x^^2``, ``x**^2``, ``x^*2``, ``x//2``, ``x+*2``), named as typed.
+    (Never two '**' in one message: a page writing it as markdown would read them as bold.)"""
+    if first in ("^", "**") and second in ("^", "**"):
+        what = "'**' twice in a row" if first == second == "**" else f"'{second}' cannot follow '{first}'"
+        return f"{what} (position {position}): one power sign is enough, e.g. x^2."
+    if first == second == "/":
+        return f"'/' cannot follow '/' (position {position}): one / divides, e.g. x/2; // is not allowed."
+    if first in ("^", "**"):
+        return (f"'{second}' cannot follow '{first}' (position {position}): a power needs its "
+                "exponent right after the power sign, e.g. x^2.")
+    return (f"'{second}' cannot follow '{first}' (position {position}): two operators in a row, so "
+            "something is missing between them.")
 
 
 def _check_result(expr, variables: tuple[str, ...]) -> None:

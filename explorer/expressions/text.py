@@ -4,6 +4,16 @@
 refuses control and bidi characters; ``tokenise`` splits the text with one regular expression,
 inserts the ``*`` of implicit multiplication (``2x``, ``3(x+1)``, ``(x-1)(x+1)``, ``x sin(y)``) and
 checks brackets.
+
+Letters written together form one name, read by these rules, in this order:
+
+1. a whole name that is a variable, a constant (``pi``, ``e``, ``E``) or a function is that;
+2. a name right before ``(`` is a function call (``sinx(1)``, ``ex(x)``: an unknown function);
+3. otherwise a name that splits in exactly one way into the constants and at most ONE variable is
+   their product: ``xe^x`` = x·e^x, ``3xe^x`` = 3·x·e^x, ``ex`` = e·x, ``2πx`` (``2pix``) = 2·π·x;
+4. anything else is refused with a suggestion: two variables (``xy``: write ``x y`` or ``x*y``; it
+   could as well be a mistyped name) and a function run into its argument (``sinx``: write
+   ``sin(x)``).
 """
 from __future__ import annotations
 
@@ -106,6 +116,8 @@ def tokenise(text: str, variables: Sequence[str]) -> list[tuple[str, str, int]]:
     def is_callable_name(val: str) -> bool:
         return val in FUNCTIONS and val not in variables
 
+    tokens = _split_products(tokens, variables)
+
     for (k1, v1, p1), nxt in zip(tokens, tokens[1:] + [("end", "", len(text))]):
         if k1 == "name" and is_callable_name(v1) and nxt[1] != "(":
             raise ExpressionError(f"'{v1}' is a function: write {v1}(...) with brackets, e.g. {v1}(x).")
@@ -124,3 +136,44 @@ def tokenise(text: str, variables: Sequence[str]) -> list[tuple[str, str, int]]:
                 out.append(("op", "*", tok[2]))
         out.append(tok)
     return out
+
+
+def _split_products(tokens: list[tuple[str, str, int]], variables: Sequence[str]) -> list[tuple[str, str, int]]:
+    """Rule 3 of the module docstring: ``xe`` -> ``x``, ``e`` (the ``*`` is inserted later)."""
+    out: list[tuple[str, str, int]] = []
+    for i, (kind, val, pos) in enumerate(tokens):
+        before_bracket = i + 1 < len(tokens) and tokens[i + 1][1] == "("
+        pieces = None
+        if kind == "name" and not before_bracket and val not in variables and val not in CONSTANTS \
+                and val not in FUNCTIONS:
+            pieces = split_product(val, variables)
+        if pieces is None:
+            out.append((kind, val, pos))
+            continue
+        for piece in pieces:
+            out.append(("name", piece, pos))
+            pos += len(piece)
+    return out
+
+
+def split_product(name: str, variables: Sequence[str]) -> list[str] | None:
+    """The one way to read ``name`` as constants (pi, e, E) and at most one variable written
+    together, or None when there is none or more than one (``xy``: two variables; ``sinx``)."""
+    pieces = [(p, p in variables) for p in dict.fromkeys([*variables, *CONSTANTS])]
+    # ways[i][v]: the readings of name[i:] with at most v variables (at most 2 kept: enough to see
+    # that a reading is not unique)
+    ways: list[dict[int, list[list[str]]]] = [{} for _ in range(len(name) + 1)]
+    ways[len(name)] = {0: [[]], 1: [[]]}
+    for i in range(len(name) - 1, -1, -1):
+        for budget in (0, 1):
+            found: list[list[str]] = []
+            for piece, is_var in pieces:
+                if not name.startswith(piece, i) or (is_var and budget == 0):
+                    continue
+                for rest in ways[i + len(piece)].get(budget - is_var, []):
+                    found.append([piece, *rest])
+                    if len(found) > 1:
+                        break
+            ways[i][budget] = found[:2]
+    readings = ways[0][1]
+    return readings[0] if len(readings) == 1 else None

@@ -1,10 +1,16 @@
 """Checking typed answers: an expression against the expected one (symbolically when sympy decides
-quickly, otherwise numerically at many random points), and a number within a relative tolerance.
-Neither raises on bad expression text in ``check_answer``; ``check_number`` raises
-``ExpressionError`` with the parser's message so the page can show it."""
+quickly, otherwise numerically at many random points), and a number by significant figures.
+``check_answer`` never raises on bad text; ``check_number`` / ``mark_number`` raise
+``ExpressionError`` with the parser's message so the page can show it.
+
+A number is right when it is exactly the answer (``1/7``, ``e^2/2``, ``pi``), or when it rounds to
+the same value as the exact answer at the stated number of significant figures (3 unless a part
+says otherwise): π to 3 s.f. is 3.14, so 3.14 and 3.1416 are right, 3.16 and 3.1 are not. Rounding
+is exact decimal arithmetic, halves away from zero (0.1235 to 3 s.f. is 0.124), as taught in school."""
 from __future__ import annotations
 
-import math
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Sequence
 
@@ -13,8 +19,9 @@ import sympy as sp
 
 from explorer import symbolic
 from explorer.expressions import ExpressionError, compile_expression, parse_expression
+from explorer.numbers import superscript
 
-NUMBER_REL_TOL = 0.006   # a decimal rounded to 3 significant figures is accepted
+SIG_FIGS = 3             # a decimal answer is marked to this many significant figures
 
 
 def as_sympy(v: "sp.Expr | int | Fraction") -> sp.Expr:
@@ -69,16 +76,69 @@ def check_answer(expected: str, answer: str, variables: Sequence[str] = ("x",)) 
         return False
 
 
-def check_number(expected: "str | sp.Expr", answer: str, rel_tol: float = NUMBER_REL_TOL) -> bool:
-    """True when the typed number (or constant expression such as ``e^2/2``) matches ``expected``:
-    exactly, or within ``rel_tol`` relative error (so a decimal to 3 significant figures passes).
+@dataclass(frozen=True)
+class NumberMark:
+    """A typed number marked against the exact answer at ``sig_figs`` significant figures."""
+    correct: bool
+    exact: bool              # the typed value is exactly the answer
+    sig_figs: int
+    rounded: str             # the exact answer to ``sig_figs`` s.f., as text ("3.14", "1.23×10⁻⁵")
+    answer_rounded: str      # the typed value to ``sig_figs`` s.f., as text
+
+
+def mark_number(expected: "str | sp.Expr", answer: str, sig_figs: int = SIG_FIGS) -> NumberMark:
+    """Mark a typed number (or constant expression such as ``e^2/2``) against ``expected``: right
+    when exactly equal, or when both round to the same value at ``sig_figs`` significant figures.
     Raises ``ExpressionError`` (with the parser's message) for text that is not a number."""
     want = parse_expression(expected, ()) if isinstance(expected, str) else as_sympy(expected)
     got = parse_expression(answer, ())
-    try:
-        w, g = float(sp.N(want, 20)), float(sp.N(got, 20))
-    except (TypeError, ValueError):
-        raise ExpressionError("That is not a single real number.") from None
-    if not math.isfinite(g):
+    w, g = _decimal(want), _decimal(got)
+    if not g.is_finite():
         raise ExpressionError("That is not a finite number.")
-    return abs(w - g) <= rel_tol * abs(w) + 1e-9
+    exact = want == got or abs(w - g) <= abs(w) * Decimal("1e-40") or (w == 0 and g == 0)
+    w_round = round_sig_exact(w, sig_figs)
+    correct = exact or round_sig_exact(g, sig_figs) == w_round
+    return NumberMark(bool(correct), bool(exact), sig_figs, sig_fig_text(w_round, sig_figs),
+                      sig_fig_text(round_sig_exact(g, sig_figs), sig_figs))
+
+
+def check_number(expected: "str | sp.Expr", answer: str, sig_figs: int = SIG_FIGS) -> bool:
+    """Whether the typed number is right (``mark_number``)."""
+    return mark_number(expected, answer, sig_figs).correct
+
+
+def _decimal(v: sp.Expr) -> Decimal:
+    """The value of a parsed constant as a Decimal: exact for typed decimals and fractions, 50
+    significant digits otherwise."""
+    if isinstance(v, sp.Float):             # a long typed decimal: the digits typed, not binary noise
+        return Decimal(repr(float(v)))
+    try:
+        n = sp.N(v, 50)
+        if not n.is_real or not n.is_Number:
+            raise TypeError
+        return Decimal(str(n)) if not isinstance(n, sp.Integer) else Decimal(int(n))
+    except (TypeError, ValueError, ArithmeticError):
+        raise ExpressionError("That is not a single real number.") from None
+
+
+def round_sig_exact(v: Decimal, sig_figs: int) -> Decimal:
+    """``v`` to ``sig_figs`` significant figures, halves away from zero, in exact decimal arithmetic."""
+    if v == 0 or not v.is_finite():
+        return v
+    quantum = Decimal(1).scaleb(v.adjusted() - sig_figs + 1)
+    out = v.quantize(quantum, rounding=ROUND_HALF_UP)
+    if out.adjusted() > v.adjusted():       # 9.996 -> 10.00: keep sig_figs digits (10.0)
+        out = out.quantize(quantum.scaleb(1), rounding=ROUND_HALF_UP)
+    return out
+
+
+def sig_fig_text(v: Decimal, sig_figs: int) -> str:
+    """A value rounded to ``sig_figs`` s.f. as text with exactly that many digits: 3.14, 0.143, 1.30,
+    2.00; powers of ten outside 10⁻⁴ … 10^sig_figs (1.23×10⁻⁵, 4.57×10⁶), as %g would."""
+    if v == 0:
+        return "0"
+    exponent = v.adjusted()
+    if -4 <= exponent < sig_figs:
+        return f"{v:f}"
+    digits = f"{v.scaleb(-exponent):f}"
+    return f"{digits}×10{superscript(exponent)}"

@@ -17,9 +17,18 @@ MODULES: dict[str, str] = {
 }
 DIFFICULTIES = {1: "Warm-up", 2: "Standard", 3: "Challenge"}
 
-ANSWER_HINT = ("Type with ^ for powers and implicit multiplication (2x, x sin(x)); "
+ANSWER_HINT = ("Type ^ for powers; * may be left out (2x, x sin(x), xe^x, 2πx), but put a space or * "
+               "between two variables (x y) and brackets round a function's argument (sin(x)). "
                "exp, ln, sqrt, sin, cos, tan … are available.")
-NUMBER_HINT = "An exact value (3/7, e^2/2) or a decimal to 3 significant figures."
+
+
+def number_hint(sig_figs: int) -> str:
+    """What a number box asks for: the exact value, or a decimal to ``sig_figs`` s.f."""
+    return (f"An exact value (3/7, e^2/2) or a decimal to {sig_figs} significant figures: it is "
+            f"right when it rounds to the same {sig_figs} figures as the exact answer.")
+
+
+NUMBER_HINT = number_hint(3)
 
 
 @dataclass(frozen=True)
@@ -36,6 +45,7 @@ class Part:
     answer: str
     kind: str = "expression"
     variables: tuple[str, ...] = ("x",)
+    sig_figs: int = 3                # a number part: the significant figures a decimal is marked to
 
     @property
     def parse_variables(self) -> tuple[str, ...]:
@@ -53,7 +63,7 @@ class Part:
 
     @property
     def hint(self) -> str:
-        return NUMBER_HINT if self.kind == "number" else ANSWER_HINT
+        return number_hint(self.sig_figs) if self.kind == "number" else ANSWER_HINT
 
     @property
     def placeholder(self) -> str:

@@ -145,3 +145,64 @@ def test_unknown_lesson_in_the_url_is_ignored():
     assert not at.exception
     assert at.session_state["_lecture_on"] is False
     assert not any("step " in c.value and " of " in c.value for c in at.caption)
+
+
+# ---------------------------------------------------------------------------------------------
+# What a check says (issue 18): first tries only, significant figures, the parser's messages
+def _score(at) -> str:
+    return {m.label: m.value for m in at.metric}["Score"]
+
+
+def test_right_after_a_wrong_first_try_says_that_only_first_tries_score():
+    at = run_page("pages/practice.py", QUERY)
+    q = P.generate("derivatives", 2, 7, 1)
+    _answer_boxes(at)[0].input("x")
+    _check(at).click().run()
+    assert any("Not quite" in e.value for e in at.error) and _score(at) == "0 / 1"
+    _answer_boxes(at)[0].input(q.parts[0].answer)
+    _check(at).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    said = [s.value for s in at.success]
+    assert len(said) == 1 and "Right!" not in said[0]
+    assert said[0].startswith("**Right** — but only first tries score") and "Score: 0 / 1." in said[0]
+    assert _score(at) == "0 / 1"
+
+
+def test_a_decimal_is_marked_to_three_significant_figures_and_says_so():
+    q = P.generate("regression", 2, 1, 1)              # slope 541/166 = 3.2590…, intercept −327/83
+    rounded = [P.mark_number(p.answer, "0").rounded for p in q.parts]
+    assert rounded == ["3.26", "-3.94"]
+    assert not any(P.mark_number(p.answer, r).exact for p, r in zip(q.parts, rounded)), "decimals, not exact"
+    query = {"drill": "regression", "level": "standard", "set": "1"}
+    at = run_page("pages/practice.py", query)
+    for box, text in zip(_answer_boxes(at), rounded):
+        box.input(text)
+    _check(at).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    said = [s.value for s in at.success]
+    assert len(said) == 1 and said[0].startswith("**Right!**")
+    assert r"slope m: $\frac{541}{166}$ to 3 s.f. is 3.26." in said[0]
+    assert r"intercept c: $- \frac{327}{83}$ to 3 s.f. is -3.94." in said[0]
+    assert _score(at) == "1 / 1"
+    at = run_page("pages/practice.py", query)            # 3.27 was within 0.6 %: now wrong, and why
+    for box, text in zip(_answer_boxes(at), ["3.27", "-327/83"]):
+        box.input(text)
+    _check(at).click().run()
+    said = [e.value for e in at.error]
+    assert len(said) == 1 and said[0].startswith("**Not quite** (slope m).")
+    assert r"slope m: $\frac{541}{166}$ to 3 s.f. is 3.26; your answer to 3 s.f. is 3.27." in said[0]
+    assert _score(at) == "0 / 1"
+
+
+def test_a_doubled_operator_is_named_as_typed():
+    at = run_page("pages/practice.py", QUERY)
+    _answer_boxes(at)[0].input("x^^2")
+    _check(at).click().run()
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert any("'^' cannot follow '^' (position 3)" in e for e in errors), errors
+    at2 = run_page("pages/practice.py", QUERY)
+    _answer_boxes(at2)[0].input("x**^2")
+    _check(at2).click().run()
+    assert any(r"'^' cannot follow '\*\*'" in e.value for e in at2.error), "markdown-escaped, not bold"
+    assert _score(at2) == "0 / 0"

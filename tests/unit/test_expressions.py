@@ -98,3 +98,83 @@ def test_compile_is_cached():
     compile_expression("x^2 + 3", ("x",))
     assert expressions._compile_text.cache_info().hits == info.hits + 1
     assert f1(2.0) == 7.0
+
+
+# ---------------------------------------------------------------------------------------------
+# Letters written together (explorer.expressions.text, rules 1-4): a variable and the constants
+# e / pi multiply; two variables or a function run into its argument are refused
+t = sp.Symbol("t")
+
+
+@pytest.mark.parametrize("text, variables, expected", [
+    ("3xe^x", ("x",), 3 * x * sp.exp(x)),
+    ("3xe^x", ("x", "y"), 3 * x * sp.exp(x)),
+    ("xe^x", ("x",), x * sp.exp(x)),
+    ("xe^(-x^2)", ("x",), x * sp.exp(-x**2)),
+    ("ex^2", ("x",), sp.E * x**2),                     # the power binds to x, as in 2x^2
+    ("2πx", ("x",), 2 * sp.pi * x),                    # π is typed as pi: "2pix"
+    ("πx²", ("x",), sp.pi * x**2),
+    ("xpi", ("x",), sp.pi * x),
+    ("te^(2t)", ("t",), t * sp.exp(2 * t)),
+    ("y xe^x", ("x", "y"), x * y * sp.exp(x)),
+    ("pie", ("x",), sp.pi * sp.E),
+])
+def test_a_variable_and_constants_written_together_multiply(text, variables, expected):
+    got = parse_expression(text, variables)
+    assert got == expected, (text, got)           # the same sympy expression, not merely equal values
+    assert got.free_symbols <= {sp.Symbol(v) for v in variables}
+
+
+@pytest.mark.parametrize("text, needle", [
+    ("xy", "Did you mean x*y"),               # two variables: refused as before
+    ("xye^x", "Unknown name 'xye'"),
+    ("xex", "Unknown name 'xex'"),            # x·e·x would be two variables written together
+    ("sinx", "sin(x)"),
+    ("xe(x+1)", "Unknown function 'xe'"),     # a name before '(' is a function call
+    ("ex(x)", "Unknown function 'ex'"),       # a mistyped exp(x) is not silently e·x·x
+])
+def test_names_that_are_not_one_variable_with_constants_are_refused(text, needle):
+    with pytest.raises(ExpressionError) as info:
+        parse_expression(text, ("x", "y"))
+    assert needle in str(info.value)
+
+
+def test_a_name_that_splits_two_ways_is_refused():
+    from explorer.expressions.text import split_product
+    assert split_product("aee", ("a", "ae")) is None            # a·e·e or ae·e
+    assert split_product("pix", ("p", "i", "x")) == ["pi", "x"]  # p·i·x has three variables
+    assert split_product("xe", ("x",)) == ["x", "e"]
+    assert split_product("xy", ("x", "y")) is None
+    with pytest.raises(ExpressionError):
+        parse_expression("aee", ("a", "ae"))
+    assert parse_expression("ae", ("a", "ae")) == sp.Symbol("ae")   # a whole variable name wins
+
+
+@pytest.mark.parametrize("text, message", [
+    ("x^^2", "'^' cannot follow '^' (position 3)"),
+    ("x**^2", "'^' cannot follow '**' (position 4)"),
+    ("x^**2", "'**' cannot follow '^' (position 3)"),
+    ("x****2", "'**' twice in a row (position 4)"),
+    ("x^*2", "'*' cannot follow '^' (position 3)"),
+    ("x***2", "'*' cannot follow '**' (position 4)"),
+    ("x//2", "'/' cannot follow '/' (position 3)"),
+    ("x // 2", "'/' cannot follow '/' (position 4)"),
+    ("x*/2", "'/' cannot follow '*' (position 3)"),
+    ("x+*2", "'*' cannot follow '+' (position 3)"),
+    ("x-^2", "'^' cannot follow '-' (position 3)"),
+    ("^x", "cannot start with '^'"),
+    ("x^", "ends with '^'"),
+    ("sin(x^)", "'^' is followed by ')' at position 7"),
+    ("max(x,,1)", "',' cannot follow ','"),
+])
+def test_two_operators_in_a_row_are_named_as_typed(text, message):
+    with pytest.raises(ExpressionError) as info:
+        parse_expression(text, ("x",))
+    assert message in str(info.value)
+    assert "''" not in str(info.value)
+    assert str(info.value).count("**") <= 1, "two '**' would turn bold in markdown"
+
+
+@pytest.mark.parametrize("text, expected", [("x^-2", x**-2), ("x*+2", 2 * x), ("x+-2", x - 2), ("x--2", x + 2)])
+def test_a_sign_after_an_operator_is_still_a_sign(text, expected):
+    assert parse_expression(text, ("x",)) == expected

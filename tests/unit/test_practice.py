@@ -287,3 +287,132 @@ def test_worked_steps_print_small_decimals_as_powers_of_ten():
     # and a negative value after · or + is bracketed: 2·(−2) + (−2), not 2·-2 + -2
     q = P.generate("chain-rule", 2, 22, 3)
     assert r"z = 2\cdot \left(-2\right) + \left(-2\right) = -6" in q.steps[1].latex
+
+
+# ---------------------------------------------------------------------------------------------
+# Numbers are marked by significant figures (explorer.practice.checking)
+@pytest.mark.parametrize("expected, answer, right", [
+    ("pi", "3.14", True), ("pi", "3.16", False),       # a flat 0.6 % tolerance let 3.16 pass
+    ("pi", "3.15", False), ("pi", "3.1", False),       # 3.1 is 3.10 to 3 s.f.
+    ("pi", "3.1416", True), ("pi", "pi", True), ("pi", "π", True),
+    ("E", "2.72", True), ("E", "2.71", False), ("E", "2.718", True), ("E", "e", True),
+    ("123/1000000", "0.000123", True), ("123/1000000", "1.23e-4", True), ("123/1000000", "1.23E-4", True),
+    ("123/1000000", "1.24e-4", False), ("0.000123", "1.23e-4", True), ("1.23e-4", "0.000123", True),
+    ("247/2000", "0.124", True), ("247/2000", "0.123", False),    # 0.1235: halves away from zero
+    ("-247/2000", "-0.124", True), ("-247/2000", "-0.123", False),
+    ("9996/1000", "10.0", True), ("9996/1000", "9.99", False),    # rounding up to a new digit
+    ("exp(2)/2", "e^2/2", True), ("exp(2)/2", "3.69", True), ("exp(2)/2", "3.70", False),
+    ("1/720", "0", False), ("0", "0", True), ("0", "0.0001", False),
+])
+def test_numbers_are_marked_by_significant_figures(expected, answer, right):
+    assert P.check_number(expected, answer) is right
+
+
+def test_significant_figures_against_mpmath_on_random_values():
+    import mpmath
+    from fractions import Fraction
+    rng = np.random.default_rng(18)
+    for _ in range(300):
+        exact = sp.Rational(int(rng.integers(1, 10**9)) * int(rng.choice([-1, 1])),
+                            int(rng.integers(1, 10**9))) * sp.Rational(10) ** int(rng.integers(-6, 6))
+        with mpmath.workdps(40):
+            v = mpmath.mpf(exact.p) / exact.q
+        # the reference: mpmath's 3 significant digits of the exact value (not at a half: random)
+        three = mpmath.nstr(v, 3, strip_zeros=False, min_fixed=-mpmath.inf, max_fixed=mpmath.inf)
+        ulp = Fraction(10) ** (int(mpmath.floor(mpmath.log10(abs(v)))) - 2)
+        assert P.check_number(exact, three), (exact, three)
+        assert not P.check_number(exact, str(Fraction(three) + ulp)), (exact, three)
+        assert not P.check_number(exact, str(Fraction(three) - ulp)), (exact, three)
+    # the exact value in another form is right at any figures
+    assert P.check_number(sp.Rational(1, 3), "2/6", sig_figs=10)
+
+
+def test_more_significant_figures_are_asked_when_a_part_says_so():
+    assert P.check_number("pi", "3.14") and not P.check_number("pi", "3.14", sig_figs=4)
+    assert P.check_number("pi", "3.142", sig_figs=4)
+    m = P.mark_number("pi", "3.1", sig_figs=2)
+    assert m.correct and not m.exact and m.rounded == "3.1"
+
+
+def test_rounded_values_are_written_with_their_figures():
+    assert [P.mark_number(e, "1").rounded for e in ("pi", "13/10", "2", "1/7", "12345", "0.0000123456")] == \
+        ["3.14", "1.30", "2.00", "0.143", "1.23×10⁴", "1.23×10⁻⁵"]
+    assert P.mark_number("pi", "3.155").answer_rounded == "3.16"
+
+
+def _number_question(answer: str, sig_figs: int = 3) -> P.Question:
+    return P.Question("taylor", "k", "p", "l", (P.Part("c =", answer, "number", (), sig_figs),), ())
+
+
+def test_marking_a_decimal_says_what_the_answer_is_to_those_figures():
+    q = _number_question("pi")
+    fb = P.mark(q, ["3.16"])
+    assert not fb.correct and not fb.unreadable
+    assert fb.parts[0].note == r"$\pi$ to 3 s.f. is 3.14; your answer to 3 s.f. is 3.16."
+    fb = P.mark(q, ["3.14"])
+    assert fb.correct and fb.parts[0].note == r"$\pi$ to 3 s.f. is 3.14."
+    fb = P.mark(q, ["pi"])
+    assert fb.correct and fb.parts[0].note is None, "an exact answer needs no note"
+    fb = P.mark(_number_question("E"), ["2.72"])
+    assert fb.correct and fb.parts[0].note == "$e$ to 3 s.f. is 2.72."
+    assert P.mark(_number_question("pi", 4), ["3.14"]).parts[0].note.startswith(r"$\pi$ to 4 s.f. is 3.142;")
+    assert P.Part("c =", "pi", "number", (), 4).hint.startswith("An exact value") and "4 significant" in \
+        P.Part("c =", "pi", "number", (), 4).hint
+
+
+# ---------------------------------------------------------------------------------------------
+# What a check says (explorer.practice.scoring: the page shows this text)
+def test_right_after_a_wrong_first_try_says_it_does_not_score():
+    q = _number_question("1/7")
+    s = P.Progress()
+    s.checked("q1", P.mark(q, ["0.15"]))
+    wrong = s.verdict("q1", ["c"])
+    assert wrong.startswith("**Not quite** (c).") and r"$\frac{1}{7}$ to 3 s.f. is 0.143" in wrong
+    s.checked("q1", P.mark(q, ["1/7"]))
+    text = s.verdict("q1", ["c"])
+    assert "Right!" not in text
+    assert text.startswith("**Right** — but only first tries score") and "first try at this question was wrong" in text
+    assert "Score: 0 / 1." in text and (s.right, s.tried) == (0, 1)
+
+
+def test_right_on_the_first_try_and_after_showing_the_solution():
+    q = _number_question("1/7")
+    s = P.Progress()
+    s.checked("q1", P.mark(q, ["0.143"]))
+    assert s.verdict("q1", ["c"]) == r"**Right!** That is the answer. $\frac{1}{7}$ to 3 s.f. is 0.143."
+    s.revealed("q2")
+    s.checked("q2", P.mark(q, ["1/7"]))
+    text = s.verdict("q2", ["c"])
+    assert "only first tries score" in text and "solution was shown" in text and "Score: 1 / 2." in text
+    s.revealed("q1")                      # showing the solution after a right first try: still right
+    s.checked("q1", P.mark(q, ["1/7"]))
+    assert s.verdict("q1", ["c"]).startswith("**Right!**")
+
+
+def test_several_parts_name_the_part_of_each_note():
+    q = P.Question("regression", "k", "p", "l",
+                   (P.Part("slope m =", "13/7", "number", ()), P.Part("intercept c =", "2", "number", ())), ())
+    s = P.Progress()
+    s.checked("q", P.mark(q, ["1.86", "2"]))
+    assert s.verdict("q", ["slope m", "intercept c"]) == \
+        r"**Right!** That is the answer. slope m: $\frac{13}{7}$ to 3 s.f. is 1.86."
+
+
+def test_unreadable_answers_are_shown_escaped_and_without_a_verdict():
+    q = P.generate("derivatives", 1, 0, 1)
+    s = P.Progress()
+    s.checked("q", P.mark(q, ["x**^2"]))
+    assert s.verdict("q", ["f′(x)"]) is None
+    assert s.read_errors("q", ["f′(x)"]) == [
+        r"**Cannot read the answer for f′(x):** '^' cannot follow '\*\*' (position 4): one power sign is "
+        "enough, e.g. x^2."]
+    assert s.read_errors("nothing", ["f′(x)"]) == [] and s.verdict("nothing", ["f′(x)"]) is None
+
+
+def test_the_answer_hint_promises_only_what_the_parser_reads():
+    for typed in ("2x", "x sin(x)", "xe^x", "2πx", "x y", "sin(x)"):
+        parse_expression(typed, ("x", "y"))
+    for refused in ("xy", "sinx"):
+        with pytest.raises(ExpressionError):
+            parse_expression(refused, ("x", "y"))
+    assert all(s in P.ANSWER_HINT for s in ("xe^x", "2πx", "(x y)", "sin(x)"))
