@@ -17,12 +17,12 @@ from __future__ import annotations
 import streamlit as st
 
 from ui.expression_input import CUSTOM, function_input, last_valid
-from ui.layout import (MARGIN, PRESENT_KEY, PRESENTER_COLOURS, chart, chart3d, chart_live, display_math,
+from ui.layout import (MARGIN, PRESENT_KEY, PRESENTER_COLOURS, chart, chart3d, chart_live, display_math, escape,
                        notice, page_header, presenting, results_table, row, sidebar_controls, style)
 from ui.widgets import number, select, slider, toggle
 
 __all__ = ["CUSTOM", "MARGIN", "PRESENT_KEY", "PRESENTER_COLOURS", "chart", "chart3d", "chart_live",
-           "display_math", "function_input", "last_valid", "notice", "number", "page_header", "presenting",
+           "display_math", "escape", "function_input", "last_valid", "notice", "number", "page_header", "presenting",
            "results_table", "row", "select", "sidebar_controls", "slider", "style", "toggle"]
 
 

@@ -7,6 +7,7 @@ from typing import Callable, Mapping, Sequence, TypeVar
 import streamlit as st
 
 from explorer.expressions import ExpressionError, parse_expression, to_latex
+from ui.layout import escape
 from ui.widgets import _url_value, select
 
 T = TypeVar("T")
@@ -78,7 +79,7 @@ def last_valid(key: str, value: T, check: Callable[[T], R], *, fallback: T, what
         st.session_state[key] = value
         return value, result
     except (ExpressionError, ValueError) as err:
-        st.error(f"**Cannot read that {what}:** {err}", icon="⚠️")
+        st.error(f"**Cannot read that {what}:** {escape(err)}", icon="⚠️")
         last = st.session_state.get(key, fallback)
         shown = " · ".join(f"`{v}`" for v in last) if isinstance(last, tuple) else f"`{last}`"
         st.caption(f"Still {drawing} the last valid {what}: {shown}")

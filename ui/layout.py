@@ -116,6 +116,15 @@ def row(gap: str = "medium", vertical_alignment: str = "top"):
     return st.container(horizontal=True, gap=gap, vertical_alignment=vertical_alignment)
 
 
+_MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]()<>$~|#!{}"})
+
+
+def escape(text: object) -> str:
+    """Text a visitor typed or linked, made inert inside markdown: no bold, links, images, HTML
+    or maths, shown exactly as typed."""
+    return str(text).translate(_MARKDOWN_SPECIAL)
+
+
 def display_math(tex: str) -> str:
     """``tex`` as display math inside st.markdown / st.caption text: the ``$$`` on lines of their
     own (on the same line KaTeX sets it inline and small). Several formulas and sentences then

@@ -8,6 +8,8 @@ from typing import Any, Sequence
 import streamlit as st
 from streamlit.errors import StreamlitValueAboveMaxError, StreamlitValueBelowMinError
 
+from ui.layout import escape
+
 def _url_value(key: str) -> str | None:
     try:
         vals = st.query_params.get_all(key)
@@ -17,7 +19,7 @@ def _url_value(key: str) -> str | None:
 
 
 def _bad_link(label: str, raw: str, default: Any) -> None:
-    st.warning(f"The link's value for **{label}** ({raw[:40]!r}) is not valid here; "
+    st.warning(f"The link's value for **{label}** ({escape(repr(raw[:40]))}) is not valid here; "
                f"showing the default ({default}) instead.", icon="🔗")
 
 
