@@ -1,117 +1,165 @@
-"""Robust nonlinear least squares of a typed model: trust-region solves from several starts, a
-Levenberg–Marquardt polish, standard errors from the Jacobian, and honesty about failure."""
+"""Robust nonlinear least squares of a typed model: one trust-region solve (restarts only when it
+fails or looks poor), a Levenberg–Marquardt polish, bounds and fixed parameters, standard errors
+from the Jacobian, and honesty about failure.  ``ModelFit`` (the result) lives in ``fit_result``."""
 from __future__ import annotations
 
+import hashlib
+import math
 import warnings
-from dataclasses import dataclass, field
-from typing import Mapping
+from typing import Iterable, Mapping
 
 import numpy as np
+import pandas as pd
 from scipy import optimize
 
 from explorer.expressions import to_latex
 from explorer.regression.data import DataError, clean_xy
-from explorer.regression.models import _compiled_model, linear_in_parameters
+from explorer.regression.fit_result import ModelFit
+from explorer.regression.models import _compiled_model, linear_in
+from explorer.regression.uncertainty import covariance_from_jacobian, information_criteria
+
+__all__ = ["ModelFit", "fit_model", "fit_statistics"]
+
+_SOLVER_ERRORS = (ValueError, np.linalg.LinAlgError, FloatingPointError, OverflowError, ZeroDivisionError)
 
 
-@dataclass
-class ModelFit:
-    params: dict
-    stderr: dict
-    chi2: float
-    reduced_chi2: float
-    success: bool
-    message: str
-    names: tuple = ()
-    start: dict = field(default_factory=dict)
-    covariance: np.ndarray | None = None
-    residuals: np.ndarray | None = None     # yᵢ − f(xᵢ) on the rows used
-    n: int = 0
-    dof: int = 0
-    nfev: int = 0
-    starts_tried: int = 0
-    dropped: int = 0
-    r2: float = float("nan")
-    latex: str = ""
-
-
-def _fail(names, p0, message, n=0, dropped=0) -> ModelFit:
+def _fail(names, p0, message, n=0, dropped=0, fixed=(), model="") -> ModelFit:
     nan = float("nan")
+    free = [k for k in names if k not in fixed]
     return ModelFit(params={k: float(p0[k]) for k in names}, stderr={k: nan for k in names},
                     chi2=nan, reduced_chi2=nan, success=False, message=message, names=tuple(names),
-                    start={k: float(p0[k]) for k in names}, n=n, dropped=dropped)
+                    start={k: float(p0[k]) for k in names}, n=n, dropped=dropped, fixed=tuple(fixed),
+                    covariance=pd.DataFrame(np.full((len(free), len(free)), nan), index=free, columns=free),
+                    model=model)
 
 
-def fit_model(model: str, x, y, p0: Mapping[str, float], sigma=None, *, restarts: int | None = None,
-              seed: int = 0) -> ModelFit:
+def _bounds(names, free, bounds) -> tuple[np.ndarray, np.ndarray, str | None]:
+    lo = np.full(len(free), -np.inf)
+    hi = np.full(len(free), np.inf)
+    for k, pair in (bounds or {}).items():
+        if k not in names:
+            raise ValueError(f"bounds name {k!r}, which is not a parameter of the model")
+        if k not in free:
+            continue                      # a fixed parameter keeps its value whatever its bounds
+        a, b = (float(v) if v is not None else math.nan for v in pair)
+        a = -np.inf if math.isnan(a) else a
+        b = np.inf if math.isnan(b) else b
+        if not a < b:
+            return lo, hi, f"The bounds of {k} are not an interval: the lower ({a:g}) must be below the upper ({b:g})."
+        lo[free.index(k)], hi[free.index(k)] = a, b
+    return lo, hi, None
+
+
+def fit_model(model: str, x, y, p0: Mapping[str, float], sigma=None, *,
+              bounds: Mapping[str, tuple[float, float]] | None = None, fixed: Iterable[str] | None = None,
+              restarts: int | None = None, seed: int = 0) -> ModelFit:
     """Nonlinear least squares of ``model`` (text in x and the parameters named in ``p0``).
 
-    Robust: a trust-region solve with Jacobian scaling from the start, several restarts from
-    log-scaled perturbations of the start (the best χ² wins), then a Levenberg–Marquardt polish.
-    The Jacobian is symbolic (sympy) when possible.  Honest about failure: ``success`` is False
-    with a message when the solver did not converge, the covariance is not finite, residuals are
-    not finite, the parameters never moved from the start, or the solver warned.
-    Raises ``ExpressionError`` (a ValueError) for a model that cannot be read.
+    One trust-region solve (scipy ``least_squares``, method ``"trf"``, Jacobian scaling) from the
+    start; restarts from log-scaled perturbations of the start (the best χ² wins) only when that
+    solve fails or looks poor: it did not converge, χ² is not finite, the curve explains less than
+    10 % of the data's spread (χ² ≥ 0.9 × the weighted spread about the weighted mean: a wrong
+    local minimum such as a sinusoid of the wrong frequency), or the Jacobian at the solution is
+    singular (a parameter ran off to where it has no effect).  ``restarts`` forces that many.
+    Without bounds a Levenberg–Marquardt polish follows (``method="lm"``); with bounds every solve
+    is ``"trf"``, which honours them (a start outside its bounds is moved onto the nearest bound).
+    ``bounds`` maps a name to ``(lo, hi)`` (±inf or None for an open side); ``fixed`` names
+    parameters held at their ``p0`` value.  The model and its symbolic Jacobian are evaluated by
+    their compiled code directly (no NaN-guard wrapper per call).
+
+    Honest about failure: ``success`` is False with a message when the solver did not converge, the
+    covariance is not finite, residuals are not finite, the parameters never moved from the start,
+    or the solver warned.  A fit that ends on a bound is a success of the bounded problem; the
+    message and ``at_bound`` say so.  Raises ``ExpressionError`` (a ValueError) for a model that
+    cannot be read, and ValueError for a bound or fixed name that is not a parameter.
     """
     names = tuple(p0)
     if not names:
         raise ValueError("p0 must name at least one parameter")
     if "x" in names:
         raise ValueError("'x' is the variable, not a parameter")
-    start = np.array([float(p0[k]) for k in names], dtype=float)
-    expr, f, jac = _compiled_model(model, names)
+    cm = _compiled_model(model, names)
+    fixed_set = set(fixed or ())
+    if fixed_set - set(names):
+        raise ValueError(f"fixed names {sorted(fixed_set - set(names))}, which are not parameters of the model")
+    fixed_t = tuple(k for k in names if k in fixed_set)
+    free = [k for k in names if k not in fixed_set]
+    free_idx = [names.index(k) for k in free]
+    lo, hi, bound_problem = _bounds(names, free, bounds)
+
+    def fail(message, n=0, dropped=0):
+        return _fail(names, p0, message, n, dropped, fixed_t, model)
+
+    full = np.array([float(p0[k]) for k in names], dtype=float)
     try:
         x, y, s, dropped = clean_xy(x, y, sigma)
     except DataError as err:
-        return _fail(names, p0, str(err))
-    n, p = x.size, len(names)
-    if not np.all(np.isfinite(start)):
-        return _fail(names, p0, "A start value is not a finite number.", n, dropped)
+        return fail(str(err))
+    n, p = x.size, len(free)
+    if bound_problem:
+        return fail(bound_problem, n, dropped)
+    if not np.all(np.isfinite(full)):
+        return fail("A start value is not a finite number.", n, dropped)
+    if not free:
+        return fail("Every parameter is fixed: there is nothing to fit.", n, dropped)
     if n == 0:
-        return _fail(names, p0, "There are no usable data points (all missing or not finite).", n, dropped)
+        return fail("There are no usable data points (all missing or not finite).", n, dropped)
     if n < p:
-        return _fail(names, p0, f"Only {n} data points for {p} parameters: the fit is not determined.",
-                     n, dropped)
+        return fail(f"Only {n} data points for {p} free parameters: the fit is not determined.", n, dropped)
     if np.ptp(x) == 0:
-        return _fail(names, p0, "All x values are equal, so the model's shape in x cannot be fitted "
-                                "(the parameters are not identifiable).", n, dropped)
-    w = np.ones(n) if s is None else 1.0 / s
-    ones = np.ones(n)
+        return fail("All x values are equal, so the model's shape in x cannot be fitted "
+                    "(the parameters are not identifiable).", n, dropped)
+    start = full[free_idx].copy()
+    moved_in = [k for k, v, a, b in zip(free, start, lo, hi) if not a <= v <= b]
+    start = np.clip(start, lo, hi)
+    bounded = bool(np.any(np.isfinite(lo)) or np.any(np.isfinite(hi)))
+    w = None if s is None else 1.0 / s
 
-    def resid(pv):
-        return (f(x, *[pv_i * ones for pv_i in pv]) - y) * w
+    def resid(q):
+        full[free_idx] = q
+        r = cm.values(x, full) - y
+        return r if w is None else r * w
 
     jac_fn = "2-point"
-    if jac is not None:
-        def jac_fn(pv):
-            args = [pv_i * ones for pv_i in pv]
-            return np.column_stack([j(x, *args) for j in jac]) * w[:, None]
+    if cm.raw_jac is not None:
+        def jac_fn(q):
+            full[free_idx] = q
+            J = cm.jacobian(x, full, free_idx)
+            return J if w is None else J * w[:, None]
 
-    def solve(p_start, method="trf", budget=400):
-        kw = dict(ftol=1e-14, xtol=1e-14, gtol=1e-14, max_nfev=budget * (p + 1))
+    def solve(q0, method="trf", budget=400):
+        kw = dict(ftol=1e-14, xtol=1e-14, gtol=1e-14, max_nfev=budget * (p + 1), x_scale="jac")
         if method == "trf":
-            return optimize.least_squares(resid, p_start, jac=jac_fn, method="trf", x_scale="jac", **kw)
-        return optimize.least_squares(resid, p_start, jac=jac_fn, method="lm", x_scale="jac", **kw)
+            return optimize.least_squares(resid, q0, jac=jac_fn, method="trf", bounds=(lo, hi), **kw)
+        return optimize.least_squares(resid, q0, jac=jac_fn, method="lm", **kw)
 
     def chi2_of(r):
         return float(r.fun @ r.fun) if np.all(np.isfinite(r.fun)) else np.inf
 
-    rng = np.random.default_rng(seed)
-    if restarts is None:          # a linear model's χ² has one minimum: restarts only repeat it
-        restarts = 0 if linear_in_parameters(model, names) else int(np.clip(2_000_000 // max(n, 1), 2, 12))
-    starts = [start]
-    for k in range(restarts):
-        factor = 10.0 ** rng.uniform(-1.5, 1.5, p) if k >= 2 else np.full(p, 10.0 ** (1 if k == 0 else -1))
-        jitter = np.where(start == 0, rng.normal(0, 1.0, p), 0.0)
-        starts.append(start * factor + jitter)
+    linear = linear_in(model, names, tuple(free))
+    wy = np.ones(n) if w is None else w
+    ybar = float(np.sum(wy ** 2 * y) / np.sum(wy ** 2))
+    chi2_const = float(np.sum((wy * (y - ybar)) ** 2))
 
-    best, best_chi2, nfev = None, np.inf, 0
-    with warnings.catch_warnings():
+    best, best_chi2, nfev, tried = None, np.inf, 0, 1
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
-        for i, ps in enumerate(starts):
+        try:
+            best = solve(start)
+            nfev, best_chi2 = best.nfev, chi2_of(best)
+        except _SOLVER_ERRORS:
+            best = None
+        if restarts is None:      # a linear model's χ² has one minimum: restarts only repeat it
+            restarts = (int(np.clip(2_000_000 // max(n, 1), 2, 12))
+                        if not linear and _looks_poor(best, best_chi2, chi2_const) else 0)
+        rng = np.random.default_rng(seed)
+        for k in range(restarts):
+            factor = 10.0 ** rng.uniform(-1.5, 1.5, p) if k >= 2 else np.full(p, 10.0 ** (1 if k == 0 else -1))
+            jitter = np.where(start == 0, rng.normal(0, 1.0, p), 0.0)
+            tried += 1
             try:
-                r = solve(ps, budget=400 if i == 0 else 40)
-            except (ValueError, np.linalg.LinAlgError, FloatingPointError, OverflowError):
+                r = solve(np.clip(start * factor + jitter, lo, hi), budget=40)
+            except _SOLVER_ERRORS:
                 continue
             nfev += r.nfev
             c2 = chi2_of(r)
@@ -123,83 +171,118 @@ def fit_model(model: str, x, y, p0: Mapping[str, float], sigma=None, *, restarts
                 nfev += r.nfev
                 if chi2_of(r) <= best_chi2:
                     best, best_chi2 = r, chi2_of(r)
-            except (ValueError, np.linalg.LinAlgError, FloatingPointError, OverflowError):
+            except _SOLVER_ERRORS:
                 pass
     if best is None:
-        return _fail(names, p0, "The model cannot be evaluated at the start values (it gives "
-                                "undefined or infinite values there); try other start values.", n, dropped)
-    # polish the best with Levenberg–Marquardt, catching the solver's warnings honestly
-    with warnings.catch_warnings(record=True) as caught:
+        return fail("The model cannot be evaluated at the start values (it gives undefined or "
+                    "infinite values there); try other start values.", n, dropped)
+    # polish with Levenberg–Marquardt (unbounded only), catching the solver's warnings honestly
+    best_lm = None
+    with warnings.catch_warnings(record=True) as caught, np.errstate(all="ignore"):
         warnings.simplefilter("always")
-        try:
-            pol = solve(best.x, "lm") if n >= p else None
-            nfev += pol.nfev if pol is not None else 0
-            if pol is not None and chi2_of(pol) <= best_chi2:
-                best_lm = pol
-            else:
+        if not bounded:
+            try:
+                pol = solve(best.x, "lm")
+                nfev += pol.nfev
+                best_lm = pol if chi2_of(pol) <= best_chi2 else None
+            except _SOLVER_ERRORS:
                 best_lm = None
-        except (ValueError, np.linalg.LinAlgError):
-            best_lm = None
     caught_msgs = [str(wm.message).splitlines()[0][:160] for wm in caught
                    if issubclass(wm.category, (optimize.OptimizeWarning, RuntimeWarning, UserWarning))]
     final = best_lm if best_lm is not None else best
-    pv = final.x
-    r = final.fun
+    q = final.x
+    with np.errstate(all="ignore"):
+        r = resid(q)
+        J = jac_fn(q) if callable(jac_fn) else final.jac
     chi2 = float(r @ r)
     dof = n - p
     red = chi2 / dof if dof > 0 else float("nan")
 
-    # covariance from the Jacobian at the solution (as curve_fit: pseudo-inverse via SVD)
     problems: list[str] = []
-    J = final.jac
-    cov = None
-    if J is None or not np.all(np.isfinite(J)):
-        problems.append("the Jacobian at the solution is not finite")
-    else:
-        _, sv, VT = np.linalg.svd(J, full_matrices=False)
-        thresh = np.finfo(float).eps * max(J.shape) * (sv[0] if sv.size else 0)
-        if sv.size < p or np.any(sv <= thresh):
-            problems.append("the covariance cannot be estimated: the parameters are not all "
-                            "identifiable from these data (the Jacobian is singular)")
-            cov = np.full((p, p), np.inf)
+    cov, cov_problem = covariance_from_jacobian(np.asarray(J, float))
+    if cov_problem:
+        problems.append(cov_problem)
+    elif s is None:
+        if dof > 0:
+            cov = cov * red
         else:
-            cov = (VT.T / sv ** 2) @ VT
-            if s is None:
-                cov = cov * red if dof > 0 else np.full((p, p), np.inf)
-                if dof <= 0:
-                    problems.append("no degrees of freedom are left to estimate the uncertainties")
-    stderr_arr = np.sqrt(np.diag(cov)) if cov is not None else np.full(p, np.nan)
-    if cov is not None and not np.all(np.isfinite(cov)) and not any("covariance" in q for q in problems):
+            cov = np.full((p, p), np.inf)
+            problems.append("no degrees of freedom are left to estimate the uncertainties")
+    if not cov_problem and not np.all(np.isfinite(cov)) and not problems:
         problems.append("the covariance is not finite")
     if not np.all(np.isfinite(r)):
         problems.append("the residuals are not finite")
     if not (best.success or (best_lm is not None and best_lm.success)):
         problems.append(f"the solver did not converge ({final.message})")
-    if np.array_equal(pv, start) and not _stationary(J, r):
+    if np.array_equal(q, start) and not _stationary(J, r):
         problems.append("the parameters never moved from their start values (the model may not "
                         "depend on them, or the solver could not take a step)")
     if caught_msgs:
         problems.append("the solver warned: " + "; ".join(dict.fromkeys(caught_msgs)))
+    at_bound = tuple(k for k, v, a, b in zip(free, q, lo, hi)
+                     if np.isclose(v, a, rtol=1e-7, atol=1e-12) or np.isclose(v, b, rtol=1e-7, atol=1e-12))
     success = not problems
     if success:
-        message = (f"Converged: χ² = {chi2:.6g}"
-                   + (f", reduced χ² = {red:.4g}" if dof > 0 else "")
-                   + (f" (best of {len(starts)} starts, {nfev} model evaluations)." if len(starts) > 1 else
-                      f" ({nfev} model evaluations; the model is linear in its parameters, so "
-                      "χ² has a single minimum and one start suffices)."))
+        how = (f"best of {tried} starts, {nfev} model evaluations" if tried > 1 else
+               f"{nfev} model evaluations; the model is linear in its parameters, so χ² has a single "
+               "minimum and one start suffices" if linear else
+               f"{nfev} model evaluations; the first solve converged to a good fit, so no restarts")
+        message = (f"Converged: χ² = {chi2:.6g}" + (f", reduced χ² = {red:.4g}" if dof > 0 else "")
+                   + f" ({how}).")
     else:
         message = "The fit did not really succeed: " + "; ".join(problems) + "."
+    if at_bound:
+        message += (" Ended on a bound (the best fit within the bounds, not a free optimum): "
+                    + ", ".join(f"{k} = {v:.6g}" for k, v in zip(free, q) if k in at_bound) + ".")
+    if moved_in:
+        message += " Start values outside their bounds were moved onto them: " + ", ".join(moved_in) + "."
+    if fixed_t:
+        message += " Held fixed: " + ", ".join(fixed_t) + "."
     if dropped:
         message += f" {dropped} point(s) with missing or non-finite values were left out."
-    ss_tot = float(((y - y.mean()) ** 2).sum())
-    raw_res = y - f(x, *[v * ones for v in pv])
-    r2 = 1 - float((raw_res ** 2).sum()) / ss_tot if ss_tot > 0 else float("nan")
-    return ModelFit(params={k: float(v) for k, v in zip(names, pv)},
-                    stderr={k: float(v) for k, v in zip(names, stderr_arr)},
+    full[free_idx] = q
+    with np.errstate(all="ignore"):
+        raw_res = y - cm.values(x, full)
+        ss_tot = float(((y - y.mean()) ** 2).sum())
+        ss_res = float((raw_res ** 2).sum())
+    stderr = dict.fromkeys(names, float("nan"))
+    stderr.update({k: float(v) for k, v in zip(free, np.sqrt(np.diag(cov)))})
+    aic, aicc, bic = information_criteria(chi2, n, p)
+    digest = hashlib.blake2b(digest_size=12)
+    for a in (x, y, s if s is not None else np.zeros(0)):
+        digest.update(np.ascontiguousarray(a).tobytes())
+    return ModelFit(params={k: float(v) for k, v in zip(names, full)}, stderr=stderr,
                     chi2=chi2, reduced_chi2=float(red), success=success, message=message,
-                    names=names, start={k: float(v) for k, v in zip(names, start)}, covariance=cov,
-                    residuals=raw_res, n=n, dof=dof, nfev=int(nfev), starts_tried=len(starts),
-                    dropped=dropped, r2=float(r2), latex=to_latex(expr))
+                    names=names, start={k: float(p0[k]) for k in names},
+                    covariance=pd.DataFrame(cov, index=free, columns=free),
+                    residuals=raw_res, n=n, dof=dof, nfev=int(nfev), starts_tried=tried,
+                    dropped=dropped, r2=1 - ss_res / ss_tot if ss_tot > 0 else float("nan"),
+                    latex=to_latex(cm[0]), model=model, fixed=fixed_t,
+                    bounds={k: (float(a), float(b)) for k, a, b in zip(free, lo, hi)
+                            if math.isfinite(a) or math.isfinite(b)},
+                    at_bound=at_bound, weighted=s is not None, covariance_scaled=s is None,
+                    sigma_rms=float(np.sqrt(np.mean(s ** 2))) if s is not None else float("nan"),
+                    aic=aic, aicc=aicc, bic=bic, rmse=math.sqrt(ss_res / n),
+                    r2_meaningful=linear, data_key=digest.hexdigest())
+
+
+def _looks_poor(r, chi2: float, chi2_const: float) -> bool:
+    """Should restarts be tried after the first solve?  Yes when it raised or did not converge,
+    χ² is not finite, the curve explains less than 10 % of the spread about the mean, or the
+    Jacobian at the end is singular (column-scaled condition number over 10¹²: a parameter ran
+    off to where the model no longer depends on it, as an exponential rate running to infinity)."""
+    if r is None or not r.success or not math.isfinite(chi2):
+        return True
+    if chi2_const > 0 and chi2 >= 0.9 * chi2_const:
+        return True
+    J = np.asarray(r.jac, float)
+    if not np.all(np.isfinite(J)):
+        return True
+    norms = np.linalg.norm(J, axis=0)
+    if np.any(norms == 0):
+        return True
+    sv = np.linalg.svd(J / norms, compute_uv=False)
+    return bool(sv[-1] <= 1e-12 * sv[0])
 
 
 def _stationary(J, r) -> bool:
@@ -213,8 +296,7 @@ def _stationary(J, r) -> bool:
     return bool(np.all(scale > 0) and np.all(np.abs(g) <= 1e-8 * scale))
 
 
-
 def fit_statistics(fit: ModelFit) -> str:
     """χ², the reduced χ² with its degrees of freedom, and R², in one line."""
-    return (f"χ² = {fit.chi2:.6g}, reduced χ² = χ²/(N − {len(fit.names)}) = {fit.reduced_chi2:.4g}, "
+    return (f"χ² = {fit.chi2:.6g}, reduced χ² = χ²/(N − {len(fit.free)}) = {fit.reduced_chi2:.4g}, "
             f"R² = {fit.r2:.4f}")

@@ -120,21 +120,97 @@ def guess_start(name: str, x, y, degree: int = 2) -> dict[str, float]:
     raise KeyError(name)
 
 
+class CompiledModel(tuple):
+    """``(expr, f, jac)`` as before (``f`` and each ``jac[i]`` the project's NaN-safe functions of
+    ``x`` and the parameters), plus the fast pieces fitting evaluates thousands of times:
+
+    - ``values(x, p)``: the model at the full parameter vector ``p`` (scalars, no per-parameter
+      arrays), a float array shaped like ``x``;
+    - ``jacobian(x, p, cols)``: the columns ``cols`` of ∂f/∂p (n × len(cols)), or None when the
+      derivative was too large to compile (finite differences then).
+
+    Both call the lambdified sympy code directly: no copying, no broadcasting of the parameters,
+    no error-state switching per call (the caller wraps a whole solve in ``np.errstate``).  A
+    value that is undefined comes back NaN and a pole ±inf (numpy's rules for real arrays; the
+    safe ``f`` makes both NaN): non-finite either way.  A complex result (only from a few scipy
+    special functions) keeps its real part where the imaginary part vanishes, NaN elsewhere."""
+
+    def values(self, x: np.ndarray, p) -> np.ndarray:
+        try:
+            out = self.raw_f(x, *p)
+        except (ZeroDivisionError, OverflowError, ValueError, TypeError, FloatingPointError):
+            return np.full(x.shape, np.nan)
+        if not isinstance(out, np.ndarray) or out.shape != x.shape or out.dtype.kind != "f":
+            out = _real(out, x.shape)
+        return out
+
+    def jacobian(self, x: np.ndarray, p, cols) -> np.ndarray | None:
+        if self.raw_jac is None:
+            return None
+        out = np.empty((x.size, len(cols)))
+        try:
+            cs = self.raw_jac(x, *p)
+        except (ZeroDivisionError, OverflowError, ValueError, TypeError, FloatingPointError):
+            out.fill(np.nan)
+            return out
+        for j, i in enumerate(cols):
+            c = cs[i]
+            out[:, j] = c if getattr(c, "dtype", np.dtype(float)).kind != "c" else _real(c, x.shape)
+        return out
+
+
+def _real(out, shape) -> np.ndarray:
+    out = np.asarray(out)
+    if np.iscomplexobj(out):
+        out = np.where(np.abs(out.imag) <= 1e-12 * (1 + np.abs(out.real)), out.real, np.nan)
+    return np.broadcast_to(out.astype(float), shape).copy()
+
+
 @functools.lru_cache(maxsize=128)
-def _compiled_model(model: str, names: tuple[str, ...]):
+def _compiled_model(model: str, names: tuple[str, ...]) -> CompiledModel:
     variables = ("x",) + names
     expr = parse_expression(model, variables)
     f = compile_expression(expr, variables)
-    jac = []
+    syms = [sp.Symbol(v) for v in variables]
+    jac, derivs = [], []
     try:
         for n in names:
             d = sp.diff(expr, sp.Symbol(n))
             if sp.count_ops(d) > 4000:
                 raise ValueError("derivative too large")
+            derivs.append(d)
             jac.append(compile_expression(d, variables))
     except Exception:
-        jac = None                     # finite differences instead
-    return expr, f, jac
+        jac, derivs = None, None       # finite differences instead
+    out = CompiledModel((expr, f, jac))
+    # the checked expression (never user text) as plain numpy code, as compile_expression does
+    out.raw_f = _lambdify(syms, expr)
+    compilable = derivs and not any(d.has(sp.Derivative, sp.Subs) for d in derivs)
+    raw_jac = _lambdify(syms, derivs, cse=True) if compilable else None
+    out.raw_jac = None if raw_jac is _nan_function else raw_jac    # None: finite differences
+    return out
+
+
+def _lambdify(syms, expr, cse=False):
+    try:
+        return sp.lambdify(syms, expr, modules=["scipy", "numpy"], cse=cse)
+    except Exception:
+        return _nan_function
+
+
+def _nan_function(*_args):
+    return float("nan")
+
+
+@functools.lru_cache(maxsize=256)
+def linear_in(model: str, names: tuple[str, ...], free: tuple[str, ...]) -> bool:
+    """Is the model linear in the parameters ``free`` (the others held fixed)?"""
+    expr = _compiled_model(model, tuple(names))[0]
+    symbols = {sp.Symbol(n) for n in free}
+    try:
+        return all(not (sp.diff(expr, s).free_symbols & symbols) for s in symbols)
+    except Exception:
+        return False
 
 
 @functools.lru_cache(maxsize=128)
