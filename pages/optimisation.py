@@ -72,8 +72,8 @@ def newton_steps(res, half: float) -> None:
         # drawn in place (Plotly.react) rather than remounted: a slider step stays cheap in the browser
         ui.chart_live(figs.newton_figure(res, shown, (-half, half)), key="newton_plot")
     ui.notice("each red tangent line starts at (xₙ, f(xₙ)) and its crossing of the axis is the next "
-              "guess. Near a root the crossings pile up fast; where the tangent is nearly flat the next "
-              "guess is thrown far away (try x₀ = 1.99 on the quiz polynomial, then x₀ = 3.1).")
+              "guess (the chart zooms to the guesses drawn, within ±w). Near a root the crossings pile up "
+              "fast; where the tangent is nearly flat the next guess is thrown far away (try x₀ = 1.99).")
 
     h = res.history
     rows = min(len(h), len(res.fx), shown + 1)

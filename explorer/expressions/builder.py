@@ -12,6 +12,7 @@ from typing import Sequence
 
 import sympy as sp
 
+from explorer.expressions.real_power import real_power
 from explorer.expressions.vocabulary import (CONSTANTS, FUNCTIONS, MAX_DEPTH, MAX_EXPONENT, MAX_INT_DIGITS,
                                              MAX_LITERAL, MAX_NODES, ExpressionError)
 
@@ -100,6 +101,9 @@ class Builder:
             want = " or ".join(str(a) for a in arities)
             raise ExpressionError(f"{name} takes {want} argument(s), not {len(node.args)}.")
         args = [self.build(a, d) for a in node.args]
+        if name == "sqrt" and args[0].is_number and args[0].is_extended_negative:
+            raise ExpressionError(f"sqrt({sp.sstr(args[0])}) is undefined: the square root of a negative "
+                                  "number is not a real number.")
         if name == "log" and len(args) == 2:
             return sp.log(args[0]) / sp.log(args[1])
         return fn(*args)
@@ -116,6 +120,13 @@ def _safe_pow(base: sp.Expr, exp: sp.Expr) -> sp.Expr:
         raise ExpressionError("A number raised to a computed power must use a simple exponent.")
     if base == 0 and exp.is_number and exp.is_negative:
         raise ExpressionError("Division by zero (0 to a negative power).")
+    if exp.is_Rational and not exp.is_Integer:
+        # the real branch, as Desmos: odd roots of negatives are real, even roots undefined
+        if exp.q % 2:
+            return real_power(base, exp.p, exp.q)
+        if base.is_number and base.is_extended_negative:
+            raise ExpressionError(f"({sp.sstr(base)})^({sp.sstr(exp)}) is undefined: an even root "
+                                  "(a square root, a 4th root, …) of a negative number is not a real number.")
     return sp.Pow(base, exp)
 
 

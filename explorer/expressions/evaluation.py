@@ -8,6 +8,7 @@ import numpy as np
 import sympy as sp
 
 from explorer.expressions.parse import check_variables, parse_expression
+from explorer.expressions.real_power import real_branch
 
 _MODULES = ["scipy", "numpy"]
 
@@ -19,7 +20,8 @@ def _nan(*_args) -> float:
 def _compile(expr: sp.Expr, variables: tuple[str, ...]) -> Callable:
     syms = [sp.Symbol(v) for v in variables]
     try:
-        return sp.lambdify(syms, expr, modules=_MODULES)
+        # odd roots of negatives are real (x^(1/3) at −8 is −2), as the parser reads them
+        return sp.lambdify(syms, real_branch(expr), modules=_MODULES)
     except Exception:   # nothing numpy can evaluate (e.g. an unevaluated Derivative): undefined
         return _nan
 
@@ -33,7 +35,8 @@ def compile_expression(f: "str | sp.Expr", variables: Sequence[str] = ("x",)) ->
     """A numpy function of ``variables`` for ``f`` (text or sympy expression), cached by text.
 
     The returned function never raises for domain errors: it returns float64 arrays shaped like the
-    broadcast inputs, with NaN wherever the value is undefined, infinite or complex.
+    broadcast inputs, with NaN wherever the value is undefined, infinite or complex. Powers follow
+    the real branch (``real_power``): x^(1/3) at −8 is −2; an even root of a negative is NaN.
     """
     variables = check_variables(variables)
     raw = _compile_text(f, variables) if isinstance(f, str) else _compile_expr_cached(f, variables)

@@ -6,6 +6,8 @@ Every figure is written as the plain dicts plotly.js reads and wrapped by ``expl
 ``tests/unit/test_optimise_figures.py`` runs plotly's full validation over each builder's output."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas  # noqa: F401  - finish importing pandas here: plotly only peeks at sys.modules, and a
 #                             half-imported pandas (another thread warming up) breaks its checks
@@ -37,16 +39,64 @@ def _yrange(y: np.ndarray, include=()):
 
 # ---------------------------------------------------------------------------------------------
 # Newton-Raphson
-def newton_figure(res: NewtonResult, shown: int, window: tuple[float, float]) -> go.Figure:
+MAX_LABELS = 8          # at most this many xₙ labels on the axis
+LABEL_SPACING = 0.07    # labels at least this fraction of the x range apart
+# legends sit under the chart, at the bottom of the figure (container coordinates): plotly reserves
+# the room, so they never cover the title or the x-axis title, in presenter mode too
+LEGEND_BELOW = dict(orientation="h", yref="container", y=0, yanchor="bottom", x=0, xanchor="left")
+
+
+def newton_view(res: NewtonResult, shown: int, window: tuple[float, float]) -> tuple[list, list]:
+    """The x and y ranges of the Newton chart, chosen from the iterates drawn (not the whole window).
+
+    x spans x₀ … x_shown (those outside ``window`` pulled in to its edge, where an arrow says where
+    they went) with 15 % to spare and at least 5 % of the window's width; y spans f over that range
+    (its 3–97 % quantiles, so a pole does not flatten everything), 0 and the f(xₙ) drawn.
+    """
     lo, hi = window
+    h = res.history[: shown + 1]
+    pts = np.clip(h[np.isfinite(h)], lo, hi)
+    a, b = (float(pts.min()), float(pts.max())) if len(pts) else (lo, hi)
+    span = max(b - a, 0.05 * (hi - lo))
+    mid = (a + b) / 2
+    a, b = mid - span / 2, mid + span / 2
+    xr = [a - 0.15 * span, b + 0.15 * span]
     f = compile_expression(res.f, ("x",))
-    xs = np.linspace(lo, hi, 400)
-    ys = f(xs)
-    yr = _yrange(ys, include=(0.0,))
-    data = [dict(type="scatter", x=round_to_scale(xs, SIG), y=round_to_scale(ys, SIG), name="f(x)",
-                 line=dict(color="#333", width=2))]
+    ys = f(np.linspace(xr[0], xr[1], 400))
+    fx = res.fx[: shown + 1]
+    inside = fx[(h[: len(fx)] >= xr[0]) & (h[: len(fx)] <= xr[1]) & np.isfinite(fx)]
+    return [float(v) for v in xr], _yrange(ys, include=(0.0, *inside.tolist()))
+
+
+def legible_labels(xs: np.ndarray, xrange: list, max_labels: int = MAX_LABELS,
+                   spacing: float = LABEL_SPACING) -> list[int]:
+    """Which of the points xs (x₀, x₁, …) get a label: x₀, then the last, then x₁, x₂, … in turn,
+    each only if it is on the chart and at least ``spacing`` of the x range from every label
+    taken; at most ``max_labels``."""
+    n = len(xs)
+    order = [0, n - 1] + list(range(1, n - 1)) if n > 1 else list(range(n))
+    gap = spacing * (xrange[1] - xrange[0])
+    taken: list[int] = []
+    for k in order:
+        x = xs[k]
+        if len(taken) >= max_labels or not (xrange[0] <= x <= xrange[1]):
+            continue
+        if all(abs(x - xs[j]) >= gap for j in taken):
+            taken.append(k)
+    return sorted(taken)
+
+
+def newton_figure(res: NewtonResult, shown: int, window: tuple[float, float]) -> go.Figure:
     h, fx = res.history, res.fx
     shown = max(0, min(shown, len(h) - 1, len(fx)))
+    xr, yr = newton_view(res, shown, window)
+    f = compile_expression(res.f, ("x",))
+    # f over the view and as far again either side, so a pan or zoom out still finds the curve
+    w = xr[1] - xr[0]
+    xs = np.linspace(xr[0] - w, xr[1] + w, 600)
+    ys = f(xs)
+    data = [dict(type="scatter", x=round_to_scale(xs, SIG), y=round_to_scale(ys, SIG), name="f(x)",
+                 line=dict(color="#333", width=2))]
     tx, ty, vx, vy = [], [], [], []
     for k in range(shown):
         a, b = h[k], h[k + 1]
@@ -64,24 +114,29 @@ def newton_figure(res: NewtonResult, shown: int, window: tuple[float, float]) ->
                      name="back up to f",
                      line=dict(color="#d62728", width=1, dash="dot"), showlegend=False))
     px = h[: shown + 1]
+    labelled = set(legible_labels(px, xr))
     data.append(dict(type="scatter", x=round_to_scale(px, SIG), y=np.zeros(len(px)), mode="markers+text",
                      name="xₙ on the axis",
-                     text=[f"x{subscript(k)}" for k in range(len(px))], textposition="bottom center",
+                     text=[f"x{subscript(k)}" if k in labelled else "" for k in range(len(px))],
+                     textposition="bottom center",
                      marker=dict(color="#d62728", size=9, symbol="x")))
     annotations = []
-    for k, xk in enumerate(px):
-        if xk < lo or xk > hi:
-            edge = lo if xk < lo else hi
-            annotations.append(dict(x=edge, y=0, text=f"x{subscript(k)} = {xk:.4g} is off the chart", showarrow=True,
-                                    ax=60 if xk < lo else -60, ay=-30 - 22 * (k % 3), arrowcolor="#d62728",
-                                    font=dict(color="#d62728"), arrowhead=2))
+    for left in (True, False):      # one arrow a side: the first guess thrown off it, and a count
+        off = [(k, xk) for k, xk in enumerate(px) if (xk < xr[0] if left else xk > xr[1])]
+        if off:
+            k, xk = off[0]
+            more = f" (and {len(off) - 1} more)" if len(off) > 1 else ""
+            annotations.append(dict(x=xr[0] if left else xr[1], y=0, text=f"x{subscript(k)} = {xk:.4g} is off the chart{more}",
+                                    showarrow=True, ax=25 if left else -25, ay=-45, arrowcolor="#d62728",
+                                    xanchor="left" if left else "right", bgcolor="rgba(255,255,255,0.85)",
+                                    font=dict(color="#b71c1c"), arrowhead=2))
     cur = min(shown, len(fx) - 1)
     if cur >= 0:
         data.append(dict(type="scatter", x=[float(h[cur])], y=[float(fx[cur])], mode="markers",
                          name=f"(x{subscript(cur)}, f(x{subscript(cur)}))", marker=dict(color="#1f77b4", size=12)))
-    layout = dict(height=430, xaxis=dict(range=[lo, hi], title=dict(text="x")),
+    layout = dict(height=450, xaxis=dict(range=xr, title=dict(text="x")),
                   yaxis=dict(range=yr, title=dict(text="f(x)")),
-                  legend=dict(orientation="h", y=1.08),
+                  legend=LEGEND_BELOW,
                   title=dict(text="Newton-Raphson: follow the tangent to the axis"),
                   shapes=[dict(type="line", xref="x domain", x0=0, x1=1, yref="y", y0=0, y1=0,
                                line=dict(color="#888", width=1))])
@@ -126,9 +181,9 @@ def basin_figure(b: Basins, x0: float) -> go.Figure:
                      marker=dict(symbol="triangle-down", size=13, color="black")))
     data.append(dict(type="scatter", x=[float(x0)], y=[-0.6], mode="markers", name="your x₀",
                      marker=dict(symbol="triangle-up", size=13, color="#d62728")))
-    layout = dict(height=190, yaxis=dict(visible=False, range=[-1, 1]),
+    layout = dict(height=250, yaxis=dict(visible=False, range=[-1, 1]),
                   xaxis=dict(range=[float(b.x0[0]), float(b.x0[-1])], title=dict(text="starting point x₀")),
-                  legend=dict(orientation="h", y=1.35),
+                  legend=LEGEND_BELOW,
                   title=dict(text="Basins: where Newton goes from each x₀"))
     return fastfig.figure(data, layout)
 
@@ -178,12 +233,31 @@ def descent_contour(grid, runs: list[DescentResult], window, newton_marks: bool 
     return fastfig.figure(data, layout)
 
 
+SURFACE_LIFT = 0.02     # paths ride this fraction of the z range above the surface
+
+
+def surface_camera(window, start) -> dict:
+    """A camera that looks down at the surface from the side opposite the start, so a path that
+    runs downhill from the start lies on the slopes facing the viewer (from the default corner view
+    the Bowl's path ran up the near wall, whose underside hid it)."""
+    cx, cy = (window[0] + window[1]) / 2, (window[2] + window[3]) / 2
+    ux, uy = (start[0] - cx) / (window[1] - window[0]), (start[1] - cy) / (window[3] - window[2])
+    n = float(np.hypot(ux, uy))
+    if n < 1e-9:
+        ux, uy, n = -1.0, -1.0, float(np.hypot(1.0, 1.0))      # a start in the middle: any side
+    # turned 40° off the line through the start, so the path is seen from the side, not end-on
+    c, s = math.cos(math.radians(40)), math.sin(math.radians(40))
+    ex, ey = -(c * ux - s * uy) / n, -(s * ux + c * uy) / n
+    return dict(eye=dict(x=1.6 * ex, y=1.6 * ey, z=1.3))
+
+
 def descent_surface(grid, runs: list[DescentResult], window) -> go.Figure:
     xs, ys, Z = grid
     fin = Z[np.isfinite(Z)]
     zr = [float(fin.min()), float(fin.max())] if len(fin) else [-1, 1]
-    data = [dict(type="surface", x=xs, y=ys, z=Z, colorscale="Viridis", showscale=False, opacity=0.9,
+    data = [dict(type="surface", x=xs, y=ys, z=Z, colorscale="Viridis", showscale=False, opacity=0.8,
                  name="f", hoverinfo="skip")]
+    lift = SURFACE_LIFT * (zr[1] - zr[0])       # just above the surface, so it is not hidden in it
     for r in runs:
         p = _thin(r.history, 300)
         v = _thin(r.values[:, None], 300)[:, 0] if len(r.values) == len(r.history) else None
@@ -191,15 +265,15 @@ def descent_surface(grid, runs: list[DescentResult], window) -> go.Figure:
             continue
         m = (p[:, 0] >= window[0]) & (p[:, 0] <= window[1]) & (p[:, 1] >= window[2]) & (p[:, 1] <= window[3])
         col = METHOD_COLOURS.get(r.method, "#000")
-        lift = 0.01 * (zr[1] - zr[0])       # just above the surface, so it is not hidden in it
         data.append(dict(type="scatter3d", x=round_to_scale(p[m, 0], SIG), y=round_to_scale(p[m, 1], SIG),
                          z=round_to_scale(v[m] + lift, SIG),
-                         mode="lines+markers", name=METHODS[r.method], line=dict(color=col, width=6),
-                         marker=dict(size=3, color=col)))
-    layout = dict(height=520,
-                  scene=dict(xaxis=dict(title=dict(text="x")), yaxis=dict(title=dict(text="y")),
-                             zaxis=dict(title=dict(text="f"), range=zr), aspectmode="cube"),
-                  title=dict(text="The same paths on the surface"), showlegend=False)
+                         mode="lines+markers", name=METHODS[r.method], line=dict(color=col, width=7),
+                         marker=dict(size=4, color=col, line=dict(color="white", width=1))))
+    scene = dict(xaxis=dict(title=dict(text="x")), yaxis=dict(title=dict(text="y")),
+                 zaxis=dict(title=dict(text="f"), range=[zr[0], zr[1] + 2 * lift]), aspectmode="cube")
+    if runs:
+        scene["camera"] = surface_camera(window, runs[0].history[0])
+    layout = dict(height=520, scene=scene, title=dict(text="The same paths on the surface"), showlegend=False)
     return fastfig.figure(data, layout)
 
 

@@ -14,6 +14,7 @@ import numpy as np
 import sympy as sp
 
 from explorer.expressions import compile_expression, parse_expression
+from explorer.expressions.real_power import real_branch
 from explorer.numbers import round_to_scale
 
 # real symbols: then d|x|/dx is sign(x), not an expression in re(x), im(x)
@@ -44,7 +45,7 @@ class NonFinite(ArithmeticError):
 
 def scalar_bundle(exprs: Sequence[sp.Expr], syms: Sequence[sp.Symbol]) -> Callable[..., tuple]:
     """A function of floats returning a tuple of floats; raises NonFinite on any domain error."""
-    exprs = [_clean(e) for e in exprs]
+    exprs = [real_branch(_clean(e)) for e in exprs]
     probe = tuple(0.3127 + 0.1 * i for i in range(len(syms)))
     fast = None
     try:
@@ -76,7 +77,12 @@ def scalar_bundle(exprs: Sequence[sp.Expr], syms: Sequence[sp.Symbol]) -> Callab
             vals = fast(*args) if fast is not None else run_slow(*args)
         except (ValueError, OverflowError, ZeroDivisionError, TypeError):
             raise NonFinite from None
-        out = tuple(float(v) for v in vals) if fast is not None else tuple(vals)
+        if fast is not None:
+            if any(isinstance(v, complex) for v in vals):   # e.g. (−2.0)**0.5: an even root of a negative
+                raise NonFinite
+            out = tuple(float(v) for v in vals)
+        else:
+            out = tuple(vals)
         for v in out:
             if not math.isfinite(v):
                 raise NonFinite

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import sympy as sp
 
+from explorer.numbers import nice_text
 from explorer.numbers import subscript as _sub
 from explorer.optimise.compiled import X, NonFinite, parse, scalar_bundle, vectorised
 from explorer.result import IterationResult
@@ -63,7 +64,13 @@ def newton_raphson(f: str, x0: float, max_iter: int = 50, tol: float = 1e-12) ->
         try:
             fx, dfx = bundle(x)
         except NonFinite:
-            return done(f"f or f′ is not defined (or not finite) at x{_sub(n)} = {x:.6g}.", "non-finite")
+            fx = float(vectorised(parse(f, ("x",)), ("x",))(x))
+            if fx == 0.0:          # a root where f′ is undefined (∛x at 0): still a root
+                fs.append(fx)
+                ds.append(math.nan)
+                return done(f"f(x{_sub(n)}) = 0 exactly: x{_sub(n)} = {x:.12g} is a root "
+                            "(f′ is not defined there).")
+            return done(_undefined_message(fx, x, n), "non-finite")
         fs.append(fx)
         ds.append(dfx)
         if fx == 0.0:
@@ -96,6 +103,16 @@ def newton_raphson(f: str, x0: float, max_iter: int = 50, tol: float = 1e-12) ->
     return done(f"No convergence within {max_iter} steps (last x = {xs[-1]:.6g}).", "max-iter")
 
 
+def _undefined_message(fx: float, x: float, n: int) -> str:
+    """Which of f (value ``fx``, NaN where undefined) and f′ has no real, finite value at x = xₙ."""
+    at = f"x{_sub(n)} = {x:.6g}"
+    if not math.isfinite(fx):
+        return (f"f is not defined at {at}: it has no real value there (an even root or the log of a "
+                "negative number, or a division by zero), so Newton cannot go on.")
+    return (f"f′ is not defined at {at} (the graph has a vertical tangent, a corner or a pole "
+            "there), so there is no tangent to follow.")
+
+
 def _newton_notes(res: NewtonResult) -> list[str]:
     notes = []
     h = res.history
@@ -105,6 +122,13 @@ def _newton_notes(res: NewtonResult) -> list[str]:
         if jumps[k] > 10 and jumps[k] > 5 * max(1.0, abs(h[k])):
             notes.append(f"Thrown far away: step {k + 1} jumps from {h[k]:.4g} to {h[k + 1]:.4g}, "
                          "because the tangent there is nearly flat.")
+    if res.status == "diverged" and len(h) >= 4 and np.all(h[:-1] != 0):
+        ratios = h[1:] / h[:-1]
+        r = ratios[-1]
+        if abs(r) > 1 and np.allclose(ratios[-3:], r, rtol=1e-6):
+            notes.append(f"Each step multiplies x by {nice_text(r, 4)} (xₙ₊₁ = {nice_text(r, 4)}·xₙ), so the guesses run away "
+                         "geometrically" + (": the tangent to ∛x at any x crosses the axis at −2x."
+                                            if abs(r + 2) < 1e-6 else "."))
     if res.success and res.nit > 15:
         notes.append(f"It wandered: {res.nit} steps were needed, far more than the handful Newton "
                      "takes once it is close to a root.")

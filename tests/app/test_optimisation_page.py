@@ -1,6 +1,8 @@
 """The Optimisation page through streamlit's AppTest: defaults, widgets and what they change."""
 import json
 
+import numpy as np
+
 import pytest
 
 from explorer.optimise import start_from_click
@@ -153,3 +155,29 @@ def test_lagrange_problems_and_walk():
     at.text_input(key="lg").input("x^2 + y^2 + 5").run()          # no real curve
     assert "does not pass through" in _texts(at.warning)
     assert not at.exception
+
+
+def test_fractional_powers_of_negatives_on_every_section():
+    """x^(1/3) is real for x < 0 (as Desmos): Newton, descent and Lagrange answer, never raise."""
+    at = run_page(PAGE)
+    at.text_input(key="nf").input("x^(1/3)").run()
+    at.slider(key="x0").set_value(1.0).run()
+    assert not at.exception, [e.value for e in at.exception]
+    verdict = _newton_verdict(at)
+    assert verdict.startswith("**Failure — divergence.**") and "−2x" in verdict
+    np.testing.assert_allclose(_frames(at)[0]["xₙ"].iloc[:4], [1, -2, 4, -8])
+    # the chart zooms to the guesses drawn, and names at most a handful of them
+    _, fig = _live(at, "newton_plot")
+    axis = next(t for t in fig["data"] if t.get("name") == "xₙ on the axis")
+    assert 1 <= sum(1 for s in axis["text"] if s) <= 8
+    at.text_input(key="nf").input("sqrt(x) - 2").run()
+    at.slider(key="x0").set_value(-1.0).run()
+    assert "f is not defined at x₀ = -1" in _newton_verdict(at)
+    at.text_input(key="df").input("x^(4/3) + y^2").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(t.get("type") == "scatter3d" for t in _live(at, "dsurf")[1]["data"])
+    at.text_input(key="lf").input("x^(1/3) + y").run()
+    at.text_input(key="lg").input("x^2 + y^2 - 1").run()
+    assert not at.exception, [e.value for e in at.exception]
+    table = next(d for d in _frames(at) if "λ" in d.columns)
+    assert table["f"].max() == pytest.approx(1.6602446, abs=1e-6)       # max of ∛x + y on the circle

@@ -328,3 +328,59 @@ def test_lagrange_presets_and_their_windows():
         assert (presets.LAGRANGE_F[name], presets.LAGRANGE_G[name]) == (f, g)
         assert presets.lagrange_window(f, g) == window
     assert presets.lagrange_window("x*y", "x^2 + y^2 - 3") == presets.TYPED_WINDOW
+
+
+# ---------------------------------------------------------------------------------------------
+# Fractional powers of negative numbers (the real branch: odd roots of negatives are real)
+def test_newton_on_a_cube_root_diverges_honestly():
+    # f = ∛x, f′ = 1/(3 x^(2/3)): x − f/f′ = x − 3x = −2x, so from 1 the guesses double and alternate
+    res = opt.newton_raphson("x^(1/3)", 1.0)
+    assert res.status == "diverged" and not res.success
+    np.testing.assert_allclose(res.history[:6], [1, -2, 4, -8, 16, -32], rtol=1e-12)
+    np.testing.assert_allclose(res.fx[:4], np.cbrt([1, -2, 4, -8]), rtol=1e-12)
+    np.testing.assert_allclose(res.dfx[:4], 1 / (3 * np.cbrt([1, -2, 4, -8]) ** 2), rtol=1e-12)
+    assert abs(res.x) > 1e6 and "Divergence" in res.message
+    assert any("−2x" in n for n in res.notes)
+
+
+def test_newton_root_where_the_derivative_is_undefined_and_undefined_values():
+    res = opt.newton_raphson("x^(1/3)", 0.0)
+    assert res.success and res.x == 0.0 and len(res.fx) == len(res.dfx) == 1
+    res = opt.newton_raphson("x^(1/3) + 2", -5.0)           # the real root is −8
+    assert res.success and res.x == pytest.approx(-8.0, rel=1e-12)
+    # an even root of a negative number: undefined, named, never raised
+    res = opt.newton_raphson("sqrt(x) - 2", -1.0)
+    assert res.status == "non-finite" and res.message.startswith("f is not defined at x₀ = -1")
+    res = opt.newton_raphson("x^(1/2)", 1.0)                 # x₁ = 1 − 1/(1/2) = −1
+    assert res.status == "non-finite" and "x₁ = -1" in res.message and "no real value" in res.message
+
+
+def test_descent_on_a_four_thirds_power_runs_on_the_real_branch():
+    bundle = opt.descent._descent_bundle("x^(4/3) + y^2")
+    # at (−8, 1): f = 16 + 1, f_x = (4/3)∛(−8) = −8/3, f_xx = (4/9)/∛64 = 1/9
+    np.testing.assert_allclose(bundle(-8.0, 1.0), (17, -8 / 3, 2, 1 / 9, 0, 2), rtol=1e-12)
+    for method in opt.METHODS:
+        res = opt.descend("x^(4/3) + y^2", (1.0, 1.0), method, 0.1, 300)
+        assert res.status in ("converged", "stationary", "diverged", "non-finite", "max-iter", "singular")
+        assert res.message and len(res.values) == len(res.history)
+    res = opt.descend("x^(4/3) + y^2", (-2.0, 1.0), "gradient", 0.05, 300)
+    assert res.values[-1] < 0.05 * res.values[0]          # it went downhill from the negative side
+    assert np.any(res.history[:, 0] < 0)
+
+
+def test_lagrange_with_a_cube_root_in_f_or_g():
+    # f = ∛x + y on the unit circle: the maximum lies where f along the circle is largest
+    sol = opt.lagrange_solve("x^(1/3) + y", "x^2 + y^2 - 1", (-2.0, 2.0, -2.0, 2.0))
+    t = np.linspace(0, 2 * np.pi, 200001)
+    along = np.cbrt(np.cos(t)) + np.sin(t)
+    best = max(sol.points, key=lambda p: p.f)
+    assert best.kind == "max" and best.f == pytest.approx(along.max(), abs=1e-8)
+    worst = min(sol.points, key=lambda p: p.f)
+    assert worst.kind == "min" and worst.f == pytest.approx(along.min(), abs=1e-8)
+    # a cube root in g: every point returned is on g = 0 with ∇f = λ∇g (checked against the formula)
+    sol = opt.lagrange_solve("x + y", "x^(1/3) + y^2 - 1", (-4.0, 4.0, -4.0, 4.0))
+    assert sol.points
+    for p in sol.points:
+        assert np.cbrt(p.x) + p.y ** 2 - 1 == pytest.approx(0, abs=1e-9)
+        gx, gy = 1 / (3 * np.cbrt(p.x) ** 2), 2 * p.y
+        assert 1 == pytest.approx(p.lam * gx, rel=1e-7) and 1 == pytest.approx(p.lam * gy, rel=1e-7)
