@@ -26,6 +26,9 @@ BAND_COLOUR = "rgba(44, 160, 44, 0.16)"
 # own "Blues" is a different scale)
 BLUES, MAGMA = get_colorscale("Blues"), get_colorscale("Magma")
 ERR_FLOOR = 1e-17
+LEGEND_BOX = dict(bgcolor="rgba(255, 255, 255, 0.85)", bordercolor="#bbbbbb", borderwidth=1)
+CONTROLS_BELOW = 86     # px from the bottom of the plot to the ▶ button: room for the x ticks and title
+TOP_FROM, BOTTOM_TO = 0.46, 0.32      # the panels' domains: a gap between them holds the error legend
 # the axis look of Streamlit's chart theme (st.plotly_chart applies it in the browser; the in-place
 # chart component applies only its fonts and colours): no vertical grid, no zero lines, and axes
 # that make room for their tick labels
@@ -79,11 +82,12 @@ def _shapes(x, err_k, eps, a, radius: Radius | None, window):
     shapes.append(dict(type="line", xref="x", yref="y domain", x0=a, x1=a, y0=0, y1=1,
                        line=dict(color="black", width=1, dash="dot")))
     if radius is not None and math.isfinite(radius.radius) and radius.radius > 0:
+        dash = "dash" if radius.known else "dot"        # an estimated radius is drawn dotted
         for edge in (a - radius.radius, a + radius.radius):
             if window[0] <= edge <= window[1]:
                 for yref in ("y domain", "y2 domain"):
                     shapes.append(dict(type="line", xref="x", yref=yref, x0=edge, x1=edge, y0=0, y1=1,
-                                       line=dict(color="#9467bd", width=2, dash="dash")))
+                                       line=dict(color="#9467bd", width=2, dash=dash)))
     return shapes
 
 
@@ -110,9 +114,9 @@ def figure_1d(c: Curves, a: float, n: int, eps: float, radius: Radius | None, np
         dict(type="scatter", x=xr, y=e_y(n), name=f"|f − T_{n}|", line=dict(color=ERR_COLOUR, width=2),
              showlegend=False, **bottom),
         dict(type="scatter", x=xr, y=_r(c.bound[n], 3), name=f"Lagrange bound (n = {n})",
-             line=dict(color=BOUND_COLOUR, width=2, dash="dash"), **bottom),
+             line=dict(color=BOUND_COLOUR, width=2, dash="dash"), legend="legend2", **bottom),
         dict(type="scatter", x=[xr[0], xr[-1]], y=[eps, eps], name="ε", mode="lines",
-             line=dict(color="#2ca02c", width=1.5, dash="dot"), **bottom)]
+             line=dict(color="#2ca02c", width=1.5, dash="dot"), legend="legend2", **bottom)]
     finite_err = c.err[np.isfinite(c.err)]
     top_err = max(10.0, float(np.nanmax(finite_err))) if finite_err.size else 10.0
     # ---- client-side animation over the order: one frame per k, a ▶/⏸ menu and a slider
@@ -128,21 +132,30 @@ def figure_1d(c: Curves, a: float, n: int, eps: float, radius: Radius | None, np
                 mode="immediate")
     layout = dict(
         xaxis=dict(anchor="y", domain=[0.0, 1.0], matches="x2", showticklabels=False, range=list(window)),
-        yaxis=dict(anchor="x", domain=[0.3984, 1.0], range=[lo, hi], title=dict(text="y")),
+        yaxis=dict(anchor="x", domain=[TOP_FROM, 1.0], range=[lo, hi], title=dict(text="y")),
         xaxis2=dict(anchor="y2", domain=[0.0, 1.0], range=list(window), title=dict(text="x")),
-        yaxis2=dict(anchor="x2", domain=[0.0, 0.3384], type="log", title=dict(text="|f − Tₙ|"),
+        yaxis2=dict(anchor="x2", domain=[0.0, BOTTOM_TO], type="log", title=dict(text="|f − Tₙ|"),
                     range=[-16, math.log10(top_err) + 0.5], exponentformat="power"),
         shapes=_shapes(x, c.err[n], eps, a, radius, window), height=height, hovermode="x unified",
-        legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
-        title=dict(text=_title(n), x=0.5, y=0.985), margin=dict(b=110),
-        updatemenus=[dict(type="buttons", direction="left", x=0.0, y=-0.12, xanchor="left", yanchor="top",
-                          showactive=False, pad=dict(t=0, r=6),
+        # neither legend can cover the title above the plot, nor grow into the chart in presenter
+        # mode's big fonts: f and Tₙ (one short row) inside the top panel's top left corner, on a
+        # background; the bound and ε in the gap between the panels, right-aligned
+        legend=dict(orientation="h", x=0.01, xanchor="left", y=1.0, yanchor="top", **LEGEND_BOX),
+        legend2=dict(orientation="h", x=1.0, xanchor="right", y=BOTTOM_TO, yanchor="bottom",
+                     bgcolor="rgba(0, 0, 0, 0)"),
+        title=dict(text=_title(n), x=0.5, xanchor="center", yref="container", y=1.0, yanchor="top",
+                   pad=dict(t=8)),
+        # the ▶/‖ buttons, and the animation slider in a row of its own under them, hang a fixed
+        # number of pixels below the plot: under the x tick labels and the x title even at
+        # presenter mode's sizes (the bottom margin grows to hold them)
+        updatemenus=[dict(type="buttons", direction="left", x=0.0, y=0.0, xanchor="left", yanchor="top",
+                          showactive=False, pad=dict(t=CONTROLS_BELOW, r=6),
                           buttons=[dict(label="▶ Play n = 0, 1, 2, …", method="animate", args=[None, anim]),
-                                   dict(label="⏸ Pause", method="animate",
+                                   dict(label="‖ Pause", method="animate",
                                         args=[[None], dict(frame=dict(duration=0, redraw=False),
                                                            mode="immediate", transition=dict(duration=0))])])],
-        sliders=[dict(active=n, x=0.3, len=0.7, y=-0.08, yanchor="top", pad=dict(t=0),
-                      currentvalue=dict(prefix="animation: n = "),
+        sliders=[dict(active=n, x=0.0, len=1.0, y=0.0, yanchor="top", pad=dict(t=CONTROLS_BELOW + 52),
+                      currentvalue=dict(visible=False),         # the title says the order
                       steps=[dict(label=str(k), method="animate",
                                   args=[[str(k)], dict(frame=dict(duration=0, redraw=True), mode="immediate",
                                                        transition=dict(duration=0))])

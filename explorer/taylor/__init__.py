@@ -9,7 +9,8 @@ One concept per module:
 - ``expansion``: ``expand_1d`` (exact within a time limit, else numeric, with a note) and the
   ``Expansion`` the page shows, with its LaTeX.
 - ``bounds``: f and every Tₖ on a window, |f − Tₖ|, Lagrange's bound, the ε-runs, the error table.
-- ``radius``: the radius of convergence.
+- ``radius``, ``singularities``: the radius of convergence, exact from the nearest complex
+  singularity of f (found from its expression), else a labelled estimate.
 - ``two_d``: f(x, y) near (x₀, y₀): the Taylor polynomial, value, J and H, the surfaces T₀, T₁, T₂.
 - ``presets``: the functions the page offers.
 """
@@ -18,7 +19,7 @@ from explorer.taylor.bounds import (Curves, curves_1d, eps_intervals, error_tabl
 from explorer.taylor.expansion import Expansion, expand_1d
 from explorer.taylor.jet import TaylorError
 from explorer.taylor.presets import PRESETS_1D, PRESETS_2D
-from explorer.taylor.radius import Radius, radius_of_convergence
+from explorer.taylor.radius import Radius, estimate_radius, radius_of_convergence
 from explorer.taylor.series import (derivative_grid, exact_point, numeric_coefficients, taylor_coefficients,
                                     taylor_polynomial)
 from explorer.taylor.two_d import Local2D, local_2d, share_below, surfaces_2d, taylor_polynomial_2d
@@ -27,5 +28,5 @@ __all__ = [
     "TaylorError", "PRESETS_1D", "PRESETS_2D", "taylor_coefficients", "taylor_polynomial",
     "taylor_polynomial_2d", "numeric_coefficients", "derivative_grid", "expand_1d", "Expansion",
     "curves_1d", "Curves", "eps_intervals", "error_table", "evaluate_polynomial", "lagrange_bound",
-    "radius_of_convergence", "Radius", "local_2d", "Local2D", "surfaces_2d", "share_below", "exact_point",
+    "radius_of_convergence", "Radius", "estimate_radius", "local_2d", "Local2D", "surfaces_2d", "share_below", "exact_point",
 ]

@@ -143,10 +143,13 @@ def test_radius_of_convergence():
     assert tx.radius_of_convergence("1/(1-x)", -1).radius == pytest.approx(2)
     assert math.isinf(tx.radius_of_convergence("exp(x)", 2).radius)
     assert "zero" in tx.radius_of_convergence("exp(-1/x^2)", 0).reason
-    # a typed function gets a root-test estimate, marked as such: 1/(4 - x) has R = 4 at 0
+    # a typed function: exact from its pole at 4; the root-test estimate from its coefficients
+    # (the fallback where the structure of f is beyond the analysis) is marked as such
     e = tx.expand_1d("1/(4-x)", 0, 20)
-    est = tx.radius_of_convergence("1/(4-x)", 0, e.coeffs)
-    assert not est.known and est.radius == pytest.approx(4, rel=1e-6)
+    exact = tx.radius_of_convergence("1/(4-x)", 0, e.coeffs)
+    assert exact.known and exact.kind == "exact" and exact.radius == pytest.approx(4, rel=1e-12)
+    est = tx.estimate_radius(e.coeffs)
+    assert not est.known and est.kind == "estimate" and est.radius == pytest.approx(4, rel=1e-6)
     # beyond the radius the error grows with n, inside it shrinks
     e = tx.expand_1d("1/(1+x^2)", 0, 20)
     c = tx.curves_1d("1/(1+x^2)", e, (-2, 2), npts=81)
@@ -257,7 +260,8 @@ def test_radius_latex():
     assert tx.radius_of_convergence("ln(1+x)", 0.5).latex() == "R = 1.5"
     assert tx.radius_of_convergence("1/(1+x^2)", 1).latex() == "R = 1.414"
     e = tx.expand_1d("1/(4-x)", 0, 20)
-    assert tx.radius_of_convergence("1/(4-x)", 0, e.coeffs).latex() == r"R \approx 4"
+    assert tx.radius_of_convergence("1/(4-x)", 0, e.coeffs).latex() == "R = 4"
+    assert tx.estimate_radius(e.coeffs).latex() == r"R \approx 4"
     assert tx.Radius(math.nan, [], "", False).latex() is None
 
 
@@ -268,3 +272,46 @@ def test_2d_formulas():
     assert H.startswith(r"H = \begin{pmatrix}f_{xx}") and H.endswith(r"\begin{pmatrix}0 & 1\\ 1 & 0\end{pmatrix}")
     assert T0 == "T_0(x,y) = f(x_0,y_0) = 0" and T1.startswith("T_1") and T2.startswith("T_2")
     assert dx.startswith(r"\Delta\mathbf{x}")
+
+
+# --------------------------------------------------------------------------------------------- figure
+def _figure_1d(text, a, n=3):
+    from explorer.figures import taylor as tp
+    e = tx.expand_1d(text, a, 20)
+    return tp.figure_1d(tx.curves_1d(text, e, (a - 4, a + 4), npts=61), a, n, 1e-2,
+                        tx.radius_of_convergence(text, a, e.coeffs), nplay=20)
+
+
+def test_figure_legends_keep_clear_of_the_title_and_the_controls_of_the_x_title():
+    """The title sits in the top margin (container coordinates, top); the f/Tₙ legend hangs from the
+    top of the plot area INTO the top panel (so it cannot reach the title), on a background; the
+    bound/ε legend sits in the gap between the panels; ▶/‖ and the animation slider hang a fixed
+    number of pixels below the plot, under the x tick labels and title (measured in Chromium at
+    1024×768 in presenter mode: the x title ends 77 px below the plot)."""
+    lay = _figure_1d("exp(x)", 0.0).to_plotly_json()["layout"]
+    title, top, err = lay["title"], lay["legend"], lay["legend2"]
+    assert title["yref"] == "container" and title["y"] == 1.0 and title["yanchor"] == "top"
+    assert top.get("yref", "paper") == "paper" and top["y"] <= 1.0 and top["yanchor"] == "top"
+    assert top["y"] >= lay["yaxis"]["domain"][0] and top["bgcolor"].startswith("rgba(255, 255, 255")
+    gap = (lay["yaxis2"]["domain"][1], lay["yaxis"]["domain"][0])
+    assert gap[1] - gap[0] >= 0.12 and err["y"] == gap[0] and err["yanchor"] == "bottom"
+    data = _figure_1d("exp(x)", 0.0).to_plotly_json()["data"]
+    assert [d["name"] for d in data if d.get("legend") == "legend2"] == ["Lagrange bound (n = 3)", "ε"]
+    menu, slider = lay["updatemenus"][0], lay["sliders"][0]
+    assert menu["y"] == 0 and menu["yanchor"] == "top" and menu["pad"]["t"] >= 80
+    assert slider["y"] == 0 and slider["yanchor"] == "top" and slider["pad"]["t"] >= menu["pad"]["t"] + 45
+    assert [b["label"] for b in menu["buttons"]] == ["▶ Play n = 0, 1, 2, …", "‖ Pause"]
+
+
+def test_figure_marks_an_estimated_radius_dotted():
+    def radius_lines(fig):
+        return {s["line"]["dash"] for s in fig.to_plotly_json()["layout"]["shapes"]
+                if s.get("line", {}).get("color") == "#9467bd"}
+    assert radius_lines(_figure_1d("ln(x)", 2.0)) == {"dash"}                 # exact: R = 2
+    from explorer.figures import taylor as tp
+    text, a = "1/(exp(x)-x-2)", 0.0
+    e = tx.expand_1d(text, a, 20)
+    est = tx.radius_of_convergence(text, a, e.coeffs)
+    assert est.kind == "estimate"
+    fig = tp.figure_1d(tx.curves_1d(text, e, (-4, 4), npts=61), a, 3, 1e-2, est, nplay=20)
+    assert radius_lines(fig) == {"dot"}
