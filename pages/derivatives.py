@@ -124,7 +124,7 @@ def rise_over_run(text: str, x0: float, g: D.GradientData) -> None:
     with a:
         ui.chart_live(F.secant_figure(g.x, g.f, s, g.f_range), key="secant")
     with b_:
-        zoom = F.zoom_figure(text, s)
+        zoom = F.zoom_figure(text, s, g.breaks)
         if zoom is not None:
             ui.chart_live(zoom, key="zoom")
     # one caption for the pair of charts (one element per step fewer than a caption in each column)
@@ -160,12 +160,8 @@ st.latex(r"f'(x) = \lim_{h\to 0}\frac{f(x+h)-f(x)}{h}")
 attempt = quotient(text)
 q = attempt.result
 if q is not None:
-    st.latex(rf"\frac{{f(x+h)-f(x)}}{{h}} = {q.quotient}")
-    if q.simplified != q.quotient:
-        st.latex(rf"\phantom{{\frac{{f(x+h)-f(x)}}{{h}}}} = {q.simplified}")
-    if q.limit is not None:
-        st.latex(rf"f'(x) = \lim_{{h\to 0}} \left({q.simplified}\right) = {q.limit}")
-    else:
+    st.markdown(q.how + ui.display_math(D.definition_latex(q)))
+    if q.limit is None:
         st.info(q.note, icon="ℹ️")
 elif attempt.why == "timeout":
     st.info("sympy took too long to simplify this quotient — showing a numeric result instead: "
@@ -177,8 +173,7 @@ else:
 # ---------------------------------------------------------------------------------------------
 st.subheader("5 · The rules, step by step")
 with st.expander("The rules in one place", expanded=False):
-    st.latex(r"(u+v)' = u' + v' \quad (c\,u)' = c\,u' \quad (x^n)' = n x^{n-1} \quad (uv)' = u'v + uv' \quad "
-             r"\left(\frac{u}{v}\right)' = \frac{u'v-uv'}{v^2} \quad \big(g(u)\big)' = g'(u)\,u'")
+    st.latex(D.RULES_LATEX)
 der, same = steps(text)
 
 

@@ -12,20 +12,26 @@ import numpy as np
 import sympy as sp
 
 from explorer.derivatives.core import VARS, X, derivative_function, value_at
+from explorer.derivatives.limits import sampled_range, swings, sympy_limits, unsettled
 from explorer.expressions import compile_expression, parse_expression
+from explorer.expressions.real_power import RealPower
 from explorer.numbers import nice, round_sig
 
 
 @dataclass
 class BreakPoint:
     x: float
-    kind: str               # "pole", "jump", "corner", "cusp", "vertical tangent", "edge", "undefined"
+    kind: str               # "pole", "jump", "oscillation", "corner", "cusp", "vertical tangent", "edge", "undefined"
     f_value: float          # f(x) (NaN if undefined)
     f_left: float           # lim f as t -> x-
     f_right: float
     slope_left: float       # lim f'(t) as t -> x-
     slope_right: float
     message: str
+    # which one-sided limits do not exist because the values oscillate ("f_left", "f_right",
+    # "slope_left", "slope_right"; their values are NaN), and the range f swings over near x
+    oscillating: tuple[str, ...] = ()
+    swing: tuple[float, float] | None = None
 
     @property
     def continuous(self) -> bool:
@@ -49,6 +55,8 @@ def _inner_arguments(expr: sp.Expr) -> list[sp.Expr]:
             out.append(sp.sin(node.args[0]))
         elif isinstance(node, sp.Pow) and node.exp.is_number and (node.exp.is_negative or not node.exp.is_integer):
             out.append(node.base)
+        elif isinstance(node, RealPower):            # x^(p/q), q odd: a real root (cusp or vertical tangent at 0)
+            out.append(node.args[0])
     return [a for a in out if a.has(X)]
 
 
@@ -154,49 +162,114 @@ def break_points(text: str, lo: float, hi: float) -> tuple[BreakPoint, ...]:
     for c in sorted(set(round(z, 9) for z in cands)):
         if not lo - 1e-12 <= c <= hi + 1e-12 or any(abs(c - b.x) < 1e-7 for b in out):
             continue
-        bp = _classify(f, d, c)
+        bp = _classify(f, d, c, text)
         if bp is not None:
             out.append(bp)
     return tuple(out)
 
 
-def _classify(f: Callable, d: Callable, c: float) -> BreakPoint | None:
+_KEYS = {"f-": "f_left", "f+": "f_right", "d-": "slope_left", "d+": "slope_right"}
+
+
+def _settle(f: Callable, d: Callable, c: float, text: str, fc: float) -> tuple[dict[str, float], dict[str, tuple]]:
+    """The four one-sided limits ("f-", "f+", "d-", "d+") and those that oscillate (key -> the range
+    swept). Samples first; where they do not settle, sympy's limit (AccumBounds: oscillation); where
+    sympy gives no answer in time, the samples' own verdict on oscillation."""
+    fns = {"f": f, "d": d}
+    vals = {"f-": side_limit(f, c, -1, fc), "f+": side_limit(f, c, +1, fc),
+            "d-": side_limit(d, c, -1), "d+": side_limit(d, c, +1)}
+    doubt = tuple(k for k, v in vals.items() if math.isfinite(v) and not (k[0] == "f" and v == fc)
+                  and unsettled(fns[k[0]], c, -1 if k[1] == "-" else 1))
+    osc: dict[str, tuple] = {}
+    if not doubt:
+        return vals, osc
+    answers = sympy_limits(text, c, doubt)
+    for k in doubt:
+        side, a = (-1 if k[1] == "-" else 1), answers.get(k)
+        if a is None:
+            if swings(fns[k[0]], c, side):
+                osc[k] = (*sampled_range(fns[k[0]], c, side), False)
+        elif a[0] == "oscillates":
+            osc[k] = (a[1], a[2], True)
+        elif a[0] == "inf":
+            vals[k] = math.copysign(math.inf, a[1])
+        else:
+            v = a[1]
+            vals[k] = float(round(v)) if abs(v - round(v)) < 1e-12 else float(round_sig(v, 6))
+    for k in osc:
+        vals[k] = math.nan
+    return vals, osc
+
+
+def _oscillation(c: float, fc: float, vals: dict, osc: dict, sl: float, sr: float) -> BreakPoint:
+    """f has no limit on one side of c (or both): its values keep swinging."""
+    at = f"x = {nice(c)}"
+    fo = [k for k in ("f-", "f+") if k in osc]
+    lo = min(osc[k][0] for k in fo)
+    hi = max(osc[k][1] for k in fo)
+    exact = all(osc[k][2] for k in fo)
+    where = ("from either side" if len(fo) == 2 else
+             "from the left" if fo == ["f-"] else "from the right")
+    if math.isinf(lo) or math.isinf(hi):
+        sweep = "keeps swinging, ever wider (without bound),"
+    else:
+        sweep = f"keeps swinging between {'' if exact else 'about '}{nice(lo, 3)} and {nice(hi, 3)}"
+    other = ""
+    if len(fo) == 1:
+        k = "f+" if fo == ["f-"] else "f-"
+        other = (f" (from the {'right' if k == 'f+' else 'left'} f → {nice(vals[k])})"
+                 if not math.isnan(vals[k]) else "")
+    msg = (f"f oscillates at {at}: as x approaches {nice(c)} {where}, f(x) {sweep} and never settles "
+           f"on one value{other}, so f has no limit there{'' if len(fo) == 2 else ' from that side'}: "
+           "not a jump, since there is no limit to jump from. Without a limit f is not continuous at {at}, so it is not differentiable there.")
+    return BreakPoint(c, "oscillation", fc, vals["f-"], vals["f+"], sl, sr, msg,
+                      oscillating=tuple(_KEYS[k] for k in _KEYS if k in osc), swing=(lo, hi))
+
+
+def _classify(f: Callable, d: Callable, c: float, text: str) -> BreakPoint | None:
     fc = value_at(f, c)
-    fl, fr = side_limit(f, c, -1, fc), side_limit(f, c, +1, fc)
-    sl, sr = side_limit(d, c, -1), side_limit(d, c, +1)
+    vals, osc = _settle(f, d, c, text, fc)
+    fl, fr, sl, sr = vals["f-"], vals["f+"], vals["d-"], vals["d+"]
     at = f"x = {nice(c)}"
     lim = (f"left limit of f: {nice(fl)}, right limit of f: {nice(fr)}")
     slopes = f"left slope: {nice(sl)}, right slope: {nice(sr)}"
+    if "f-" in osc or "f+" in osc:
+        return _oscillation(c, fc, vals, osc, sl, sr)
+    oscillating = tuple(_KEYS[k] for k in _KEYS if k in osc)    # f settles, f′ swings (x·sin(1/x) at 0)
+    make = functools.partial(BreakPoint, oscillating=oscillating)
     if math.isnan(fl) and math.isnan(fr):
         return None                                     # nothing defined near c: not a break of a curve
     if math.isinf(fl) or math.isinf(fr):
-        return BreakPoint(c, "pole", fc, fl, fr, sl, sr,
+        return make(c, "pole", fc, fl, fr, sl, sr,
                           f"f has a vertical asymptote at {at} ({lim}): f is not defined there, "
                           "so it has no derivative there.")
     if math.isnan(fl) or math.isnan(fr):
         side = "right" if math.isnan(fl) else "left"
-        return BreakPoint(c, "edge", fc, fl, fr, sl, sr,
+        return make(c, "edge", fc, fl, fr, sl, sr,
                           f"f is only defined on the {side} of {at} ({lim}; one-sided slope "
                           f"{nice(sr if side == 'right' else sl)}): no two-sided derivative there.")
     if not _same(fl, fr):
-        return BreakPoint(c, "jump", fc, fl, fr, sl, sr,
+        return make(c, "jump", fc, fl, fr, sl, sr,
                           f"f jumps at {at} ({lim}): a function that is not continuous "
                           "is not differentiable, since the rise does not shrink with the run.")
     if math.isnan(fc) or not _same(fc, fl):
-        return BreakPoint(c, "undefined", fc, fl, fr, sl, sr,
-                          f"f is not defined at {at} (f → {nice(fl)} from both sides), "
-                          "so it has no derivative there.")
+        fill = f"setting f({nice(c)}) = {nice(fl)} would fill the gap and make f continuous there"
+        return make(c, "undefined", fc, fl, fr, sl, sr,
+                    f"f is not defined at {at} (f → {nice(fl)} from both sides: {fill}), "
+                    "so it has no derivative there." if math.isnan(fc) else
+                    f"f({nice(c)}) = {nice(fc)}, but f → {nice(fl)} from both sides (a removable "
+                    f"discontinuity: {fill}), so it has no derivative there.")
     if math.isinf(sl) and math.isinf(sr):
         kind = "vertical tangent" if sl == sr else "cusp"
-        return BreakPoint(c, kind, fc, fl, fr, sl, sr,
+        return make(c, kind, fc, fl, fr, sl, sr,
                           f"f has a {kind} at {at} ({slopes}): the tangent is vertical, "
                           "its slope is infinite.")
     if math.isinf(sl) or math.isinf(sr):
-        return BreakPoint(c, "cusp", fc, fl, fr, sl, sr,
+        return make(c, "cusp", fc, fl, fr, sl, sr,
                           f"f has an infinitely steep side at {at} ({slopes}).")
     if math.isnan(sl) or math.isnan(sr) or _same(sl, sr):
         return None                                     # smooth after all (e.g. x·|x|, ln at x=1)
-    return BreakPoint(c, "corner", fc, fl, fr, sl, sr,
+    return make(c, "corner", fc, fl, fr, sl, sr,
                       f"f has a corner at {at}: f is continuous (f({nice(c)}) = {nice(fc)}) but "
                       f"the left slope ({nice(sl)}) and the right slope ({nice(sr)}) differ, so there is no single tangent.")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from explorer.derivatives.breaks import BreakPoint
+from explorer.derivatives.definition import QUOTIENT, QuotientResult
 from explorer.derivatives.differences import Secant
 from explorer.numbers import nice, tex_number
 
@@ -18,21 +19,42 @@ def tex_value(v: float | None, digits: int = 6) -> str:
 
 def secant_latex(s: Secant, digits: int) -> str:
     """Rise over run with its numbers (f(x0+h) and f(x0) to ``digits`` figures, so they visibly
-    differ), then f'(x0) and the secant's error when f'(x0) exists: a ``gathered`` block."""
-    lines = [r"\text{slope of the secant} = \frac{\text{rise}}{\text{run}} = \frac{f(x_0+h)-f(x_0)}{h}"
-             rf"= \frac{{{tex_value(s.f1, digits)} - {tex_value(s.f0, digits)}}}{{{tex_value(s.h)}}}"
+    differ), then f'(x0) and the secant's error when f'(x0) exists: an ``aligned`` block, one
+    equation a line (narrow enough for a 1024 px screen in presenter mode)."""
+    lines = [r"\text{slope of the secant} &= \frac{\text{rise}}{\text{run}} = \frac{f(x_0+h)-f(x_0)}{h}",
+             rf"&= \frac{{{tex_value(s.f1, digits)} - {tex_value(s.f0, digits)}}}{{{tex_value(s.h)}}}"
              rf" = {tex_value(s.slope)}"]
     if math.isfinite(s.true_slope):
         label = "f'(x_0)" if s.exact else r"f'(x_0)\ (\text{numeric})"
-        lines.append(rf"{label} = {tex_value(s.true_slope)} \qquad "
-                     rf"|\text{{secant}} - f'(x_0)| = {tex_value(s.error)}")
-    return r"\begin{gathered}" + r" \\[4pt] ".join(lines) + r"\end{gathered}"
+        lines += [rf"{label} &= {tex_value(s.true_slope)}",
+                  rf"|\text{{secant}} - f'(x_0)| &= {tex_value(s.error)}"]
+    return r"\begin{aligned}" + r" \\[4pt] ".join(lines) + r"\end{aligned}"
+
+
+def _limit(c: str, side: str, name: str, value: float, oscillates: bool) -> str:
+    lim = rf"\lim_{{x\to {c}^{side}}} {name}(x)"
+    if oscillates:
+        return lim + r"\ \text{does not exist (oscillates)}"
+    return f"{lim} = {tex_value(value)}"
 
 
 def limits_latex(bp: BreakPoint) -> str:
-    """The left and right limits of f and of f′ at a break point: a ``gathered`` block."""
+    """The left and right limits of f and of f′ at a break point: a ``gathered`` block, two limits a
+    line, or one a line where a limit does not exist because the values oscillate."""
     c = nice(bp.x)
-    return (rf"\begin{{gathered}}\lim_{{x\to {c}^-}} f(x) = {tex_value(bp.f_left)},\quad "
-            rf"\lim_{{x\to {c}^+}} f(x) = {tex_value(bp.f_right)} \\[4pt] "
-            rf"\lim_{{x\to {c}^-}} f'(x) = {tex_value(bp.slope_left)},\quad "
-            rf"\lim_{{x\to {c}^+}} f'(x) = {tex_value(bp.slope_right)}\end{{gathered}}")
+    osc = set(bp.oscillating)
+    parts = [_limit(c, "-", "f", bp.f_left, "f_left" in osc), _limit(c, "+", "f", bp.f_right, "f_right" in osc),
+             _limit(c, "-", "f'", bp.slope_left, "slope_left" in osc),
+             _limit(c, "+", "f'", bp.slope_right, "slope_right" in osc)]
+    lines = parts if osc else [rf"{parts[0]},\quad {parts[1]}", rf"{parts[2]},\quad {parts[3]}"]
+    return r"\begin{gathered}" + r" \\[4pt] ".join(lines) + r"\end{gathered}"
+
+
+def definition_latex(q: QuotientResult) -> str:
+    """The working from the definition, one step a line (an ``aligned`` block, so a long working
+    grows down the page rather than across it), ending at the limit when sympy took it."""
+    steps = list(q.steps) or [q.quotient]
+    lines = [rf"{QUOTIENT} &= {steps[0]}"] + [s if "&=" in s else rf"&= {s}" for s in steps[1:]]
+    if q.limit is not None:
+        lines += [rf"f'(x) &= \lim_{{h\to 0}}\left({steps[-1]}\right)", rf"&= {q.limit}"]
+    return r"\begin{aligned}" + r" \\[4pt] ".join(lines) + r"\end{aligned}"

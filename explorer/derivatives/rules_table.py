@@ -1,5 +1,5 @@
 """The standard derivatives the step-by-step rules use: f′(u) for each function, and the line a
-learner reads for it."""
+learner reads for it; and the rules themselves in one block (``RULES_LATEX``)."""
 from __future__ import annotations
 
 from typing import Callable
@@ -49,3 +49,15 @@ TABLE_TEXT: dict[str, str] = {
     "heaviside": r"\frac{d}{du}H(u) = 0 \quad (u \ne 0)",
 }
 
+
+# the rules in one place: one rule a line, aligned at "=", so the block fits a narrow column
+# (1024 px in presenter mode) instead of running off sideways as one long line
+RULES_LATEX = (
+    r"\begin{aligned}"
+    r"(u+v)' &= u' + v' && \text{sum} \\[2pt]"
+    r"(c\,u)' &= c\,u' && \text{constant factor} \\[2pt]"
+    r"(x^n)' &= n\,x^{n-1} && \text{power} \\[2pt]"
+    r"(uv)' &= u'v + uv' && \text{product} \\[2pt]"
+    r"\left(\frac{u}{v}\right)' &= \frac{u'v-uv'}{v^2} && \text{quotient} \\[2pt]"
+    r"\big(g(u)\big)' &= g'(u)\,u' && \text{chain}"
+    r"\end{aligned}")

@@ -16,9 +16,23 @@ from explorer.expressions import compile_expression
 BLUE, RED, GREEN, GREY, ORANGE, PURPLE = "#1f5fbf", "#d62728", "#2ca02c", "#7f7f7f", "#ff7f0e", "#9467bd"
 
 
+# Room for the tick labels and axis titles: a margin of its own on every figure, and automargin on
+# every axis, so plotly.js widens a margin that is still too small for the labels (a margin sent
+# beside the figure by the live chart component overrides the first, never the second).
+MARGIN = dict(l=60, r=16, t=40, b=56)
+# a legend under the plot sits at the bottom of the figure (yref "container"), below the x title
+# whatever the chart's height and font size, and plotly.js grows the bottom margin to fit it
+LEGEND_BELOW = dict(orientation="h", yref="container", y=0.0, yanchor="bottom", x=0.0, xanchor="left")
+
+
 def _fig(data: list[dict], layout: dict) -> go.Figure:
     """A figure from plain dicts (``explorer.fastfig``), with an empty template: Streamlit applies
-    its theme in the browser, and the default template would add ~6 KB to every slider step."""
+    its theme in the browser, and the default template would add ~6 KB to every slider step.
+    Every axis gets ``automargin`` and the figure ``MARGIN`` (see there)."""
+    layout = dict(layout)
+    layout.setdefault("margin", dict(MARGIN))
+    for key in [k for k in layout if k.startswith(("xaxis", "yaxis"))] or ["xaxis", "yaxis"]:
+        layout[key] = {**layout.get(key, {}), "automargin": True}
     return fastfig.figure(data, layout, template=None)
 
 
@@ -52,16 +66,40 @@ def secant_figure(x: np.ndarray, y: np.ndarray, s: Secant, y_range: tuple[float,
                            dict(x=x1, y=(s.f0 + s.f1) / 2, text=f"rise = {nice_text(s.rise, 3)}", showarrow=False,
                                 xanchor="left", xshift=6, font=dict(color=RED))]
     return _fig(data, dict(height=420, xaxis=dict(title="x"), yaxis=dict(title="f(x)", range=list(y_range)),
-                           legend=dict(orientation="h", y=-0.18), annotations=annotations))
+                           legend=LEGEND_BELOW, annotations=annotations))
 
 
-def zoom_figure(text: str, s: Secant) -> go.Figure | None:
-    """A close-up around x₀ whose width follows h, so tiny steps can still be seen."""
+_GAPS = ("pole", "jump", "oscillation", "undefined", "edge")
+
+
+def break_line(xs: np.ndarray, ys: np.ndarray, breaks=()) -> tuple[np.ndarray, np.ndarray]:
+    """Put a NaN (a gap in the drawn line) where f is not continuous, so the line never joins the
+    two sides of a pole or a jump with a vertical stroke: at each such break point inside the samples
+    (``BreakPoint``s), and between two samples where f changes sign with a step far bigger than the
+    others (a pole no break point named)."""
+    xs, ys = np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
+    cut = [b.x for b in breaks if b.kind in _GAPS and xs[0] < b.x < xs[-1]]
+    with np.errstate(invalid="ignore"):
+        dy = np.abs(np.diff(ys))
+        typical = np.nanmedian(dy) if np.isfinite(dy).any() else 0.0
+        flip = (ys[:-1] * ys[1:] < 0) & (dy > 50 * typical) & (dy > 0)
+    cut += [0.5 * (xs[i] + xs[i + 1]) for i in np.nonzero(flip)[0]
+            if not any(xs[i] <= c <= xs[i + 1] for c in cut)]       # a break point there cuts it already
+    if not cut:
+        return xs, ys
+    cut = sorted(cut)
+    at = np.searchsorted(xs, cut)
+    return np.insert(xs, at, cut), np.insert(ys, at, np.nan)
+
+
+def zoom_figure(text: str, s: Secant, breaks=()) -> go.Figure | None:
+    """A close-up around x₀ whose width follows h, so tiny steps can still be seen; the line breaks
+    where f is not continuous (``break_line``)."""
     if not (math.isfinite(s.f0) and math.isfinite(s.f1)):
         return None
     w = 2.5 * s.h
     xs = np.linspace(s.x0 - w, s.x0 + w + s.h, 81)
-    ys = compile_expression(text, ("x",))(xs)
+    xs, ys = break_line(xs, compile_expression(text, ("x",))(xs), breaks)
     edge = np.array([-w, w + s.h])
     data = [dict(x=_r(xs - s.x0, 6), y=_r(ys - s.f0, 6), mode="lines", name="f", line=dict(color=BLUE, width=3)),
             dict(x=_r(edge, 6), y=_r(s.slope * edge, 6), mode="lines", name="secant", line=dict(color=ORANGE))]
@@ -87,7 +125,7 @@ def errors_figure(e: DifferenceErrors, h: float) -> go.Figure:
             data.append(dict(x=[best], y=[err], mode="markers", name=f"{name} ≈ {nice_text(best, 2)}",
                              marker=dict(color=colour, size=12, symbol="star")))
     layout = dict(
-        height=420, legend=dict(orientation="h", y=-0.25),
+        height=420, legend=LEGEND_BELOW,
         xaxis=dict(type="log", title="step h", exponentformat="power"),
         yaxis=dict(type="log", title="|difference quotient − f′(x₀)|", exponentformat="power"),
         shapes=[dict(type="line", xref="x", yref="paper", x0=h, x1=h, y0=0, y1=1,
@@ -139,8 +177,8 @@ def gradient_figure(g: GradientData, x0: float, fx0: float, slope: float) -> go.
         yaxis2=dict(domain=[0.0, 0.44], range=list(g.df_range), title="f′(x)", anchor="x"),
         shapes=[dict(type="line", xref="x", yref="paper", x0=x0, x1=x0, y0=0, y1=1,
                      line=dict(color=RED, dash="dot", width=1))],
-        annotations=[dict(text="f(x)", xref="paper", yref="paper", x=0.5, y=1.02, showarrow=False),
-                     dict(text=title, xref="paper", yref="paper", x=0.5, y=0.46, showarrow=False)])
+        annotations=[dict(text="f(x)", xref="paper", yref="paper", x=0.0, xanchor="left", y=1.02, showarrow=False),
+                     dict(text=title, xref="paper", yref="paper", x=0.0, xanchor="left", y=0.46, showarrow=False)])
     return _fig(data, layout)
 
 

@@ -15,12 +15,16 @@ def _text(at):
 
 
 def _secant_formula(at):
-    """The live rise-over-run formula (display math in the markdown under the secant chart): its
-    first line, "slope of the secant = ... = <value>"."""
+    """The live rise-over-run formula (display math in the markdown under the secant chart): the
+    line with its numbers, "= (f(x0+h) - f(x0))/h = <value>" (the line under "slope of the secant =
+    rise/run = ...": one equation a line)."""
     md = [str(m.value) for m in at.markdown if r"\text{slope of the secant}" in str(m.value)]
     assert len(md) == 1, md
     body = md[0].split("$$")[1]                                   # the first display-math block
-    return body.replace(r"\begin{gathered}", "").split(r"\\[4pt]")[0].strip()
+    lines = body.strip().removeprefix(r"\begin{aligned}").split(r"\\[4pt]")
+    assert lines[0].startswith(r"\text{slope of the secant} &= \frac{\text{rise}}{\text{run}}"), lines
+    assert lines[1].strip().startswith("&= "), lines
+    return lines[1].strip().removesuffix(r"\end{aligned}").strip()
 
 
 def _charts(at):
@@ -168,3 +172,36 @@ def test_slow_sympy_falls_back_to_numbers(monkeypatch):
     assert "took too long to differentiate" in infos and "numeric" in infos
     assert "took too long to simplify this quotient" in infos
     assert len(_charts(at)) >= 5                              # the charts still draw
+
+
+# ---------------------------------------------------------------------------------------------
+# issue 18
+def test_sin_of_one_over_x_is_said_to_oscillate_not_to_jump():
+    at = run_page(PAGE, {"f": "sin(1/x)"})
+    assert not at.exception, [e.value for e in at.exception]
+    text = _text(at)
+    assert "Not differentiable at x = 0** (oscillation)" in text
+    assert "f oscillates at x = 0" in text and "between -1 and 1" in text and "never settles" in text
+    assert "jumps" not in text and "0.931639" not in text and "0.93" not in text
+    assert r"\lim_{x\to 0^-} f(x)\ \text{does not exist (oscillates)}" in text
+    at.slider(key="x0").set_value(0.0).run()
+    assert any("No derivative at x₀ = 0" in w.value and "oscillates" in w.value for w in at.warning)
+
+
+def test_from_the_definition_shows_the_expansion():
+    at = run_page(PAGE, {"f": "x^2"})
+    md = [str(m.value) for m in at.markdown if r"\begin{aligned}\frac{f(x+h)-f(x)}{h}" in str(m.value)]
+    assert len(md) == 1, md
+    assert md[0].startswith("Expand f(x + h)")
+    for step in (r"&= \frac{h^{2} + 2 h x + x^{2} - x^{2}}{h}", r"&= \frac{h^{2} + 2 h x}{h}", r"&= h + 2 x",
+                 r"f'(x) &= \lim_{h\to 0}\left(h + 2 x\right) \\[4pt] &= 2 x"):
+        assert step in md[0], step
+    at.text_input(key="f").input("sin(x^2)").run()         # no algebra cancels the h: said so
+    assert "No expanding or cancelling takes the h out" in _text(at)
+
+
+def test_rules_in_one_place_are_stacked():
+    at = run_page(PAGE)
+    rules = [str(e.value) for e in at.latex if r"(u+v)' &= u' + v'" in str(e.value)]
+    assert len(rules) == 1, rules
+    assert rules[0].strip("$\n").startswith(r"\begin{aligned}") and rules[0].count(r"\\[2pt]") == 5

@@ -325,11 +325,13 @@ def test_tex_value_writes_infinities_and_powers_of_ten():
 def test_secant_latex_shows_rise_over_run_and_the_error():
     s = D.secant("x^2", 1.0, 1.0)
     tex = D.secant_latex(s, D.digits_for_step(1.0))
-    first, second = tex.removeprefix(r"\begin{gathered}").removesuffix(r"\end{gathered}").split(r" \\[4pt] ")
-    assert first.endswith(r"\frac{4 - 1}{1} = 3")
-    assert second == r"f'(x_0) = 2 \qquad |\text{secant} - f'(x_0)| = 1"
-    corner = D.secant_latex(D.secant("abs(x)", 0.0, 0.1), 6)          # no f'(x0): one line only
-    assert r"\\[4pt]" not in corner and r"\frac{0.1 - 0}{0.1} = 1" in corner
+    assert tex.startswith(r"\begin{aligned}") and tex.endswith(r"\end{aligned}")
+    # one equation a line (narrow enough for 1024 px in presenter mode)
+    lines = tex.removeprefix(r"\begin{aligned}").removesuffix(r"\end{aligned}").split(r" \\[4pt] ")
+    assert lines == [r"\text{slope of the secant} &= \frac{\text{rise}}{\text{run}} = \frac{f(x_0+h)-f(x_0)}{h}",
+                     r"&= \frac{4 - 1}{1} = 3", r"f'(x_0) &= 2", r"|\text{secant} - f'(x_0)| &= 1"]
+    corner = D.secant_latex(D.secant("abs(x)", 0.0, 0.1), 6)          # no f'(x0): rise over run only
+    assert corner.count(r"\\[4pt]") == 1 and r"&= \frac{0.1 - 0}{0.1} = 1\end{aligned}" in corner
 
 
 def test_limits_latex_at_a_pole_and_a_corner():
@@ -361,3 +363,164 @@ def test_marking_match_questions():
     assert D.mark_match(m, right) == D.Verdict("right", f"Right: {right} is f′.")
     assert D.mark_match(m, wrong) == D.Verdict("wrong", f"Not quite: {wrong} is not f′, {right} is.")
     assert m.answer_latex.startswith("f(x) = ") and r"\Rightarrow\quad f'(x) = " in m.answer_latex
+
+
+# ---------------------------------------------------------------------------------------------
+# issue 18: oscillation is not a jump; the working from the definition; the zoom's line breaks at
+# poles; margins and legends; formulas one equation a line
+def test_sin_of_one_over_x_oscillates_at_zero_it_does_not_jump():
+    b = _one("sin(1/x)")
+    assert b.kind == "oscillation" and b.x == 0.0 and not b.continuous
+    assert math.isnan(b.f_left) and math.isnan(b.f_right)         # no limit, so no number for it
+    assert set(b.oscillating) == {"f_left", "f_right", "slope_left", "slope_right"}
+    assert b.swing == (-1.0, 1.0)                                  # sympy: AccumBounds(-1, 1)
+    assert b.message.startswith("f oscillates at x = 0") and "between -1 and 1" in b.message
+    assert "never settles" in b.message and "f jumps" not in b.message and "limit of f:" not in b.message
+    tex = D.limits_latex(b)
+    assert tex.count(r"\text{does not exist (oscillates)}") == 4 and "0.93" not in tex
+
+
+def test_unbounded_and_one_sided_oscillation():
+    b = _one("(1/x) sin(1/x)")
+    assert b.kind == "oscillation" and b.swing == (-math.inf, math.inf) and "without bound" in b.message
+    half = _one("sin(1/x) heaviside(x)")              # 0 on the left, sin(1/x) on the right
+    assert half.kind == "oscillation" and half.f_left == 0.0 and math.isnan(half.f_right)
+    assert "f_left" not in half.oscillating and "f_right" in half.oscillating
+    assert "from the right" in half.message and "from the left f → 0" in half.message
+
+
+def test_the_other_kinds_at_zero_keep_their_true_limits():
+    assert (_one("sign(x)").kind, _one("sign(x)").f_left, _one("sign(x)").f_right) == ("jump", -1.0, 1.0)
+    assert (_one("1/x").kind, _one("1/x").f_left, _one("1/x").f_right) == ("pole", -math.inf, math.inf)
+    assert _one("abs(x)").kind == "corner" and _one("abs(x)").oscillating == ()
+    b = _one("x sin(1/x)")                            # a hole that f → 0 fills; f′ swings ever wider
+    assert b.kind == "undefined" and (b.f_left, b.f_right) == (0.0, 0.0)
+    assert "setting f(0) = 0 would fill the gap" in b.message
+    assert set(b.oscillating) == {"slope_left", "slope_right"}
+    assert r"\lim_{x\to 0^-} f(x) = 0" in D.limits_latex(b)
+    # a slow creep the samples cannot settle (1/ln|x| is still -0.054 at 10^-8): sympy gives the limit 0
+    creep = [p for p in D.break_points("1/ln(abs(x))", -3.0, 3.0) if p.x == 0.0][0]
+    assert (creep.f_left, creep.f_right) == (0.0, 0.0)
+    # a slow approach the samples cannot settle either: |x|^0.1 sin(1/x) still swings by ±0.16, but → 0
+    assert _one("abs(x)^0.1 sin(1/x)").f_left == 0.0
+
+
+def test_unsettled_samples():
+    from explorer.derivatives.limits import swings, unsettled
+    f = lambda t: compile_expression(t, ("x",))
+    for settled in ("sin(x)/x", "x^2", "x sin(1/x)", "abs(x)^(1/3)", "sqrt(x)"):
+        assert not unsettled(f(settled), 0.0, 1), settled
+    assert unsettled(f("sin(1/x)"), 0.0, -1) and swings(f("sin(1/x)"), 0.0, -1)
+    assert unsettled(f("1/ln(abs(x))"), 0.0, 1) and not swings(f("1/ln(abs(x))"), 0.0, 1)   # creeps, no swing
+
+
+def test_oscillation_found_from_samples_when_sympy_runs_out_of_time(monkeypatch):
+    def slow(*args, **kwargs):
+        raise symbolic.SymbolicTimeout("too slow")
+    monkeypatch.setattr(symbolic, "call", slow)
+    b = _one("sin(3/x)")                              # a text no cache has seen
+    assert b.kind == "oscillation" and "between about -1 and 1" in b.message
+    assert -1.0 <= b.swing[0] < -0.99 and 0.99 < b.swing[1] <= 1.0
+
+
+def _steps(text):
+    q = D.difference_quotient(text)
+    assert sp.simplify(parse_expression(q.limit_text) - sp.diff(parse_expression(text), x)) == 0
+    return q
+
+
+def test_definition_shows_the_expansion_step_for_powers():
+    q = _steps("x^2")
+    assert q.steps == (r"\frac{\left(h + x\right)^{2} - x^{2}}{h}",
+                       r"\frac{h^{2} + 2 h x + x^{2} - x^{2}}{h}",      # expanded: x² − x² still there
+                       r"\frac{h^{2} + 2 h x}{h}",                      # cancelled
+                       "h + 2 x")                                        # divided by h
+    assert q.limit == "2 x" and "Expand" in q.how
+    tex = D.definition_latex(q)
+    assert tex.startswith(r"\begin{aligned}\frac{f(x+h)-f(x)}{h} &= \frac{\left(h + x\right)^{2} - x^{2}}{h}")
+    assert tex.endswith(r"f'(x) &= \lim_{h\to 0}\left(h + 2 x\right) \\[4pt] &= 2 x\end{aligned}")
+    assert tex.count(r"\\[4pt]") == 5                                  # one step a line
+    q3 = _steps("x^3")
+    assert r"\frac{h^{3} + 3 h^{2} x + 3 h x^{2} + x^{3} - x^{3}}{h}" in q3.steps
+    assert q3.steps[-1] == "h^{2} + 3 h x + 3 x^{2}" and q3.limit == "3 x^{2}"
+
+
+def test_definition_puts_fractions_over_one_denominator():
+    q = _steps("1/x")
+    assert q.steps == (r"\frac{\frac{1}{h + x} - \frac{1}{x}}{h}",
+                       r"\frac{x - \left(h + x\right)}{h x \left(h + x\right)}",
+                       r"\text{numerator} &= x - h - x",                # expanded: x − x still there
+                       r"&= - h",
+                       r"\frac{f(x+h)-f(x)}{h} &= \frac{- h}{h x \left(h + x\right)}",
+                       r"- \frac{1}{x \left(h + x\right)}")
+    assert q.limit == r"- \frac{1}{x^{2}}"
+    tex = D.definition_latex(q)
+    assert r"\\[4pt] \text{numerator} &= x - h - x \\[4pt] &= - h \\[4pt] \frac{f(x+h)-f(x)}{h} &= " in tex
+    assert tex.endswith(r"\\[4pt] &= - \frac{1}{x \left(h + x\right)} \\[4pt] f'(x) &= \lim_{h\to 0}"
+                        r"\left(- \frac{1}{x \left(h + x\right)}\right) \\[4pt] &= - \frac{1}{x^{2}}\end{aligned}")
+    for text in ("x/(1+x^2)", "(x^2+1)/(x-1)", "3x^2 - x + 1", "2x", "5"):
+        q = _steps(text)
+        assert len(q.steps) >= 2 and "h" not in q.limit_text, text
+
+
+def test_definition_textbook_limits_and_an_honest_fallback():
+    q = _steps("sin(x)")
+    assert q.steps[-1] == (r"\sin{\left(x \right)} \frac{\cos{\left(h \right)} - 1}{h} + "
+                           r"\cos{\left(x \right)} \frac{\sin{\left(h \right)}}{h}")
+    assert r"\frac{\sin h}{h} \to 1" in q.how
+    assert _steps("exp(x)").steps[-1] == r"e^{x} \frac{e^{h} - 1}{h}"
+    chain = _steps("sin(x^2)")                         # no algebra gets the h out: said so
+    assert len(chain.steps) == 1 and "No expanding or cancelling" in chain.how
+    assert "sympy takes this limit directly" in chain.how
+
+
+def test_tan_zoom_breaks_the_line_at_the_pole():
+    g = D.gradient_data("tan(x)", -3.0, 3.0)
+    s = D.secant("tan(x)", 1.2, 1.0, g.breaks)         # the window 1.2 - 2.5 ... 1.2 + 3.5 holds π/2
+    for breaks in (g.breaks, ()):                       # at the break point, or found from the samples
+        fig = F.zoom_figure("tan(x)", s, breaks)
+        xs = np.asarray(fig.data[0].x, dtype=float) + s.x0
+        ys = np.asarray(fig.data[0].y, dtype=float)
+        gap = np.nonzero(np.isnan(ys))[0]
+        assert len(gap) == 1, gap
+        i = int(gap[0])
+        assert xs[i - 1] < math.pi / 2 < xs[i + 1]
+        assert ys[i - 1] > 10 and ys[i + 1] < -10           # +big on the left of π/2, −big on the right
+    smooth = F.zoom_figure("sin(x)", D.secant("sin(x)", 1.2, 1.0))
+    assert not np.isnan(np.asarray(smooth.data[0].y, dtype=float)).any()
+
+
+def test_figures_leave_room_for_tick_labels_and_titles():
+    text = "x^2"
+    g = D.gradient_data(text)
+    s = D.secant(text, 1.0, 0.3)
+    figs = {"secant": F.secant_figure(g.x, g.f, s, g.f_range), "zoom": F.zoom_figure(text, s),
+            "errors": F.errors_figure(D.difference_errors(text, 1.0), 0.3),
+            "gradient": F.gradient_figure(g, 1.0, s.f0, s.true_slope)}
+    for name, fig in figs.items():
+        lay = fig.layout
+        assert (lay.margin.l, lay.margin.r, lay.margin.t, lay.margin.b) == (60, 16, 40, 56), name
+        axes = [k for k in lay.to_plotly_json() if k.startswith(("xaxis", "yaxis"))]
+        assert len(axes) >= 2 and all(lay[k].automargin is True for k in axes), (name, axes)
+    assert figs["gradient"].layout.yaxis2.automargin is True
+    for name in ("secant", "errors"):                  # legend at the foot of the figure, under the x title
+        leg = figs[name].layout.legend
+        assert (leg.yref, leg.y, leg.yanchor, leg.orientation) == ("container", 0, "bottom", "h"), name
+
+
+def test_rules_in_one_place_one_rule_a_line():
+    from explorer.derivatives.rules_table import RULES_LATEX
+    body = RULES_LATEX.removeprefix(r"\begin{aligned}").removesuffix(r"\end{aligned}")
+    lines = body.split(r" \\[2pt]")
+    assert len(lines) == 6
+    for line, name in zip(lines, ("sum", "constant factor", "power", "product", "quotient", "chain")):
+        assert line.count("&=") == 1 and line.endswith(rf"&& \text{{{name}}}"), line
+
+
+def test_real_odd_roots_have_their_vertical_tangent_and_cusp():
+    # x^(p/q) with q odd is real for x < 0 (explorer.expressions.real_power): its break at 0 is found
+    b = _one("x^(1/3)")
+    assert b.kind == "vertical tangent" and (b.f_left, b.f_right) == (0.0, 0.0)
+    assert (b.slope_left, b.slope_right) == (math.inf, math.inf)
+    c = _one("x^(2/3)")
+    assert c.kind == "cusp" and (c.slope_left, c.slope_right) == (-math.inf, math.inf)
