@@ -56,11 +56,20 @@ def presenting() -> bool:
 MARGIN = dict(l=10, r=10, t=40, b=10)
 
 
+def _margin(fig: go.Figure) -> dict:
+    """The house margin, with whatever the figure's builder set on top of it (a builder knows what
+    its axis labels and legend need)."""
+    own = fastfig.layout_value(fig, "margin")
+    if hasattr(own, "to_plotly_json"):
+        own = own.to_plotly_json()
+    return {**MARGIN, **{k: v for k, v in (own or {}).items() if v is not None}}
+
+
 def style(fig: go.Figure, height: int | None = None) -> go.Figure:
     """Apply the project's look (and presenter mode, when on) to a figure, in place."""
     if height is not None:
         fig.update_layout(height=int(height * (1.25 if presenting() else 1)))
-    fig.update_layout(margin=MARGIN)
+    fig.update_layout(margin=_margin(fig))
     if presenting():
         fig.update_layout(template="simple_white", font=dict(size=22, color="black"),
                           colorway=PRESENTER_COLOURS,
@@ -95,7 +104,7 @@ def chart_live(fig: go.Figure, key: str, **kwargs: Any):
     # the margin and uirevision travel beside the figure and are merged in the browser: setting them
     # here through plotly.py's validated update_layout would cost ~1.5 ms a chart on every step
     kwargs.setdefault("config", {"displaylogo": False})
-    return component.live_chart(fig, key=key, layout={"margin": MARGIN, "uirevision": key}, **kwargs)
+    return component.live_chart(fig, key=key, layout={"margin": _margin(fig), "uirevision": key}, **kwargs)
 
 
 def chart3d(fig: go.Figure, key: str, **kwargs: Any):

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import sympy as sp
 
+from explorer.expressions.real_power import RealPower, real_power
+
 from explorer import symbolic
 from explorer.derivatives.core import VARS, XR, no_delta, plain, real
 from explorer.derivatives.rules_table import TABLE as _TABLE, TABLE_TEXT as _TABLE_TEXT
@@ -58,6 +60,25 @@ class _Deriver:
             self.steps.append(step)
         else:
             self.steps.insert(index, step)
+
+    def _power(self, e, base, ex, outer, depth, at):
+        """The power rule (with the chain rule when the base is not x) for e = base^ex, a constant
+        exponent; ``outer`` is n·base^(n−1) on the branch e lives on."""
+        what = "square root rule" if ex == sp.S.Half else "power rule"
+        if base == XR:
+            self.add("power", f"Power rule: $\\frac{{d}}{{dx}}x^n = n x^{{n-1}}$ with n = {_dollar(ex)}"
+                     + (" (√x = x^{1/2})" if ex == sp.S.Half else ""), e, _L(outer), outer, depth, at)
+            return outer
+        du = self.d(base, depth + 1)
+        res = outer * du
+        self.add("chain", f"Chain rule with u = {_dollar(base)} and the {what} "
+                 f"for $u^{{{_L(ex)}}}$: $\\frac{{d}}{{dx}}u^n = n u^{{n-1}} \\cdot u'$", e,
+                 rf"{_L(outer)}\cdot {_d(_L(base))}", res, depth, at)
+        # mark that the power rule is used on the outer function too
+        self.steps.insert(at + 1, Step("power", f"Power rule on the outside: n = {_dollar(ex)}",
+                                       rf"\frac{{d}}{{du}}u^{{{_L(ex)}}} = {to_latex(ex * sp.Symbol('u') ** (ex - 1))}",
+                                       depth + 1))
+        return res
 
     def d(self, e: sp.Expr, depth: int = 0) -> sp.Expr:
         """Differentiate ``e`` (in XR) by hand-written rules, recording one step per rule."""
@@ -109,25 +130,13 @@ class _Deriver:
                      rf"{_d(_L(u))}\cdot {_paren(v)} + {_paren(u)}\cdot {_d(_L(v))}", res, depth, at)
             return res
 
+        if isinstance(e, RealPower):      # x^(p/q), q odd, on the real branch (the power rule still holds)
+            base, ex = e.args[0], sp.Rational(e.p, e.q)
+            return self._power(e, base, ex, ex * real_power(base, e.p - e.q, e.q), depth, at)
         if isinstance(e, sp.Pow):
             base, ex = e.args
             if not ex.has(XR):
-                outer = ex * base ** (ex - 1)
-                what = "square root rule" if ex == sp.S.Half else "power rule"
-                if base == XR:
-                    self.add("power", f"Power rule: $\\frac{{d}}{{dx}}x^n = n x^{{n-1}}$ with n = {_dollar(ex)}"
-                             + (" (√x = x^{1/2})" if ex == sp.S.Half else ""), e, _L(outer), outer, depth, at)
-                    return outer
-                du = self.d(base, depth + 1)
-                res = outer * du
-                self.add("chain", f"Chain rule with u = {_dollar(base)} and the {what} "
-                         f"for $u^{{{_L(ex)}}}$: $\\frac{{d}}{{dx}}u^n = n u^{{n-1}} \\cdot u'$", e,
-                         rf"{_L(outer)}\cdot {_d(_L(base))}", res, depth, at)
-                # mark that the power rule is used on the outer function too
-                self.steps.insert(at + 1, Step("power", f"Power rule on the outside: n = {_dollar(ex)}",
-                                               rf"\frac{{d}}{{du}}u^{{{_L(ex)}}} = {to_latex(ex * sp.Symbol('u') ** (ex - 1))}",
-                                               depth + 1))
-                return res
+                return self._power(e, base, ex, ex * base ** (ex - 1), depth, at)
             if not base.has(XR):
                 # a^u = e^{u ln a}
                 du = self.d(ex, depth + 1)
