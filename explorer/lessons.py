@@ -31,7 +31,8 @@ import tomli_w
 from explorer.course import FILES
 
 __all__ = ["Lesson", "LessonStep", "LessonError", "PAGES", "RESERVED", "loads", "load", "dumps",
-           "save", "validate", "load_all", "step_query", "step_url", "LESSON_DIR"]
+           "save", "validate", "load_all", "step_query", "step_url", "LESSON_DIR",
+           "LinkTarget", "slide_index", "resolve_link", "shows_step"]
 
 LESSON_DIR = Path(__file__).resolve().parents[1] / "data" / "lessons"
 
@@ -247,3 +248,85 @@ def step_url(base: str, lesson: Lesson, index: int, extra: Iterable[tuple[str, s
     step = lesson.steps[index]
     root = base.rstrip("/") + "/"
     return root + step.page + "?" + urlencode(step_query(lesson, index, extra))
+
+
+# ---------------------------------------------------------------------------------------------
+# Lecture links: ?lecture=<lesson>&slide=<n>, on any page, with or without the step's parameters
+@dataclass(frozen=True)
+class LinkTarget:
+    """Where a lecture link leads: step ``index`` (0-based) of ``lesson``, and a notice for the
+    reader when the link had to be corrected. ``lesson`` is None when the link names no lesson
+    we have: then the page is shown without lecture mode, with the notice."""
+    lesson: Lesson | None
+    index: int = 0
+    notice: str | None = None
+
+    @property
+    def step(self) -> LessonStep:
+        return self.lesson.steps[self.index]
+
+    @property
+    def page(self) -> str:
+        """The url path of the step's page."""
+        return self.step.page
+
+    @property
+    def params(self) -> dict[str, str]:
+        """Every widget value of the step's view (keys it does not name are at their defaults)."""
+        return self.step.params_dict()
+
+    def query(self, extra: Iterable[tuple[str, str]] = ()) -> dict[str, str]:
+        return step_query(self.lesson, self.index, extra)
+
+
+def _quoted(raw: str) -> str:
+    """Link text to repeat in a notice: at most 40 characters, printable, as inline code (markdown
+    in a link must not render as a link or a heading)."""
+    text = "".join(c for c in str(raw) if c.isprintable() and c != "`")[:40]
+    return f"`{text}`" if text.strip() else "(empty)"
+
+
+def slide_index(raw: "str | None", lesson: Lesson) -> tuple[int, str | None]:
+    """The 0-based step a ``slide=`` value asks for, and a notice when it is not a step of ``lesson``
+    (not a whole number: step 1; below 1: step 1; past the end: the last step)."""
+    n = len(lesson.steps)
+    if raw is None:
+        return 0, None
+    text = str(raw).strip()
+    if not re.fullmatch(r"[+-]?[0-9]{1,9}", text):
+        return 0, (f"The link's slide {_quoted(raw)} is not a step number: “{lesson.title}” has steps "
+                   f"1 to {n}. Showing step 1.")
+    k = int(text)
+    if 1 <= k <= n:
+        return k - 1, None
+    index = 0 if k < 1 else n - 1
+    return index, (f"“{lesson.title}” has steps 1 to {n}, so there is no step {k}. "
+                   f"Showing step {index + 1}.")
+
+
+def resolve_link(lessons: Mapping[str, Lesson], query: Mapping[str, str]) -> LinkTarget | None:
+    """Where a URL with these query parameters leads in lecture mode: None when it has no
+    ``lecture=`` (not a lecture link), a target without a lesson (and a notice) when it names a lesson
+    we do not have, else the step with its page and parameters (and a notice when ``slide=`` was
+    corrected). The page the link was opened on does not matter: the step names its own page."""
+    name = query.get("lecture")
+    if name is None:
+        return None
+    if name not in lessons:
+        known = ", ".join(f"`{k}`" for k in lessons) or "none"
+        return LinkTarget(None, 0, f"There is no lesson called {_quoted(name)} (the lessons are {known}). "
+                                   "Showing this page without lecture mode.")
+    lesson = lessons[name]
+    index, notice = slide_index(query.get("slide"), lesson)
+    return LinkTarget(lesson, index, notice)
+
+
+def shows_step(target: LinkTarget, page: str, query: Mapping[str, str]) -> bool:
+    """True when the page ``page`` with URL ``query`` is already exactly the step's view: the step's
+    page, the step's slide number, and the step's parameters and no others (lecture mode's own
+    ``lecture``, ``slide`` and ``present`` aside)."""
+    if target.lesson is None or target.notice or page != target.page:
+        return False
+    if query.get("slide") != str(target.index + 1):
+        return False
+    return {k: str(v) for k, v in query.items() if k not in RESERVED} == target.params

@@ -18,6 +18,10 @@ from explorer import lessons as L
 LECTURE, SLIDE = "lecture", "slide"
 _DRAFTS = "_lecture_drafts"      # session: {name: Lesson} edited in this session
 _GO = "_lecture_go"              # session: pending navigation (name, index)
+_SHOWN = "_lecture_shown"        # session: the step whose view was last applied (name, index)
+_NOTICE = "_lecture_notice"      # session: a notice about the link, for the run after the switch
+_RESET = "_lecture_reset"        # session: keys a step put back to their defaults, for its next run
+_RESET_NOW = "_lecture_reset_now"  # session: those keys during the step's own run (see take_default)
 
 
 @st.cache_data(show_spinner=False)
@@ -42,17 +46,12 @@ def qr_png(url: str) -> bytes:
 
 
 def current() -> tuple[L.Lesson, int] | None:
-    """The lesson and 0-based step index the URL asks for, or None (not in lecture mode)."""
-    name = st.query_params.get(LECTURE)
-    all_lessons = lessons()
-    if not name or name not in all_lessons:
+    """The lesson and 0-based step index the URL asks for, or None (not in lecture mode, or a
+    lesson we do not have)."""
+    target = L.resolve_link(lessons(), st.query_params.to_dict())
+    if target is None or target.lesson is None:
         return None
-    lesson = all_lessons[name]
-    try:
-        index = int(st.query_params.get(SLIDE, "1")) - 1
-    except ValueError:
-        index = 0
-    return lesson, min(max(index, 0), len(lesson.steps) - 1)
+    return target.lesson, target.index
 
 
 def _app_root() -> str:
@@ -76,43 +75,97 @@ def _extra() -> list[tuple[str, str]]:
     return [("present", "true")] if st.session_state.get("present") else []
 
 
-def go(lesson: L.Lesson, index: int) -> None:
-    """Open step ``index`` of ``lesson``: reset the widgets it (or the current URL) sets, so the
-    step's URL values decide the page's state, then switch page.  Does not return."""
+def go(lesson: L.Lesson, index: int, page_path: str) -> None:
+    """Open step ``index`` of ``lesson`` from the page ``page_path``: every widget key the step sets
+    takes the step's value, every other widget key goes back to its default, then the page switches
+    (to itself when the step is on this page) with the step's URL.  Does not return.
+
+    Why the values are *set* and not just deleted: a widget whose session value is deleted takes
+    its value from the URL, but when that value is the widget's default, Streamlit drops it from the
+    URL and never tells the browser, which keeps showing the widget's old value while the script
+    (and so every chart) uses the default.  Stepping back from ``f = sin(x), x₀ = 0`` to a step with
+    the defaults ``f = x^2, x₀ = 1`` showed sin(x) and 0 in the inputs and x² at 1 in the charts.
+    A value set through ``st.session_state`` before the widget is created reaches both."""
     index = min(max(index, 0), len(lesson.steps) - 1)
     step = lesson.steps[index]
-    keys = set(st.query_params.keys())
+    query = L.step_query(lesson, index, _extra())
+    state = _internal_state()
+    keys = set(st.query_params.keys()) | _bound_keys(state)
     for s in lesson.steps:
         keys.update(k for k, _ in s.params)
-    keys -= set(L.RESERVED)
+    keys = {k for k in keys if k not in L.RESERVED and not k.startswith("_lecture")}
     keys |= {f"{k}_preset" for k in keys} | {f"_{k}_last_valid" for k in keys}  # ui.function_input's
-    query = L.step_query(lesson, index, _extra())
-    defaults = _widget_defaults(keys - set(query))
+    params = step.params_dict()
+    # a preset picker follows its text box: ui.function_input picks it from the step's URL value
+    derived = {f"{k}_preset" for k in params} - set(params)
+    values = _widget_values(state, keys - derived, params) if step.page == page_path else {}
     for k in keys:
-        if k in defaults:           # a widget of this page the step leaves alone: back to its default
-            st.session_state[k] = defaults[k]
-        elif k in st.session_state:  # set by the step (its URL value seeds the widget) or not a widget
+        if k in values:              # a widget on this page: the step's value, or its default
+            st.session_state[k] = values[k]
+        elif k in st.session_state:  # on another page, or not a widget: its URL value decides
             del st.session_state[k]
     _unbind(set(query) | keys)
+    st.session_state[_RESET] = {k for k in values if k not in params}
+    st.session_state[_SHOWN] = (lesson.name, index)
     st.switch_page(step.page_file, query_params=query)
 
 
-def _widget_defaults(keys) -> dict:
-    """Default values of the current widgets with these keys.
+def take_default(key: str) -> bool:
+    """True (once) when a lecture step has just put widget ``key`` back to its default: a widget
+    whose default depends on the page's data (regression's m and c) then sets its session value to
+    this run's default before it is created.  (``go`` can only give the default of the run before
+    the step, which a student opening the step's URL would not see.)"""
+    pending = st.session_state.get(_RESET_NOW)
+    if pending and key in pending:
+        pending.discard(key)
+        return True
+    return False
 
-    Resetting a widget by deleting its state leaves the browser showing the old value while the
-    script uses the default; setting the default through ``st.session_state`` updates both.
-    (Internal API of the pinned streamlit 1.67.0; on any surprise, fall back to deleting.)"""
-    out = {}
+
+def _internal_state():
+    """Streamlit's session state object (internal API of the pinned streamlit 1.67.0), or None."""
     try:
         from streamlit.runtime.state.session_state_proxy import get_session_state
-        state = get_session_state()._state
-        for k in keys:
-            wid = state._key_id_mapper.get_id_from_key(k)
-            meta = state._new_widget_state.widget_metadata.get(wid) if wid else None
-            if meta is not None:
-                out[k] = meta.deserializer(None)
+        return get_session_state()._state
     except Exception:  # noqa: BLE001 - only a nicety; deletion still resets the script's value
+        return None
+
+
+def _bound_keys(state) -> set[str]:
+    """Keys of every widget bound to the URL that this session has shown, on any page (a widget on
+    a page left earlier keeps its last value under its key, to restore it on return)."""
+    try:
+        id_to_key = state._key_id_mapper.id_key_mapping
+        return {id_to_key[w] for w in state._query_param_bound_widget_ids if w in id_to_key}
+    except Exception:  # noqa: BLE001
+        return set()
+
+
+def _widget_values(state, keys, params: dict[str, str]) -> dict:
+    """For the widgets of the current page with these keys: the value the step's URL text gives
+    (parsed as Streamlit parses a URL value for that widget), or the widget's default when the step
+    does not set it.  A value the widget cannot take is left out (the page's own link check then
+    shows its notice and the default)."""
+    out = {}
+    try:
+        from streamlit.runtime.state.query_params import parse_url_param
+        for k in keys:
+            wid = state._key_id_mapper.get_id_from_key(k, None)
+            meta = state._new_widget_state.widget_metadata.get(wid) if wid else None
+            if meta is None:
+                continue
+            if k not in params:
+                out[k] = meta.deserializer(None)
+                continue
+            raw = params[k]
+            options = getattr(meta, "formatted_options", None)
+            if options is not None and meta.value_type == "string_value" and raw not in options:
+                continue
+            try:
+                out[k] = meta.deserializer(parse_url_param(raw, meta.value_type))
+            except Exception:  # noqa: BLE001 - a bad value: the page's link check handles it
+                continue
+    except Exception:  # noqa: BLE001 - internal API changed: deleting still sets the script's value
         return {}
     return out
 
@@ -121,9 +174,8 @@ def _unbind(keys) -> None:
     """Release the URL bindings of ``keys`` so ``st.switch_page`` may set them.
 
     Streamlit refuses to set a query parameter bound to a widget of the current run
-    (``bind="query-params"``); the widgets bind again when the step's page runs, and since their
-    session values were just cleared they take their values from the step's URL.  (Internal API of
-    the pinned streamlit 1.67.0: tests/test_lecture_browser.py fails if it changes.)"""
+    (``bind="query-params"``); the widgets bind again when the step's page runs.  (Internal API of
+    the pinned streamlit 1.67.0: tests/browser/test_lecture_browser.py fails if it changes.)"""
     from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
     ctx = get_script_run_ctx()
     if ctx is None:
@@ -150,16 +202,45 @@ def _save_draft(lesson: L.Lesson) -> None:
     st.session_state[_DRAFTS] = drafts
 
 
+def _follow_link(page_path: str) -> None:
+    """A lecture link (``?lecture=<lesson>&slide=<n>``, with or without the step's parameters, on
+    any page) opens exactly its step's view: the first time this session meets the link, unless the
+    URL already is that view, the step is opened as ◀ / ▶ open it.  Later reruns of the same step
+    (a slider moved in lecture mode) keep what the user did.  An unknown lesson or a slide out of
+    range gets one notice: the page without lecture mode, or the nearest step."""
+    query = st.query_params.to_dict()
+    target = L.resolve_link(lessons(), query)
+    notice = st.session_state.pop(_NOTICE, None)
+    if target is None:                                  # not in lecture mode
+        st.session_state.pop(_SHOWN, None)
+    elif target.lesson is None:                         # no such lesson: the page as it is
+        notice = target.notice
+        st.session_state.pop(_SHOWN, None)
+        for k in (LECTURE, SLIDE):
+            st.query_params.pop(k, None)
+    elif target.notice or st.session_state.get(_SHOWN) != (target.lesson.name, target.index):
+        if target.notice or not L.shows_step(target, page_path, query):
+            if target.notice:
+                st.session_state[_NOTICE] = target.notice
+            go(target.lesson, target.index, page_path)
+        st.session_state[_SHOWN] = (target.lesson.name, target.index)
+    if notice:
+        with st.container(key="lecture_notice"):
+            st.warning(notice, icon="🎓")
+
+
 def sidebar(page) -> None:
     """Lecture mode's sidebar controls and the step caption; call once per run, before ``page.run()``."""
+    page_path = getattr(page, "url_path", "") or "home"
+    st.session_state[_RESET_NOW] = st.session_state.pop(_RESET, set())
     pending = st.session_state.pop(_GO, None)
     if pending is not None:
         name, index = pending
         if name in lessons():
-            go(lessons()[name], index)
+            go(lessons()[name], index, page_path)
+    _follow_link(page_path)
     here = current()
     all_lessons = lessons()
-    page_path = getattr(page, "url_path", "") or "home"
     if here and here[0].steps[here[1]].page == page_path:
         st.session_state["_lecture_on"] = True
     elif here is None:
@@ -201,9 +282,9 @@ def sidebar(page) -> None:
             st.code(url, language=None, wrap_lines=True)
         _editor(lesson, index, page_path)
     if prev:
-        go(lesson, index - 1)
+        go(lesson, index - 1, page_path)
     if nxt:
-        go(lesson, index + 1)
+        go(lesson, index + 1, page_path)
     step = lesson.steps[index]
     with st.container(key="lecture_caption"):
         st.caption(f"🎓 {lesson.title} · step {index + 1} of {n}")
@@ -228,11 +309,11 @@ def _editor(lesson: L.Lesson, index: int, page_path: str) -> None:
             else:
                 _save_draft(new)
                 st.session_state.pop("_lecture_caption_text", None)
-                go(new, index + 1)
+                go(new, index + 1, page_path)
         if len(lesson.steps) > 1 and st.button("🗑️ Remove this step", key="_lecture_remove", width="stretch"):
             new = lesson.without_step(index)
             _save_draft(new)
-            go(new, min(index, len(new.steps) - 1))
+            go(new, min(index, len(new.steps) - 1), page_path)
         st.download_button("⬇️ Download the lesson file", L.dumps(lesson), file_name=f"{lesson.name}.toml",
                            mime="application/toml", key="_lecture_download", width="stretch")
         if lesson.name in st.session_state.get(_DRAFTS, {}):

@@ -9,6 +9,7 @@ import streamlit as st
 from streamlit.errors import StreamlitValueAboveMaxError, StreamlitValueBelowMinError
 
 from ui.layout import escape
+from ui.lecture import take_default
 
 def _url_value(key: str) -> str | None:
     try:
@@ -25,6 +26,8 @@ def _bad_link(label: str, raw: str, default: Any) -> None:
 
 def slider(label: str, min_value: float, max_value: float, value: float, step: float | None = None,
            *, key: str, **kwargs: Any):
+    if take_default(key):            # a lecture step put it back to its default: this run's default
+        st.session_state[key] = value
     raw = _url_value(key)
     if raw is not None and key not in st.session_state:
         try:

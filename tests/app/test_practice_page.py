@@ -140,11 +140,12 @@ def test_step_qr_code_is_a_png_made_locally():
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 300
 
 
-def test_unknown_lesson_in_the_url_is_ignored():
+def test_unknown_lesson_in_the_url_gets_a_notice_and_no_lecture_mode():
     at = run_page("pages/taylor.py", {"lecture": "nope", "slide": "x"})
     assert not at.exception
     assert at.session_state["_lecture_on"] is False
     assert not any("step " in c.value and " of " in c.value for c in at.caption)
+    assert any("nope" in w.value for w in at.warning), [w.value for w in at.warning]
 
 
 # ---------------------------------------------------------------------------------------------
