@@ -9,6 +9,7 @@ import streamlit as st
 import ui
 from explorer import regression as rg
 from explorer.figures import regression as rf
+from ui import regression_sections as fs
 
 GENERATED, UPLOAD = "Generated points", "Upload a CSV"
 SOURCES = [GENERATED, *rg.SAMPLES, UPLOAD]
@@ -32,8 +33,8 @@ def fit_line(data_key, _x, _y, _s):
 
 
 @st.cache_resource(max_entries=32, ttl=3600, show_spinner=False)
-def fit_cached(model: str, p0: tuple, data_key, _x, _y, _s):
-    return rg.fit_model(model, _x, _y, dict(p0), _s)
+def fit_cached(model: str, p0: tuple, bounds: tuple, fixed: tuple, data_key, _x, _y, _s):
+    return rg.fit_model(model, _x, _y, dict(p0), _s, bounds={k: (lo, hi) for k, lo, hi in bounds}, fixed=fixed)
 
 
 @st.cache_resource(max_entries=32, ttl=3600, show_spinner=False)
@@ -43,7 +44,7 @@ def descent_run(model: str, p0: tuple, data_key, _x, _y, _s):
 
 
 @st.cache_resource(max_entries=8, ttl=3600, show_spinner=False)      # n rows each: keep few
-def residuals_cached(model: str, p0: tuple, data_key, _fit, _x, _y, _s):
+def residuals_cached(model: str, p0: tuple, bounds: tuple, fixed: tuple, data_key, _fit, _x, _y, _s):
     return rg.residual_table(model, _fit, _x, _y, _s)
 
 
@@ -185,53 +186,51 @@ def line_descent_view(line, m, c, mrange, crange):
 
 
 # Nonlinear least squares
-@st.fragment
-def nonlinear(data: rg.Dataset):
-    st.header("Nonlinear least squares")
-    default_model = rg.suggested_model(data.name)
-    keep_in("model", options=MODELS)
-    model_name = ui.select("Model", MODELS, MODELS.index(default_model), key="model",
-                           widget=st.radio, horizontal=True) or default_model
-    if model_name == TYPED:
-        typed = st.text_input("Model in x — every other name is a parameter", rg.DEFAULT_TYPED,
-                              key="typed", bind="query-params", max_chars=300,
-                              help="e.g. b1*(1-exp(-b2*x)), a*x/(b+x), A*exp(-x/t)+B")
-        model, names = ui.last_valid("_reg_typed_ok", typed, rg.check_model, fallback=rg.DEFAULT_TYPED,
+def choose_model(data: rg.Dataset, key: str, default: str, typed_default: str):
+    """A built-in model (automatic start values) or a typed one (start fields): (name, model, p0)."""
+    keep_in(key, options=MODELS)
+    name = ui.select("Model" if key == "model" else "Second model", MODELS, MODELS.index(default), key=key,
+                     widget=st.radio, horizontal=True) or default
+    if name == TYPED:
+        typed = st.text_input("Model in x — every other name is a parameter", typed_default, key=f"typed{key[5:]}",
+                              bind="query-params", max_chars=300, help="e.g. b1*(1-exp(-b2*x)), a*x/(b+x), A*exp(-x/t)+B")
+        model, names = ui.last_valid(f"_reg_typed{key[5:]}_ok", typed, rg.check_model, fallback=typed_default,
                                      what="model", drawing="fitting")
+        if key != "model":
+            return name, model, {nm: 1.0 for nm in names}
         st.caption("Start values (the solver needs somewhere to begin):")
         with ui.row():
             p0 = {nm: float(ui.number(f"start {nm}", 1.0, key=f"s_{nm}", format="%.6g")) for nm in names}
-    else:
-        degree = int(ui.slider("polynomial degree", 0, 6, 2, 1, key="deg")) if model_name == "Polynomial" else 2
-        model, p0 = rg.builtin_start(model_name, data.x, data.y, degree)
-        st.caption("Automatic start values from the shape of the data: "
-                   + ", ".join(f"{k} = {v:.4g}" for k, v in p0.items()))
-    names = list(p0)
-    st.latex("f(x) = " + rg.model_latex(model, names))
-    if model_name in rg.MODEL_NOTES:
-        st.caption(rg.MODEL_NOTES[model_name])
-
-    fit = fit_cached(model, tuple(p0.items()), data.key, data.x, data.y, data.s)
-    nonlinear_descent(data, model, p0, fit)
-
-    if fit.residuals is not None and all(np.isfinite(fit.params[k]) for k in names):
-        res = residuals_cached(model, tuple(p0.items()), data.key, fit, data.x, data.y, data.s)
-        normalised = "residual/sigma" in res
-        ui.chart_live(rf.residual_table_figure(res, data.xlabel), key="residual_plot")
-        ui.notice("a good model leaves residuals scattered evenly around 0 with no pattern"
-                  + (" and most within ±2σ" if normalised else "") + "; a curve or trend in them "
-                  "means the model misses a shape in the data.")
-        d1, d2 = st.columns(2)
-        d1.download_button("⬇️ Fitted parameters (CSV)", data=lambda: rg.safe_csv(rg.fit_table(fit)),
-                           file_name="fit_parameters.csv", mime="text/csv", key="dl_params")
-        d2.download_button("⬇️ Residuals (CSV)", data=lambda: rg.safe_csv(res),
-                           file_name="fit_residuals.csv", mime="text/csv", key="dl_res")
-        st.caption("Text cells that begin with =, +, − or @ get a leading ' so a spreadsheet "
-                   "never runs them as formulas.")
+        return name, model, p0
+    degree = int(ui.slider("polynomial degree", 0, 6, 2, 1, key=f"deg{key[5:]}")) if name == "Polynomial" else 2
+    return (name, *rg.builtin_start(name, data.x, data.y, degree))
 
 
 @st.fragment
-def nonlinear_descent(data: rg.Dataset, model, p0, fit):
+def nonlinear(data: rg.Dataset):
+    st.header("Nonlinear least squares")
+    model_name, model, p0 = choose_model(data, "model", rg.suggested_model(data.name), rg.DEFAULT_TYPED)
+    st.latex("f(x) = " + rg.model_latex(model, list(p0)))
+    if model_name in rg.MODEL_NOTES:
+        st.caption(rg.MODEL_NOTES[model_name])
+    p0, bounds, fixed = fs.parameter_table(model, p0, typed=model_name == TYPED)
+    level = fs.LEVELS[ui.select("Bands' confidence level", list(fs.LEVELS), 1, key="level", widget=st.radio, horizontal=True)]
+    fit = fit_cached(model, tuple(p0.items()), bounds, fixed, data.key, data.x, data.y, data.s)
+    nonlinear_descent(data, model, p0, fit, level)
+    if fit.residuals is None or not all(np.isfinite(fit.params[k]) for k in p0):
+        return
+    fs.diagnostics(data, fit, residuals_cached(model, tuple(p0.items()), bounds, fixed, data.key, fit, data.x, data.y, data.s))
+    second = None
+    if ui.toggle("Compare with a second model", False, key="compare"):
+        name2, model2, p02 = choose_model(data, "model2", "Polynomial" if model_name != "Polynomial" else "Straight line",
+                                          "a*x^2 + b*x + c")
+        fit2 = fit_cached(model2, tuple(p02.items()), (), (), data.key, data.x, data.y, data.s)
+        second = fs.compare(data, model_name, fit, name2, model2, fit2, typed=name2 == TYPED)
+    fs.downloads(data, model_name, model, fit, level, second)
+
+
+@st.fragment
+def nonlinear_descent(data: rg.Dataset, model, p0, fit, level):
     """Steepest descent next to the library fit: its own fragment, so the step-count slider and
     the contour's parameter pickers rerun only this part (the fit and residuals stay put)."""
     names = list(p0)
@@ -255,10 +254,12 @@ def nonlinear_descent(data: rg.Dataset, model, p0, fit):
         if fit.success and fit.dof > 0:
             st.caption(rg.fit_statistics(fit))
 
-    curves = rf.fit_and_descent_curves(model, names, [fit.params[k] for k in names], desc.x, data.x)
-    ui.chart_live(rf.model_figure(data.x, data.y, data.s, curves, data.xlabel, data.ylabel), key="model_plot")
-    ui.notice("when the two curves overlap, the slow steepest descent has reached the same "
-              "minimum as the library solver; when it has not, more steps (or better starts) are needed.")
+    curves = rf.fit_and_descent_curves(model, names, [fit.params[k] for k in names], desc.x, data.x)[1:]
+    ui.chart_live(rf.fit_band_figure(data.x, data.y, data.s, fit, level, data.xlabel, data.ylabel, curves),
+                  key="model_plot", config={"displaylogo": False, "toImageButtonOptions": {"format": "png", "filename": "fit_chart", "scale": 2}})
+    ui.notice("when the two curves overlap, the slow steepest descent has reached the same minimum as the library "
+              "solver. The confidence band (dashed) is where the true curve lies; the prediction band (dotted), "
+              "wider, is where a new point would fall, at the chosen level.")
 
     if len(names) >= 2:
         keep_in("px", options=names); keep_in("py", options=names)

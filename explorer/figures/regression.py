@@ -9,11 +9,12 @@ of a step and is far finer than a colour scale can show.
 from __future__ import annotations
 
 import numpy as np
+import plotly.colors
 import plotly.graph_objects as go
 import plotly.io as pio
 
 from explorer.figures import fastfig
-from explorer.numbers import round_sig
+from explorer.numbers import nice_text, round_sig
 from explorer.regression.data import subsample
 from explorer.regression.models import model_values
 
@@ -35,7 +36,7 @@ _YAXIS = dict(automargin=True, showgrid=True, gridcolor="#000039", zeroline=Fals
 
 
 _TEMPLATES: dict = {}
-_TRACE_TYPES = ("scatter", "contour")      # the only trace types drawn here
+_TRACE_TYPES = ("scatter", "contour", "heatmap", "bar")      # the only trace types drawn here
 
 
 def _template() -> dict:
@@ -163,3 +164,119 @@ def residual_figure(x, r, normalised: bool, xlabel="x"):
                            yaxis=dict(title=_title("(y − f(x)) / σ" if normalised else "y − f(x)")),
                            shapes=shapes, height=300, title=_title("Residuals of the library fit"),
                            showlegend=False))
+
+
+# Bands, diagnostics and comparisons of a fit (issue 21). Meaning never rides on colour alone: each
+# band has its own dash pattern and a legend label saying what it bounds.
+BAND_STYLE = {"confidence": ("dash", "#2ca02c", "where the true curve lies"),
+              "prediction": ("dot", "#7f7f7f", "where a new point lies")}
+
+
+def band_spec(xs, lower, upper, kind: str, level: float) -> list[dict]:
+    """One band as two boundary lines (upper, then lower filled up to it), one legend entry."""
+    dash, colour, meaning = BAND_STYLE[kind]
+    name = f"{level * 100:g} % {kind} band ({meaning})"
+    line = dict(color=colour, dash=dash, width=1.5)
+    return [dict(type="scatter", x=np.asarray(xs, float), y=np.asarray(upper, float), mode="lines",
+                 name=name, legendgroup=kind, line=line, hoverinfo="skip"),
+            dict(type="scatter", x=np.asarray(xs, float), y=np.asarray(lower, float), mode="lines",
+                 name=name, legendgroup=kind, showlegend=False, line=line, hoverinfo="skip",
+                 fill="tonexty", fillcolor="rgba(44,160,44,0.10)" if kind == "confidence" else "rgba(127,127,127,0.08)")]
+
+
+def fit_curve(fit, x, n: int = 300):
+    """The fitted curve over the span of ``x``: (xs, f(xs))."""
+    xs = np.linspace(float(np.nanmin(x)), float(np.nanmax(x)), n)
+    return xs, fit.values(xs)
+
+
+def fit_band_figure(x, y, s, fit, level: float = 0.95, xlabel="x", ylabel="y", extra_curves=(), title=None):
+    """Data, the fitted curve and its confidence and prediction bands at ``level`` (``fit.band``,
+    the delta method), plus ``extra_curves`` = [(name, xs, ys, colour, dash)] (the descent's end)."""
+    xs, ys = fit_curve(fit, x)
+    data = []
+    for kind in ("prediction", "confidence"):           # the wide band first: the narrow one on top
+        lo, hi = fit.band(xs, level=level, kind=kind)
+        if np.all(np.isfinite(lo)) and np.all(np.isfinite(hi)):
+            data += band_spec(xs, lo, hi, kind, level)
+    data.append(_data_spec(x, y, s))
+    data.append(dict(type="scatter", x=xs, y=ys, mode="lines", name="library fit",
+                     line=dict(color="#2ca02c", dash="solid", width=3)))
+    for name, cx, cy, colour, dash in extra_curves:
+        data.append(dict(type="scatter", x=np.asarray(cx, float), y=np.asarray(cy, float), mode="lines",
+                         name=name, line=dict(color=colour, dash=dash, width=3)))
+    return _fig(data, dict(xaxis=dict(title=_title(xlabel)), yaxis=dict(title=_title(ylabel)), height=460,
+                           legend=dict(orientation="h", y=-0.22), title=_title(title or "Data, fit and bands")))
+
+
+def comparison_figure(x, y, s, fits, xlabel="x", ylabel="y"):
+    """Two (or more) fits of the same data: ``fits`` = [(label, fit)], solid, then dashed, dotted."""
+    styles = [("#2ca02c", "solid"), ("#d62728", "dash"), ("#9467bd", "dot")]
+    data = [_data_spec(x, y, s)]
+    for (label, fit), (colour, dash) in zip(fits, styles):
+        xs, ys = fit_curve(fit, x)
+        data.append(dict(type="scatter", x=xs, y=ys, mode="lines", name=label,
+                         line=dict(color=colour, dash=dash, width=3)))
+    return _fig(data, dict(xaxis=dict(title=_title(xlabel)), yaxis=dict(title=_title(ylabel)), height=420,
+                           legend=dict(orientation="h", y=-0.22), title=_title("Two models, the same data")))
+
+
+def _text_colour(background: str) -> str:
+    """Black or white, whichever contrasts more with an "rgb(r, g, b)" background (WCAG: one of
+    them always reaches at least 4.58:1)."""
+    def lum(c):
+        c = c / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (float(v) for v in background[background.index("(") + 1:-1].split(","))
+    L = 0.2126 * lum(r) + 0.7152 * lum(g) + 0.0722 * lum(b)
+    return "black" if (L + 0.05) / 0.05 >= 1.05 / (L + 0.05) else "white"
+
+
+def correlation_figure(corr):
+    """The parameters' correlation matrix (a square DataFrame) as a heat map with the numbers
+    printed in every cell (cividis: readable with any colour vision; the numbers carry it all),
+    each in black or white, whichever contrasts more with its cell."""
+    names = [str(c) for c in corr.columns]
+    z = np.asarray(corr, float)
+    text = [[nice_text(v, 3) if np.isfinite(v) else "—" for v in row] for row in z]
+    notes = []
+    for i, row in enumerate(z):
+        for j, v in enumerate(row):
+            cell = plotly.colors.sample_colorscale("Cividis", [(v + 1) / 2])[0] if np.isfinite(v) else "rgb(255, 255, 255)"
+            notes.append(dict(x=names[j], y=names[i], text=text[i][j], showarrow=False,
+                              font=dict(size=14, color=_text_colour(cell))))
+    data = [dict(type="heatmap", x=names, y=names, z=np.round(z, 4), zmin=-1, zmax=1, colorscale="Cividis",
+                 text=text, colorbar=dict(title=_title("correlation")),
+                 hovertemplate="corr(%{y}, %{x}) = %{text}<extra></extra>")]
+    return _fig(data, dict(xaxis=dict(side="bottom", showgrid=False), height=min(180 + 70 * len(names), 560),
+                           yaxis=dict(autorange="reversed", showgrid=False, scaleanchor="x"), annotations=notes,
+                           title=_title("Correlation of the fitted parameters")))
+
+
+def normalised_residuals(fit, sigma=None):
+    """Residuals divided by σᵢ (given) or by s = √(χ²/dof) (estimated from the scatter): a good
+    model's are roughly a standard normal sample. Returns (values, axis label)."""
+    r = np.asarray(fit.residuals, float)
+    if sigma is not None:
+        return r / np.asarray(sigma, float), "(y − f(x)) / σ"
+    s = float(np.sqrt(fit.reduced_chi2)) if np.isfinite(fit.reduced_chi2) and fit.reduced_chi2 > 0 else float("nan")
+    return r / s, "(y − f(x)) / s,  s = √(χ²/dof)"
+
+
+def residual_histogram_figure(values, label: str, bins: int | None = None):
+    """A histogram of normalised residuals with the standard normal curve they should follow."""
+    v = np.asarray(values, float)
+    v = v[np.isfinite(v)]
+    if bins is None:
+        bins = int(np.clip(np.sqrt(max(v.size, 1)), 5, 40))
+    counts, edges = np.histogram(v, bins=bins) if v.size else (np.zeros(1), np.array([-1.0, 1.0]))
+    centres, width = (edges[:-1] + edges[1:]) / 2, float(edges[1] - edges[0])
+    gx = np.linspace(min(-3.5, float(edges[0])), max(3.5, float(edges[-1])), 200)
+    gauss = v.size * width * np.exp(-gx ** 2 / 2) / np.sqrt(2 * np.pi)
+    data = [dict(type="bar", x=centres, y=counts, width=width * 0.95, name="residuals",
+                 marker=dict(color="#9467bd")),
+            dict(type="scatter", x=gx, y=round_sig(gauss, 4), mode="lines", name="standard normal (expected)",
+                 line=dict(color="black", dash="dash", width=2))]
+    return _fig(data, dict(xaxis=dict(title=_title(label)), yaxis=dict(title=_title("count")), height=300,
+                           bargap=0.02, legend=dict(orientation="h", y=-0.3),
+                           title=_title("Normalised residuals")))

@@ -48,8 +48,10 @@ def test_defaults_draw_every_section(at):
     assert not at.error
     nl = run_page(PAGE, {"view": NONLINEAR})
     no_exception(nl)
-    assert len(charts(nl)) == 3, "models, parameter contour, residuals"
-    assert len([c for c in nl.caption if "What to notice" in c.value]) >= 3
+    assert [c.key for c in charts(nl)] == ["p3d-model_plot", "p3d-nl_landscape", "p3d-residual_plot",
+                                           "p3d-residual_hist", "p3d-correlation"], \
+        "fit with bands, parameter contour, residuals against x, their histogram, the correlation heat map"
+    assert len([c for c in nl.caption if "What to notice" in c.value]) >= 4, "the two residual charts share one"
     assert "\\sum_i w_i(x_i-\\bar x)(y_i-\\bar y)" not in latex_text(nl), "the other tab did not run"
 
 
@@ -168,3 +170,210 @@ def test_a_new_file_with_the_same_name_is_fitted_afresh():
         assert float(table.loc[table["parameter"] == "m", "value"].iloc[0]) == pytest.approx(slope, abs=0.01)
         at.session_state["view"] = LINE
         at.run()
+
+
+# Issue 21: bands, bounds and fixed parameters, two models compared, the report.
+import base64  # noqa: E402
+import json  # noqa: E402
+from html.parser import HTMLParser  # noqa: E402
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from scipy import optimize, stats  # noqa: E402
+
+from helpers import ROOT  # noqa: E402
+
+SPRING, HEIGHTS = "Sample: spring (straight line)", "Sample: heights histogram"
+
+
+def figures(at) -> dict:
+    """{chart key: figure} of every ui.chart_live chart (a line of options, then the figure's JSON)."""
+    out = {}
+    for comp in at.get("bidi_component"):
+        meta, spec = comp.proto.bytes.decode().split("\n", 1)
+        out[json.loads(meta)["key"]] = json.loads(spec)
+    return out
+
+
+def values(v) -> np.ndarray:
+    """A trace's x or y: a plain list, or plotly's typed array {dtype, bdata}."""
+    if isinstance(v, dict):
+        return np.frombuffer(base64.b64decode(v["bdata"]), dtype={"f8": "<f8", "f4": "<f4", "i4": "<i4"}[v["dtype"]])
+    return np.asarray(v, float)
+
+
+def fitted(at) -> pd.DataFrame:
+    """The library solver's table (parameter, value, standard error), indexed by parameter."""
+    return at.dataframe[-1].value.set_index("parameter")
+
+
+def nonlinear_page(data, **query):
+    at = run_page(PAGE, {"view": NONLINEAR, "data": data, **query})
+    no_exception(at)
+    return at
+
+
+def edit_limits(at, rows: dict):
+    """Edit the parameter table as a user would (row index -> {column: value}), then rerun."""
+    key = at.data_editor[0].key
+    at.session_state[key] = {"edited_rows": rows, "added_rows": [], "deleted_rows": []}
+    at.run()
+    no_exception(at)
+
+
+def test_bands_drawn_at_the_chosen_level_agree_with_the_textbook_line_bands():
+    """The spring data (no σ) fitted by a straight line: the delta-method bands are then the
+    textbook ones, t·s·√(1/n + (x − x̄)²/Sxx) (confidence) and t·s·√(1 + 1/n + (x − x̄)²/Sxx)
+    (prediction), s² = χ²/(n − 2); checked at 95 % and at 99 %."""
+    table = pd.read_csv(ROOT / "data" / "spring_line.csv")
+    x, y = table.iloc[:, 0].to_numpy(float), table.iloc[:, 1].to_numpy(float)
+    n = x.size
+    m, c = np.polyfit(x, y, 1)
+    s2 = float(((y - (m * x + c)) ** 2).sum()) / (n - 2)
+    sxx = float(((x - x.mean()) ** 2).sum())
+    at = nonlinear_page(SPRING)
+    for level, label in ((0.95, "95 %"), (0.99, "99 %")):
+        if label != "95 %":
+            at.radio(key="level").set_value(label).run()
+            no_exception(at)
+        traces = figures(at)["model_plot"]["data"]
+        bands = {}
+        for kind, dash in (("confidence", "dash"), ("prediction", "dot")):
+            drawn = [t for t in traces if t.get("legendgroup") == kind]
+            assert len(drawn) == 2 and drawn[0]["name"].startswith(f"{label} {kind} band"), [t.get("name") for t in traces]
+            assert {t["line"]["dash"] for t in drawn} == {dash}, "told apart by dash pattern, not colour only"
+            bands[kind] = (values(drawn[0]["x"]), values(drawn[1]["y"]), values(drawn[0]["y"]))
+        t = stats.t.ppf(0.5 + level / 2, n - 2)
+        xs, lo, hi = bands["confidence"]
+        curve = m * xs + c
+        expected = t * np.sqrt(s2 * (1 / n + (xs - x.mean()) ** 2 / sxx))
+        np.testing.assert_allclose((hi - lo) / 2, expected, rtol=1e-2)
+        np.testing.assert_allclose((hi + lo) / 2, curve, rtol=1e-6, atol=1e-9)
+        xs, lo, hi = bands["prediction"]
+        np.testing.assert_allclose((hi - lo) / 2, t * np.sqrt(s2 * (1 + 1 / n + (xs - x.mean()) ** 2 / sxx)), rtol=1e-2)
+    assert any("scaled by the reduced χ²" in cap.value for cap in at.caption), "which uncertainty, said"
+
+
+def test_bounds_entered_are_honoured_in_the_shown_parameters():
+    at = nonlinear_page(HEIGHTS)
+    free_mu = float(fitted(at).loc["mu", "value"])
+    assert 165 < free_mu < 175
+    edit_limits(at, {1: {"upper": 166.0}, 0: {"lower": 0.0}})      # mu ≤ 166 (below its free optimum)
+    table = fitted(at)
+    assert float(table.loc["mu", "value"]) == pytest.approx(166.0, abs=1e-9), "mu sits on its upper bound"
+    assert float(table.loc["A", "value"]) >= 0
+    shown = next(md.value for md in at.markdown if md.value.startswith("| A | mu | sigma |"))
+    assert "ended on a bound" in shown and "bounds [−∞, 166]" in shown, shown
+    assert any("Ended on a bound" in cap.value and "mu" in cap.value for cap in at.caption)
+
+
+def test_a_fixed_parameter_stays_and_the_others_match_scipy():
+    """sigma fixed at 10: it stays exactly 10, leaves the degrees of freedom, and A, mu are what
+    scipy's curve_fit finds with sigma held at 10."""
+    at = nonlinear_page(HEIGHTS)
+    edit_limits(at, {2: {"start": 10.0, "fixed": True}})
+    table = fitted(at)
+    assert float(table.loc["sigma", "value"]) == 10.0
+    assert np.isnan(float(table.loc["sigma", "standard error"]))
+    data = pd.read_csv(ROOT / "data" / "heights_histogram.csv")
+    x, y, s = (data[c].to_numpy(float) for c in ("height_cm", "count", "sigma"))
+    (a, mu), cov = optimize.curve_fit(lambda x, a, mu: a * np.exp(-(x - mu) ** 2 / 200), x, y, p0=[90, 170],
+                                      sigma=s, absolute_sigma=True)
+    assert float(table.loc["A", "value"]) == pytest.approx(a, rel=1e-5)
+    assert float(table.loc["mu", "value"]) == pytest.approx(mu, rel=1e-6)
+    assert float(table.loc["mu", "standard error"]) == pytest.approx(np.sqrt(cov[1, 1]), rel=1e-3)
+    shown = "\n".join(md.value for md in at.markdown)
+    assert "10 (held fixed)" in shown and f"{x.size - 2} = {x.size} − 2" in shown, "fixed: not counted in dof"
+
+
+def test_two_models_compared_with_delta_aicc_and_the_f_test():
+    """Straight line against a quadratic on the spring data (nested: a2 = 0): ΔAICc and the F test
+    as their formulas give them from numpy's polynomial fits."""
+    at = nonlinear_page(SPRING)
+    at.toggle(key="compare").set_value(True).run()
+    no_exception(at)
+    assert at.radio(key="model2").value == "Polynomial"
+    table = pd.read_csv(ROOT / "data" / "spring_line.csv")
+    x, y = table.iloc[:, 0].to_numpy(float), table.iloc[:, 1].to_numpy(float)
+    n = x.size
+
+    def chi2_aicc(k):
+        chi2 = float(((y - np.polyval(np.polyfit(x, y, k - 1), x)) ** 2).sum())
+        return chi2, n * np.log(chi2 / n) + 2 * k + 2 * k * (k + 1) / (n - k - 1)
+    (c1, a1), (c2, a2) = chi2_aicc(2), chi2_aicc(3)
+    f = (c1 - c2) / (c2 / (n - 3))
+    shown = next(md.value for md in at.markdown if "ΔAICc" in md.value)
+    head, _, row = shown.split("\n")[:3]
+    cells = dict(zip([h.strip() for h in head.strip("|").split("|")], [v.strip(" *") for v in row.strip("|").split("|")]))
+    assert cells["simpler"].startswith("Straight line (2 free") and cells["richer"].startswith("Polynomial (3 free")
+    assert float(cells["ΔAICc = AICc(richer) − AICc(simpler)"]) == pytest.approx(a2 - a1, rel=1e-3, abs=1e-3)
+    p = float(cells["F test"].split("p = ")[1])
+    assert p == pytest.approx(stats.f.sf(f, 1, n - 3), rel=1e-2)
+    assert any("ΔAICc" in cap.value and "What to notice" in cap.value for cap in at.caption), "ΔAICc in words"
+    curves = [t for t in figures(at)["compare_plot"]["data"] if t["mode"] == "lines"]
+    assert [t["line"]["dash"] for t in curves] == ["solid", "dash"] and "Straight line" in curves[0]["name"]
+
+
+class _Tables(HTMLParser):
+    """The cells of an HTML document's tables, and whether its tags balance."""
+    def __init__(self):
+        super().__init__()
+        self.cells, self.open, self.images = [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            self.images.append(dict(attrs))
+        elif tag not in ("meta", "br"):
+            self.open.append(tag)
+
+    def handle_endtag(self, tag):
+        assert self.open and self.open.pop() == tag, tag
+
+    def handle_data(self, data):
+        if self.open and self.open[-1] == "td":
+            self.cells.append(data)
+
+
+def test_report_downloads_hold_the_model_and_the_parameters(monkeypatch):
+    """The report buttons are there; what they download (their deferred callables, run as a click
+    would) names the model and shows the parameters ± errors of the table on the page."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+    from explorer.regression import export
+    made = {}
+    original = MediaFileManager.add_deferred
+
+    def capture(self, data_callable, mimetype, coordinates, file_name=None, **kw):
+        made[file_name] = data_callable
+        return original(self, data_callable, mimetype, coordinates, file_name, **kw)
+    monkeypatch.setattr(MediaFileManager, "add_deferred", capture)
+    at = nonlinear_page(SPRING)
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "⬇️ Report (Markdown)" in labels and "⬇️ Report (HTML)" in labels
+    table = fitted(at)
+    md = made["fit_report.md"]()
+    assert "f(x) = m\\*x + c" in md and "Straight line" in md
+    for name in ("m", "c"):
+        value, error = (float(table.loc[name, k]) for k in ("value", "standard error"))
+        line = next(row for row in md.splitlines() if row.startswith(f"| {name} |"))
+        shown_value, shown_error = (float(v) for v in line.split("|")[2].split("±"))
+        assert shown_value == pytest.approx(value, abs=error / 10) and shown_error == pytest.approx(error, rel=0.05)
+    assert "| AICc |" in md and "95 % confidence band" in md
+    page = _Tables()
+    page.feed(made["fit_report.html"]())
+    assert not page.open, "every tag closed"
+    assert "m" in page.cells and "AICc" in page.cells and "held fixed" not in page.cells
+    if export.image_export_problem() is None:
+        png = base64.b64decode(page.images[0]["src"].split(",", 1)[1])
+        assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 5000
+        assert "![Data, fitted curve and 95 % bands](data:image/png;base64," in md
+    else:
+        assert "The chart could not be included" in md
+
+
+def test_bad_bounds_and_everything_fixed_get_a_message_not_a_traceback():
+    at = nonlinear_page(SPRING)
+    edit_limits(at, {0: {"lower": 5.0, "upper": 1.0}})
+    assert any("bounds of m are not an interval" in w.value for w in at.warning), [w.value for w in at.warning]
+    assert "p3d-residual_plot" not in figures(at), "no diagnostics of a fit that did not happen"
+    edit_limits(at, {0: {"fixed": True}, 1: {"fixed": True}})
+    assert any("Every parameter is fixed" in w.value for w in at.warning)

@@ -40,3 +40,59 @@ def test_regression_upload_and_fit(page, app_url, tmp_path):
     assert "Still using the data loaded before" in page.locator('[data-testid="stMain"]').inner_text()
     assert page.locator('[data-testid="stException"]').count() == 0
     page.screenshot(path=str(tmp_path / "regression.png"), full_page=True)
+
+
+def test_regression_bands_and_report_download(page, app_url, tmp_path):
+    """Issue 21 in a browser: upload a CSV, fit it on the nonlinear tab, see the bands drawn on the
+    fit, download the HTML and Markdown reports and read them back."""
+    from html.parser import HTMLParser
+    from urllib.parse import quote
+
+    page.goto(app_url + "regression?view=" + quote("Nonlinear models and your own") + "&data=" + quote("Upload a CSV"))
+    wait_for_app(page)
+    csv = tmp_path / "decay.csv"
+    csv.write_text("t,counts\n" + "\n".join(f"{t},{1000 * 0.97 ** t + (7 if t % 2 else -7):.2f}" for t in range(0, 60, 2)))
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(csv))
+    page.get_by_text("Loaded decay.csv").wait_for()
+    page.get_by_text("Exponential", exact=True).click()
+    wait_for_app(page)
+    page.get_by_text("Converged").first.wait_for()
+    assert page.locator('[data-testid="stException"]').count() == 0
+    # the fit's chart, drawn by plotly in the page: both bands, each as two dashed/dotted lines
+    names = page.evaluate("""() => { const gd = document.querySelector('.st-key-p3d-model_plot .js-plotly-plot');
+                                     return gd.data.map(t => [t.name, t.legendgroup || '', (t.line || {}).dash || '']); }""")
+    bands = [n for n in names if n[1] in ("confidence", "prediction")]
+    assert len(bands) == 4 and {b[2] for b in bands} == {"dash", "dot"}, names
+    assert any(n[0].startswith("95 % confidence band") for n in bands)
+    legend = page.evaluate("() => document.querySelector('.st-key-p3d-model_plot .legend').textContent")
+    assert "prediction band" in legend and "confidence band" in legend, "the legend says which is which"
+
+    with page.expect_download(timeout=120_000) as got:
+        page.get_by_role("button", name="Report (HTML)").click()
+    path = tmp_path / "report.html"
+    got.value.save_as(path)
+    assert got.value.suggested_filename == "fit_report.html"
+
+    class Read(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.text, self.images = [], []
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "img":
+                self.images.append(dict(attrs))
+
+        def handle_data(self, data):
+            self.text.append(data)
+    doc = Read()
+    doc.feed(path.read_text())
+    text = " ".join(doc.text)
+    assert "Fit report: Exponential" in text and "A*exp(k*x)" in text and "decay.csv" in text
+    assert "AICc" in text and "95 % confidence band" in text
+    if doc.images:       # the image exporter worked on this server: the chart is in the report
+        assert doc.images[0]["src"].startswith("data:image/png;base64,")
+    else:
+        assert "The chart could not be included" in text
+    # open the report in the browser too: it renders, with its tables
+    page.goto(path.as_uri())
+    assert page.locator("table").count() >= 3 and page.locator("h1").inner_text() == "Fit report: Exponential"

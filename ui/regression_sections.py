@@ -1,0 +1,100 @@
+"""Sections of the Regression page's nonlinear tab (issue 21): the fit's diagnostics, a second
+model compared with it, and the downloads (report, tables, chart images). Widgets and charts only:
+every number and sentence comes from ``explorer.regression`` (``report``, ``export``) and every
+figure from ``explorer.figures.regression``."""
+from __future__ import annotations
+
+import hashlib
+
+import streamlit as st
+
+from explorer import regression as rg
+from explorer.figures import regression as rf
+from explorer.regression import export as ex
+from explorer.regression import report as rp
+from ui.layout import chart_live, notice, results_table, row
+
+LEVELS = rp.LEVELS
+
+
+def parameter_table(model: str, p0: dict, typed: bool):
+    """The editable parameter table: start values (the automatic ones editable; a typed model's come
+    from its start fields), lower and upper bounds and a *fixed* tick. (start, bounds, fixed)."""
+    st.caption("Parameters: " + ("start values from the start fields above" if typed else
+                                 "automatic start values from the shape of the data, yours to change")
+               + "; give a parameter a lower and/or upper bound, or tick *fixed* to hold it at its start value.")
+    edited = st.data_editor(rp.limits_table(p0), key="limits_" + hashlib.sha1(model.encode()).hexdigest()[:8],
+                            hide_index=True, disabled=["parameter", "start"] if typed else ["parameter"],
+                            column_config={"start": st.column_config.NumberColumn(format="%.6g"),
+                                           "lower": st.column_config.NumberColumn(format="%.6g", help="None: no lower bound"),
+                                           "upper": st.column_config.NumberColumn(format="%.6g", help="None: no upper bound"),
+                                           "fixed": st.column_config.CheckboxColumn(help="held at its start value")})
+    return rp.read_limits(edited, p0)
+
+
+def diagnostics(data: rg.Dataset, fit, res):
+    """The parameters ± errors, the statistics, which uncertainty, the residuals and the correlation."""
+    st.subheader("Parameters, uncertainty and goodness of fit")
+    st.markdown(results_table({r["parameter"]: r["value ± standard error"] + (f" ({r['note']})" if r["note"] else "")
+                                  for r in rp.parameter_rows(fit)}) + "\n\n" + results_table(rp.statistics(fit)))
+    st.caption(fit.describe_uncertainty() + " " + rp.statistics_note(fit))
+    left, right = st.columns(2)
+    with left:
+        chart_live(rf.residual_table_figure(res, data.xlabel), key="residual_plot")
+    with right:
+        chart_live(rf.residual_histogram_figure(*rf.normalised_residuals(fit, res.get("sigma"))), key="residual_hist")
+    notice("a good model leaves residuals scattered evenly around 0 with no pattern, and normalised residuals "
+           "shaped like the dashed standard normal curve (most within ±2); a curve or trend in them means "
+           "the model misses a shape in the data.")
+    if len(fit.free) >= 2:
+        chart_live(rf.correlation_figure(fit.correlation), key="correlation")
+        notice("a correlation near +1 or −1 means two parameters trade off: the data pin down a combination "
+               "of them better than either alone.")
+
+
+def compare(data: rg.Dataset, model_name, fit, name2, model2, fit2, typed: bool):
+    """A second model on the same data: both curves, ΔAICc in words and the F test when nested."""
+    st.caption("The second model starts from " + ("1 for every parameter" if typed else "automatic start values")
+               + ", without bounds or fixed parameters.")
+    if not fit2.success:
+        st.warning(f"Second model: {fit2.message}")
+    chart_live(rf.comparison_figure(data.x, data.y, data.s, [(f"{model_name}: {fit.model}", fit),
+                                                             (f"{name2}: {model2}", fit2)],
+                                    data.xlabel, data.ylabel), key="compare_plot")
+    comparison, first_simpler = rp.compare_pair(fit, fit2, (model_name, name2))
+    st.markdown(results_table(rp.comparison_summary(comparison, (model_name, fit), (name2, fit2), first_simpler)))
+    notice(comparison.sentence)
+    return name2, model2, fit2
+
+
+def downloads(data: rg.Dataset, model_name, model, fit, level, second):
+    """CSV tables, the report (Markdown, HTML, with the chart) and the chart as PNG and SVG."""
+    figure = lambda: rf.fit_band_figure(data.x, data.y, data.s, fit, level, data.xlabel, data.ylabel)
+
+    def report(fmt):
+        png = ex.chart_image(figure(), "png")
+        r = rp.fit_report(fit, model_name=model_name, model_text=model, level=level, image_png=png,
+                          image_note=ex.image_export_problem() or "", second=second,
+                          data=rp.data_summary(data.x, data.y, data.s, data.name, data.xlabel, data.ylabel, fit.dropped))
+        return r.markdown() if fmt == "md" else r.html()
+    st.subheader("Downloads")
+    with row(gap="small"):
+        st.download_button("⬇️ Report (Markdown)", data=lambda: report("md"), file_name="fit_report.md",
+                           mime="text/markdown", key="dl_report_md")
+        st.download_button("⬇️ Report (HTML)", data=lambda: report("html"), file_name="fit_report.html",
+                           mime="text/html", key="dl_report_html")
+        st.download_button("⬇️ Fitted parameters (CSV)", data=lambda: rg.safe_csv(rg.fit_table(fit)),
+                           file_name="fit_parameters.csv", mime="text/csv", key="dl_params")
+        st.download_button("⬇️ Residuals (CSV)", data=lambda: rg.safe_csv(rg.residual_table(model, fit, data.x, data.y, data.s)),
+                           file_name="fit_residuals.csv", mime="text/csv", key="dl_res")
+        st.download_button("⬇️ Bands (CSV)", data=lambda: rg.safe_csv(ex.band_table(model, fit, rf.fit_curve(fit, data.x)[0], level)),
+                           file_name="fit_bands.csv", mime="text/csv", key="dl_bands")
+        problem = ex.image_export_problem()
+        if not problem:
+            for fmt in ("png", "svg"):
+                st.download_button(f"⬇️ Chart ({fmt.upper()})", data=lambda fmt=fmt: ex.chart_image(figure(), fmt) or b"",
+                                   file_name=f"fit_chart.{fmt}", mime="image/png" if fmt == "png" else "image/svg+xml",
+                                   key=f"dl_{fmt}")
+    st.caption("Text cells that begin with =, +, − or @ get a leading ' so a spreadsheet never runs them as formulas. "
+               + (f"No PNG/SVG downloads here: {problem}; the chart's camera button saves a PNG." if problem else
+                  "The first chart image takes a few seconds (the image exporter starts a browser)."))
