@@ -62,7 +62,7 @@ def _ranges(text: str) -> mv.Window:
             values.append(ui.number(label, float(default), key=key, min_value=-1000.0, max_value=1000.0, step=0.5))
     win = mv.window(text, *values)
     if not win.valid:
-        st.error("Each range needs **from < to**; drawing the default window for this function instead.", icon="⚠️")
+        st.error(mv.window_message(win), icon="⚠️")
     return win
 
 def _point_slider(label, key, lo, hi, default, step):
@@ -116,6 +116,8 @@ def explore(text: str, xr: tuple, yr: tuple, planes: bool, tangent: bool) -> Non
     left, right = st.columns(2)
     with left: x0 = _point_slider("x₀", "x0", xr[0], xr[1], px, step_x)
     with right: y0 = _point_slider("y₀", "y0", yr[0], yr[1], py, step_y)
+    if moved := POINT.moved_note():
+        st.info(moved, icon="↔️")      # the sliders, f and the charts all use the moved point
     pa = _point(text, float(x0), float(y0))
     grid = _surface(text, xr, yr)
     sl = _slices(text, float(x0), float(y0), xr, yr)
@@ -266,18 +268,20 @@ def pit_game(kind: str, seed: int, mode: str) -> None:
     game = PIT.sync(kind, seed, mode)
     pit, minima = _pit(kind, seed)
     st.progress(len(game.dips) / sb.MAX_DIPS, text=sb.progress_text(game))
-    style, text = PIT.message()
-    if style is not None:
-        box, icon = MESSAGE_BOXES[style]
-        box(text, icon=icon)
-    if game.lost:
-        st.error(sb.OUT_OF_DIPS)
     board, side = st.columns([3, 2])
     with board:
         ui.chart_live(mf.pit_board(game, pit, minima), key="pitboard",
                       on_click=lambda: PIT.click(live_chart.clicked_point("pitboard")))
         ui.notice(sb.board_notice(game.mode))
     with side:
+        # the dip's message sits beside the board, not above it: appearing after the first dip, it
+        # would push the board down under the pointer and a quick second click would miss
+        style, text = PIT.message()
+        if style is not None:
+            box, icon = MESSAGE_BOXES[style]
+            box(text, icon=icon)
+        if game.lost:
+            st.error(sb.OUT_OF_DIPS)
         formula = sb.formula_latex(game)
         st.markdown(sb.RULES + (ui.display_math(formula) if formula else ""))
         st.number_input("dip at x", 0.0, sb.SIZE, 3.0, 0.05, key="_dipx")
@@ -289,8 +293,7 @@ def pit_game(kind: str, seed: int, mode: str) -> None:
             st.button("Start again", on_click=PIT.restart)
     if game.revealed:
         ui.chart3d(mf.pit_3d(pit, game, minima), key="pit3d")
-        ui.notice("every stick you dipped, on the real surface. The gold diamond is the bottom; "
-                  "the blue crosses on the map are local minima that only look like the bottom from nearby.")
+        ui.notice(sb.reveal_notice(minima))
 
 with tab_pit:
     if tab_pit.open is not False:

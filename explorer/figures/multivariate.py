@@ -19,6 +19,7 @@ POINT = "#d62728"
 XCOL, YCOL = "#d62728", "#1f77b4"     # x-slice (y = y0) red, y-slice (x = x0) blue
 DIRCOL = "#2ca02c"
 GRADCOL = "#111111"
+DU = "D<sub>u</sub>f"      # the directional derivative, as plotly writes a subscript
 
 
 def _f32(a) -> np.ndarray:
@@ -26,12 +27,34 @@ def _f32(a) -> np.ndarray:
 
 
 def _zlim(grid: mv.Grid, extra=()) -> tuple[float, float]:
+    """The z range of the 3D box: the grid's robust range (``Grid.zrange``: a pole's spikes left
+    out), widened to include ``extra`` values (the point's f) unless they are far outside it."""
     lo, hi = grid.zrange
-    vals = [v for v in extra if np.isfinite(v)]
+    span = hi - lo
+    vals = [v for v in extra if np.isfinite(v) and lo - span <= v <= hi + span]
     if vals:
         lo, hi = min(lo, *vals), max(hi, *vals)
     pad = 0.08 * (hi - lo or 1.0)
     return lo - pad, hi + pad
+
+
+def _inside(z, zlo: float, zhi: float) -> np.ndarray:
+    """``z`` with every value outside [zlo, zhi] masked (NaN: a gap), so nothing is drawn outside the
+    3D box (plotly draws a surface's values beyond the axis range outside the box)."""
+    z = np.asarray(z, float)
+    with np.errstate(invalid="ignore"):
+        return np.where((z >= zlo) & (z <= zhi), z, np.nan)
+
+
+SCENE_TICKS = dict(tickfont=dict(size=13), nticks=6)   # explicit: presenter mode's 22 px font would pile them up
+
+
+def _scene(ztitle: str, zrange=None, z_ratio: float = 0.7) -> dict:
+    axes = {name: dict(title=dict(text=title), **SCENE_TICKS)
+            for name, title in (("xaxis", "x"), ("yaxis", "y"), ("zaxis", ztitle))}
+    if zrange is not None:
+        axes["zaxis"]["range"] = list(zrange)
+    return dict(**axes, aspectmode="manual", aspectratio=dict(x=1, y=1, z=z_ratio))
 
 
 def _solid(colour: str) -> list:
@@ -42,9 +65,11 @@ def _solid(colour: str) -> list:
 # Explore f(x, y)
 def surface_figure(grid: mv.Grid, pa: mv.PointAnalysis, sl: mv.Slices | None = None,
                    planes: bool = True, tangent: bool = False, height: int = 520) -> go.Figure:
+    """The surface in a box whose z range comes from the grid's robust range; every value outside
+    it (near a pole, say) is left out, so nothing is drawn outside the box."""
     zlo, zhi = _zlim(grid, [pa.f])
-    z = np.clip(grid.z, zlo, zhi)
-    data = [dict(type="surface", x=_f32(grid.x), y=_f32(grid.y), z=_f32(z), colorscale="Viridis",
+    data = [dict(type="surface", x=_f32(grid.x), y=_f32(grid.y), z=_f32(_inside(grid.z, zlo, zhi)),
+                 colorscale="Viridis", cmin=zlo, cmax=zhi,
                  opacity=0.92, showscale=False, name="f(x, y)",
                  hovertemplate="x=%{x:.2f}<br>y=%{y:.2f}<br>f=%{z:.3g}<extra></extra>",
                  contours=dict(z=dict(show=True, usecolormap=True, project=dict(z=True), width=1)))]
@@ -62,22 +87,25 @@ def surface_figure(grid: mv.Grid, pa: mv.PointAnalysis, sl: mv.Slices | None = N
                              name=f"plane {axis} = {axis}₀"))
     if sl is not None:
         data.append(dict(type="scatter3d", x=_f32(sl.x), y=np.full(len(sl.x), pa.y0, np.float32),
-                         z=_f32(np.clip(sl.fx_curve, zlo, zhi)), mode="lines",
+                         z=_f32(_inside(sl.fx_curve, zlo, zhi)), mode="lines",
                          line=dict(color=XCOL, width=6), name="f(x, y₀)", hoverinfo="skip"))
         data.append(dict(type="scatter3d", x=np.full(len(sl.y), pa.x0, np.float32), y=_f32(sl.y),
-                         z=_f32(np.clip(sl.fy_curve, zlo, zhi)), mode="lines",
+                         z=_f32(_inside(sl.fy_curve, zlo, zhi)), mode="lines",
                          line=dict(color=YCOL, width=6), name="f(x₀, y)", hoverinfo="skip"))
-    if tangent and np.isfinite(pa.f) and np.all(np.isfinite(pa.grad)):
-        tx, ty, tz = mv.tangent_plane(pa, 0.22 * (xr[1] - xr[0]), 0.22 * (yr[1] - yr[0]))
+    inside = bool(np.isfinite(pa.f) and zlo <= pa.f <= zhi)
+    if tangent and inside and np.all(np.isfinite(pa.grad)):
+        hx, hy = 0.22 * (xr[1] - xr[0]), 0.22 * (yr[1] - yr[0])
+        # shrink the plane so its corners stay inside the box: it rises |fx|·hx + |fy|·hy at most
+        rise = abs(pa.grad[0]) * hx + abs(pa.grad[1]) * hy
+        room = min(zhi - pa.f, pa.f - zlo)
+        k = min(1.0, room / rise) if rise > 0 else 1.0
+        tx, ty, tz = mv.tangent_plane(pa, k * hx, k * hy)
         data.append(dict(type="surface", x=tx, y=ty, z=tz, opacity=0.65, showscale=False,
                          colorscale=_solid("#ff7f0e"), name="tangent plane", hoverinfo="skip"))
-    data.append(dict(type="scatter3d", x=[pa.x0], y=[pa.y0], z=[pa.f if np.isfinite(pa.f) else None],
+    data.append(dict(type="scatter3d", x=[pa.x0], y=[pa.y0], z=[pa.f if inside else None],
                      mode="markers", marker=dict(size=6, color=POINT, line=dict(width=2, color="white")),
                      name="(x₀, y₀, f)"))
-    return figure(data, dict(height=height, showlegend=False,
-                             scene=dict(xaxis=dict(title=dict(text="x")), yaxis=dict(title=dict(text="y")),
-                                        zaxis=dict(title=dict(text="f"), range=[zlo, zhi]),
-                                        aspectmode="manual", aspectratio=dict(x=1, y=1, z=0.7))))
+    return figure(data, dict(height=height, showlegend=False, scene=_scene("f", (zlo, zhi))))
 
 
 def contour_figure(grid: mv.Grid, arrows, pa: mv.PointAnalysis, *, theta: float | None = None,
@@ -148,10 +176,10 @@ def slices_figure(sl: mv.Slices, pa: mv.PointAnalysis, height: int = 340) -> go.
 
 
 def directional_figure(grad, theta: float, height: int = 320) -> go.Figure:
-    """Left: ∇f (scaled to length 1), the unit vector u(θ) and the projection ∇f·u; right: D_u f(θ)."""
+    """Left: ∇f (scaled to length 1), the unit vector u(θ) and the projection ∇f·u; right: Dᵤf(θ)."""
     layout = dict(height=height, showlegend=False,
                   **subplots(2, widths=[0.3, 0.7], spacing=0.08,
-                             titles=("u(θ) and ∇f/|∇f| at the point", "D_u f = ∇f · u for every θ")))
+                             titles=("u(θ) and ∇f/|∇f| at the point", f"{DU} = ∇f · u for every θ")))
     gn = float(np.hypot(*grad))
     c = np.linspace(0, 2 * math.pi, 73)
     data = [dict(x=_f32(np.cos(c)), y=_f32(np.sin(c)), mode="lines", line=dict(color="#ccc", width=1),
@@ -171,7 +199,7 @@ def directional_figure(grad, theta: float, height: int = 320) -> go.Figure:
     t = np.linspace(0, 2 * math.pi, 181)
     d = grad[0] * np.cos(t) + grad[1] * np.sin(t)
     right = panel(2)
-    data.append(dict(x=_f32(np.degrees(t)), y=_f32(d), mode="lines", name="D_u f(θ)",
+    data.append(dict(x=_f32(np.degrees(t)), y=_f32(d), mode="lines", name=f"{DU}(θ)",
                      line=dict(color=DIRCOL, width=3), **right))
     if np.isfinite(gn):
         best = math.degrees(mv.steepest_angle(grad))
@@ -182,7 +210,7 @@ def directional_figure(grad, theta: float, height: int = 320) -> go.Figure:
     data.append(dict(x=[math.degrees(theta)], y=[mv.directional_derivative(grad, theta)], mode="markers",
                      marker=dict(size=13, color=DIRCOL, line=dict(width=2, color="black")), name="your θ", **right))
     layout["xaxis2"].update(title=dict(text="θ (degrees)"), range=[0, 360], dtick=45)
-    layout["yaxis2"].update(title=dict(text="D_u f"))
+    layout["yaxis2"].update(title=dict(text=DU))
     return figure(data, layout)
 
 
@@ -273,7 +301,7 @@ def pit_board(game: sb.Game, pit: sb.Pit | None = None, minima: sb.Minima | None
                                        "<extra></extra>",
                          customdata=np.stack([np.arange(1, len(dx) + 1), depth], axis=1)))
     if game.revealed and minima is not None:
-        loc = minima.local[1:]
+        loc = minima.traps          # true local minima (∇f = 0, H positive definite) besides the bottom
         if loc:
             data.append(dict(x=[m[0] for m in loc], y=[m[1] for m in loc], mode="markers",
                              marker=dict(symbol="x", size=12, color="#1f77b4"), name="local minima"))
@@ -309,7 +337,4 @@ def pit_3d(pit: sb.Pit, game: sb.Game, minima: sb.Minima, n: int = 50, height: i
     data.append(dict(type="scatter3d", x=[gx], y=[gy], z=[minima.global_value], mode="markers",
                      marker=dict(size=7, color="#ffd700", symbol="diamond", line=dict(width=2, color="black")),
                      name="the bottom"))
-    return figure(data, dict(height=height, showlegend=False,
-                             scene=dict(xaxis=dict(title=dict(text="x")), yaxis=dict(title=dict(text="y")),
-                                        zaxis=dict(title=dict(text="f (height)")),
-                                        aspectmode="manual", aspectratio=dict(x=1, y=1, z=0.6))))
+    return figure(data, dict(height=height, showlegend=False, scene=_scene("f (height)", z_ratio=0.6)))

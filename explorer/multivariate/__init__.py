@@ -23,7 +23,8 @@ from explorer.multivariate.point import (Classification, PointAnalysis, analyse_
                                          stationary_point_for_sliders)
 from explorer.multivariate.presets import (DEFAULT_RANGE, PRESET_POINTS, PRESET_RANGES, PRESETS,
                                            SANDPIT_INTRO, VARS, PresetView, Window, default_range,
-                                           preset_name, preset_view, start_point, window)
+                                           preset_name, preset_view, start_point, window,
+                                           window_message)
 from explorer.multivariate.state import PointState, follow_map_preset
 from explorer.multivariate.views import (Grid, Slices, arrows_xy, directional_derivative, directional_latex,
                                          gradient_arrows, slices, steepest_angle, surface, tangent_plane)
@@ -37,7 +38,7 @@ __all__ = [
     "Classification", "PointAnalysis", "analyse_point", "classify", "nearest_stationary_point",
     "partials_latex", "point_latex", "stationary_point_for_sliders",
     "DEFAULT_RANGE", "PRESET_POINTS", "PRESET_RANGES", "PRESETS", "SANDPIT_INTRO", "VARS", "PresetView",
-    "Window", "default_range", "preset_name", "preset_view", "start_point", "window",
+    "Window", "default_range", "preset_name", "preset_view", "start_point", "window", "window_message",
     "PointState", "follow_map_preset",
     "Grid", "Slices", "arrows_xy", "directional_derivative", "directional_latex", "gradient_arrows", "slices",
     "steepest_angle", "surface", "tangent_plane",

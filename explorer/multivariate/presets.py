@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from explorer.numbers import nice_text
 from explorer.sandpit import INTRO_TEXT
 
 VARS = ("x", "y")
@@ -87,3 +88,10 @@ def window(text: str, xmin: float, xmax: float, ymin: float, ymax: float) -> Win
         return Window(xr, yr, True)
     (a, b), (c, d) = default_range(text)
     return Window((float(a), float(b)), (float(c), float(d)), False)
+
+
+def window_message(win: Window) -> str:
+    """What the page says when the typed window was empty and the function's default one is drawn."""
+    (a, b), (c, d) = win.xr, win.yr
+    return (f"Each range needs **from < to**; drawing this function's default window instead: x from "
+            f"{nice_text(a)} to {nice_text(b)}, y from {nice_text(c)} to {nice_text(d)}.")

@@ -10,12 +10,13 @@ from explorer.multivariate.derivatives import Derivatives
 from explorer.multivariate.maps import MAP_POINTS, MAP_PRESETS
 from explorer.multivariate.point import stationary_point_for_sliders
 from explorer.multivariate.presets import preset_view
+from explorer.numbers import nice_text
 
 
 class PointState:
     """The surface's window (``xmin`` … ``ymax``) and point (``x0``, ``y0``) in ``state``."""
 
-    LAST_F, NO_STATIONARY = "_mv_last_f", "_mv_nostat"
+    LAST_F, NO_STATIONARY, SHAPE, MOVED = "_mv_last_f", "_mv_nostat", "_mv_shape_", "_mv_moved"
 
     def __init__(self, state: MutableMapping, keys: tuple[str, str] = ("x0", "y0")):
         self.state, self.keys = state, keys
@@ -33,11 +34,32 @@ class PointState:
         self.state[self.keys[0]], self.state[self.keys[1]] = point
 
     def keep_in_window(self, key: str, lo: float, hi: float, step: float) -> None:
-        """A remembered slider value outside a new window moves to its nearest step inside."""
+        """Before the slider ``key`` is drawn: a remembered value outside [lo, hi] moves to its nearest
+        step inside (noted for ``moved_note``); one inside stays. When the slider's range or step
+        changed since the last run, its value is written again even if it stays: the browser meets
+        such a slider as a new widget and would otherwise start it at its default, so the slider
+        would show one point while f and the charts use another."""
         value = self.state.get(key)
+        shape, last = (float(lo), float(hi), float(step)), self.state.get(self.SHAPE + key)
+        self.state[self.SHAPE + key] = shape
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            return
         kept = keep_in_window(value, lo, hi, step)
-        if kept != value:
+        if kept != value or (last is not None and tuple(last) != shape):
             self.state[key] = kept
+        if kept != value:
+            self.state.setdefault(self.MOVED, {})[key] = (float(value), float(kept))
+
+    def moved_note(self, names: tuple[str, str] = ("x₀", "y₀")) -> str | None:
+        """What happened to the point (x₀, y₀) when the window changed (read once), or None."""
+        moved = self.state.get(self.MOVED) or {}
+        said = []
+        for key, name in zip(self.keys, names):
+            if key in moved:
+                old, new = moved.pop(key)
+                said.append(f"{name} was outside the window: it moved from {nice_text(old)} to the nearest "
+                            f"value inside, {nice_text(new)}.")
+        return " ".join(said) or None
 
     def click(self, xy, xr, yr, step_x: float, step_y: float) -> None:
         """A click on the map (data coordinates, or None) moves the point, snapped to the steps."""

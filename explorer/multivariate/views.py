@@ -29,8 +29,13 @@ class Grid:
         finite = self.z[np.isfinite(self.z)]
         if finite.size == 0:
             return (-1.0, 1.0)
-        lo, hi = np.percentile(finite, [1, 99]) if finite.size > 50 else (finite.min(), finite.max())
-        return (float(lo), float(hi)) if hi > lo else (float(lo) - 1, float(hi) + 1)
+        lo, hi = float(finite.min()), float(finite.max())
+        if finite.size > 50:
+            # robust: a tail reaching far beyond the 1st–99th percentiles (a pole's spike) is cut off
+            p1, p99 = (float(v) for v in np.percentile(finite, [1, 99]))
+            fence = 0.5 * (p99 - p1)
+            lo, hi = (lo if lo >= p1 - fence else p1), (hi if hi <= p99 + fence else p99)
+        return (lo, hi) if hi > lo else (lo - 1, hi + 1)
 
 
 def surface(text: str, xr, yr, n: int = 50) -> Grid:

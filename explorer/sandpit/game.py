@@ -84,7 +84,7 @@ def sync(game: Game | None, kind: str, seed: int, mode: str) -> tuple[Game, bool
 @dataclass(frozen=True)
 class DipResult:
     game: Game
-    status: str      # "win" | "local" | "miss" | "over" | "outside"
+    status: str      # "win" | "local" | "wall" | "miss" | "over" | "outside"
     message: str
 
 
@@ -100,15 +100,22 @@ def dip(game: Game, pit: Pit, minima: Minima, x: float, y: float) -> DipResult:
     gxm, gym = minima.global_min
     if math.hypot(x - gxm, y - gym) <= WIN_RADIUS:
         g = replace(game, dips=dips, won=True, revealed=True)
+        where = " on the wall" if minima.bottom_on_wall else ""
         return DipResult(g, "win", f"🎉 You found the bottom in {len(dips)} dips! Depth {d.depth:.3f} "
-                                   f"(the deepest point is at ({gxm:.2f}, {gym:.2f})).")
+                                   f"(the deepest point is at ({gxm:.2f}, {gym:.2f}){where}).")
     left = MAX_DIPS - len(dips)
     g = replace(game, dips=dips, revealed=game.revealed or left <= 0)
-    for lx, ly, lv in minima.local[1:]:
+    for lx, ly, lv in minima.traps:
         if math.hypot(x - lx, y - ly) <= LOCAL_RADIUS:
             msg = (f"Depth {d.depth:.3f}. You are at the bottom of a dip: every direction goes up "
                    "from here — but it is a *local* minimum, and somewhere else is deeper.")
             return DipResult(g, "local", _with_count(msg, left))
+    for lx, ly, lv in minima.wall_lows:
+        if math.hypot(x - lx, y - ly) <= LOCAL_RADIUS:
+            msg = (f"Depth {d.depth:.3f}. You are near the lowest point along this wall, but the sand is "
+                   "not flat here: it still slopes down beyond the wall, so this is no dip — and somewhere "
+                   "inside is deeper.")
+            return DipResult(g, "wall", _with_count(msg, left))
     return DipResult(g, "miss", _with_count(f"Depth {d.depth:.3f}.", left))
 
 
@@ -134,6 +141,16 @@ def board_notice(mode: str) -> str:
             + (" and the dark arrow is −∇f there: the way downhill." if mode == "gradient"
                else " only — no gradient, so you must compare depths.")
             + f" Get within {WIN_RADIUS} of the deepest point to win.")
+
+
+def reveal_notice(minima: Minima) -> str:
+    """The "what to notice" under the revealed 3D pit: what the marks on the board mean."""
+    text = "every stick you dipped, on the real surface. The gold diamond is the bottom"
+    text += " (on a wall of the pit)" if minima.bottom_on_wall else ""
+    if minima.traps:
+        return text + ("; the blue crosses on the board are local minima (∇f = 0, curving up every way) "
+                       "that only look like the bottom from nearby.")
+    return text + "; there is no other local minimum: from anywhere, going downhill leads there or to a wall."
 
 
 def kind_for_label(label: str | None) -> str:

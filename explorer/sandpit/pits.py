@@ -144,13 +144,77 @@ def _spread_spot(rng, i: int):
 
 @dataclass(frozen=True)
 class Minima:
+    """Where the pit is lowest. ``global_min`` is the deepest point of the closed square (the game's
+    target; it may lie on a wall). ``local`` holds only true local minima: interior points where
+    ∇f = 0 and the Hessian is positive definite, deepest first. ``wall`` holds the points on a wall
+    that are lower than every nearby point of the square although the ground still falls beyond the
+    wall (a corner of an upside-down bowl): they are NOT local minima of f, only the lowest points
+    along the wall there, deepest first."""
     global_min: tuple[float, float]
     global_value: float
-    local: tuple[tuple[float, float, float], ...]     # every minimum found (x, y, f), deepest first
+    local: tuple[tuple[float, float, float], ...]
+    wall: tuple[tuple[float, float, float], ...] = ()
+
+    @property
+    def bottom_on_wall(self) -> bool:
+        return _on_wall(*self.global_min)
+
+    @property
+    def traps(self) -> tuple[tuple[float, float, float], ...]:
+        """The local minima that are not the bottom: they look like the bottom from nearby."""
+        gx, gy = self.global_min
+        return tuple(m for m in self.local if math.hypot(m[0] - gx, m[1] - gy) > SAME)
+
+    @property
+    def wall_lows(self) -> tuple[tuple[float, float, float], ...]:
+        """The lowest points along a wall, other than the bottom."""
+        gx, gy = self.global_min
+        return tuple(m for m in self.wall if math.hypot(m[0] - gx, m[1] - gy) > SAME)
+
+
+SAME = 0.1          # two minima closer than this are one
+WALL = 1e-6         # a point this close to an edge of the square is on the wall
+
+
+def _on_wall(x: float, y: float) -> bool:
+    return min(x, y, SIZE - x, SIZE - y) <= WALL
+
+
+def hessian(pit: Pit, x: float, y: float, h: float = 1e-5) -> np.ndarray:
+    """The Hessian of f at (x, y): central differences of the analytic gradient, symmetrised."""
+    gxp, gyp = pit.gradient(x + h, y)
+    gxm, gym = pit.gradient(x - h, y)
+    hxp, hyp = pit.gradient(x, y + h)
+    hxm, hym = pit.gradient(x, y - h)
+    H = np.array([[gxp - gxm, gyp - gym], [hxp - hxm, hyp - hym]], float) / (2 * h)
+    return 0.5 * (H + H.T)
+
+
+def _stationary(pit: Pit, x: float, y: float, steps: int = 30) -> tuple[float, float] | None:
+    """Newton's method on ∇f = 0 from (x, y): the interior point near (x, y) where the gradient
+    vanishes (to 1e-9 relative), or None when Newton's steps leave the neighbourhood or the square."""
+    p = np.array([x, y], float)
+    tol = 1e-9 * (1 + abs(float(pit.value(x, y))))
+    for _ in range(steps):
+        g = np.array(pit.gradient(*p), float)
+        if np.hypot(*g) <= tol:
+            break
+        try:
+            p = p - np.linalg.solve(hessian(pit, *p), g)
+        except np.linalg.LinAlgError:
+            return None
+    px, py = float(p[0]), float(p[1])
+    if (math.hypot(px - x, py - y) > SAME or _on_wall(px, py) or not (0 < px < SIZE and 0 < py < SIZE)
+            or np.hypot(*pit.gradient(px, py)) > tol):
+        return None
+    return px, py
 
 
 def find_minima(pit: Pit, n: int = 241) -> Minima:
-    """All minima on the square: grid local minima (boundary included), polished by L-BFGS-B."""
+    """The minima on the square: the grid's lowest-among-neighbours points (walls included), each
+    polished by L-BFGS-B within the walls. A polished point inside the square is kept as a local
+    minimum only where ∇f = 0 (refined by Newton's method) and H is positive definite; one on a wall
+    is a wall low, not a local minimum. The deepest of all is the bottom."""
     from scipy.optimize import minimize
     g = np.linspace(0, SIZE, n)
     Xg, Yg = np.meshgrid(g, g)
@@ -162,7 +226,8 @@ def find_minima(pit: Pit, n: int = 241) -> Minima:
         for dj in (-1, 0, 1):
             if di or dj:
                 is_min &= core <= pad[1 + di:n + 1 + di, 1 + dj:n + 1 + dj]
-    found: list[tuple[float, float, float]] = []
+    local: list[tuple[float, float, float]] = []
+    wall: list[tuple[float, float, float]] = []
     bounds = [(0, SIZE), (0, SIZE)]
     for i, j in zip(*np.nonzero(is_min)):
         res = minimize(lambda p: float(pit.value(*p)), [Xg[i, j], Yg[i, j]],
@@ -171,8 +236,16 @@ def find_minima(pit: Pit, n: int = 241) -> Minima:
         fv = float(pit.value(x, y))
         if fv > Z[i, j]:          # polishing never makes a minimum worse
             x, y, fv = float(Xg[i, j]), float(Yg[i, j]), float(Z[i, j])
-        if all(math.hypot(x - a, y - b) > 0.1 for a, b, _ in found):
-            found.append((x, y, fv))
-    found.sort(key=lambda t: t[2])
-    gx, gy, gv = found[0]
-    return Minima((gx, gy), gv, tuple(found))
+        if _on_wall(x, y):
+            found, point = wall, (x, y, fv)
+        else:
+            xy = _stationary(pit, x, y)
+            if xy is None or np.any(np.linalg.eigvalsh(hessian(pit, *xy)) <= 0):
+                continue          # not a point where ∇f = 0 with H positive definite
+            found, point = local, (*xy, float(pit.value(*xy)))
+        if all(math.hypot(point[0] - a, point[1] - b) > SAME for a, b, _ in local + wall):
+            found.append(point)
+    local.sort(key=lambda t: t[2])
+    wall.sort(key=lambda t: t[2])
+    gx, gy, gv = min(local + wall, key=lambda t: t[2])
+    return Minima((gx, gy), gv, tuple(local), tuple(wall))

@@ -164,3 +164,105 @@ def test_sandpit_seed_and_mode_come_from_the_url():
     assert (game.kind, game.seed, game.mode) == ("smooth", 777, "depth")
     _button(at, "Reveal").click().run()
     assert at.session_state["_pit_game"].revealed and _charts(at) == (0, 2)
+
+
+# ---------------------------------------------------------------------------------------------
+# The sliders, the point the results use and the charts always agree (issue #18)
+def _sent_figures(monkeypatch):
+    """Every live chart's figure as the browser receives it (JSON), in the order drawn."""
+    import json
+    from ui import live_chart
+    sent = []
+    real = live_chart.figure_json
+
+    def capture(fig):
+        out = real(fig)
+        sent.append(json.loads(out))
+        return out
+    monkeypatch.setattr(live_chart, "figure_json", capture)
+    return sent
+
+
+def _marker(figs, name="(x₀, y₀)"):
+    """The point as the last contour map drew it."""
+    trace = next(t for f in reversed(figs) for t in f["data"] if t.get("name") == name)
+    return trace["x"][0], trace["y"][0]
+
+
+def _reading(at):
+    import re
+    m = re.search(r"f\(x_0, y_0\) = f\(([-\d.]+), ([-\d.]+)\)", _text(at))
+    return float(m.group(1)), float(m.group(2))
+
+
+def _agree(at, figs):
+    sx, sy = at.slider(key="x0").value, at.slider(key="y0").value
+    assert _reading(at) == pytest.approx((sx, sy), abs=1e-9)          # the results' point
+    assert _marker(figs) == pytest.approx((sx, sy), abs=1e-6)           # the contour map's point
+    assert (at.session_state["x0"], at.session_state["y0"]) == (sx, sy)
+    return sx, sy
+
+
+def test_an_invalid_or_huge_window_keeps_sliders_results_and_charts_on_one_point(monkeypatch):
+    figs = _sent_figures(monkeypatch)
+    at = run_page(PAGE)
+    at.number_input(key="xmax").set_value(10.0).run()
+    at.slider(key="x0").set_value(8.0).run()
+    assert _agree(at, figs) == (8.0, 1.0)
+    # x from > x to: the default window (−3…3) is drawn, the point moves inside it and it is said
+    at.number_input(key="xmin").set_value(20.0).run()
+    assert not at.exception
+    assert any("x from -3 to 3, y from -3 to 3" in e.value for e in at.error)
+    assert _agree(at, figs) == (3.0, 1.0)
+    assert at.slider(key="x0").max == 3.0
+    assert "x₀ was outside the window: it moved from 8 to the nearest value inside, 3." in \
+        " ".join(e.value for e in at.info)
+    # a valid window again: the point stays where it is (written again for the new slider)
+    at.number_input(key="xmin").set_value(0.0).run()
+    assert not at.error and _agree(at, figs) == (3.0, 1.0)
+    assert not any("moved" in e.value for e in at.info)
+    # x from = −1000: a slider of steps of 10, and still the same point everywhere
+    at.number_input(key="xmin").set_value(-1000.0).run()
+    s = at.slider(key="x0")
+    assert (s.min, s.max, s.proto.step) == (-1000.0, 10.0, 10.0)
+    assert not at.exception and _agree(at, figs) == (3.0, 1.0)
+    # and from there back to a window without the point: it moves in, and the page says so
+    at.number_input(key="xmin").set_value(5.0).run()
+    assert _agree(at, figs) == (5.0, 1.0)
+    assert "x₀ was outside the window: it moved from 3 to the nearest value inside, 5." in \
+        " ".join(e.value for e in at.info)
+
+
+def test_presenter_mode_keeps_3d_tick_labels_small(monkeypatch):
+    figs = _sent_figures(monkeypatch)
+    at = run_page(PAGE, {"present": "1"})
+    assert not at.exception
+    scenes = [f["layout"]["scene"] for f in figs if "scene" in f["layout"]]
+    assert scenes
+    for scene in scenes:
+        for axis in ("xaxis", "yaxis", "zaxis"):
+            assert scene[axis]["tickfont"]["size"] == 13 and scene[axis]["nticks"] == 6
+    assert max(f["layout"]["font"]["size"] for f in figs) == 22     # presenter mode is on (2D text big)
+
+
+def test_directional_title_has_a_real_subscript(monkeypatch):
+    import json
+    figs = _sent_figures(monkeypatch)
+    at = run_page(PAGE, {"part": "Directional derivative"})
+    assert not at.exception
+    text = json.dumps(figs, ensure_ascii=False)
+    assert "D_u" not in text and "D<sub>u</sub>f = ∇f · u for every θ" in text
+
+
+def test_sandpit_intro_marks_no_corner_as_a_local_minimum(monkeypatch):
+    figs = _sent_figures(monkeypatch)
+    at = run_page(PAGE, {"view": "Sandpit", "pit": "course intro", "seed": "1"})
+    at.number_input(key="_dipx").set_value(6.0)
+    at.number_input(key="_dipy").set_value(0.0)
+    _button(at, "Dip here").click().run()
+    assert "beyond the wall" in _text(at) and "local" not in _text(at)
+    _button(at, "Reveal").click().run()
+    board = next(f for f in reversed(figs) if any(t.get("name") == "the bottom" for t in f["data"])
+                 and "scene" not in f["layout"])
+    assert not any(t.get("name") == "local minima" for t in board["data"])
+    assert "no other local minimum" in _captions(at)

@@ -79,3 +79,88 @@ def test_narrowing_the_range_past_the_point_keeps_the_page_working(page, app_url
     assert_no_exception(page)
     thumb = page.locator('[data-testid="stSlider"]').filter(has_text="x₀").locator('[data-testid="stSliderThumbValue"]')
     assert float(thumb.first.inner_text()) >= 0.0
+
+
+def _reading(page):
+    """The (x₀, y₀) the results box reads, from its KaTeX annotation."""
+    import re
+    tex = page.locator('.katex annotation').filter(has_text="f(x_0, y_0) = f(").first.text_content()
+    m = re.search(r"f\(x_0, y_0\) = f\(([-\d.]+), ([-\d.]+)\)", tex)
+    return float(m.group(1)), float(m.group(2))
+
+
+def _thumb(page, key):
+    """The value the slider shows on its thumb."""
+    return float(page.locator(f'.st-key-{key} [data-testid="stSliderThumbValue"]').first.inner_text())
+
+
+def _type_window(page, label, value):
+    box = page.get_by_label(label, exact=True)
+    box.fill(value)
+    box.press("Enter")
+    wait_for_app(page)
+    page.wait_for_timeout(500)
+    wait_for_app(page)
+
+
+def test_an_invalid_window_then_a_valid_one_keeps_one_point_everywhere(page, app_url):
+    """x from > x to draws the default window with the point moved inside it (and says so); a valid
+    window afterwards keeps that point: the slider, the reading and the map all show (3, 1)."""
+    page.goto(app_url + "multivariate?xmax=10&x0=8")
+    wait_for_app(page)
+    page.wait_for_selector(".st-key-p3d-fmap .js-plotly-plot .nsewdrag", timeout=60000)
+    assert (_slider_value(page, "x0"), _thumb(page, "x0"), _reading(page)) == (8.0, 8.0, (8.0, 1.0))
+    _type_window(page, "x from", "20")
+    assert page.get_by_text("drawing this function's default window").count() == 1
+    assert page.get_by_text("x₀ was outside the window: it moved from 8").count() == 1
+    assert (_slider_value(page, "x0"), _thumb(page, "x0"), _reading(page)) == (3.0, 3.0, (3.0, 1.0))
+    _type_window(page, "x from", "0")
+    marker = page.evaluate("""() => { const gd = document.querySelector('.st-key-p3d-fmap .js-plotly-plot');
+        const t = gd.data.find(d => d.name === '(x₀, y₀)'); return [t.x[0], t.y[0]]; }""")
+    assert (_thumb(page, "x0"), _reading(page), tuple(marker)) == (3.0, (3.0, 1.0), (3.0, 1.0))
+    # x from = −1000: a slider of steps of 10 from −1000; it still shows the point f is read at (3 lies
+    # between its steps, so the hidden native input rounds to 0: the shown thumb value is what counts)
+    _type_window(page, "x from", "-1000")
+    assert (_thumb(page, "x0"), _reading(page)) == (3.0, (3.0, 1.0))
+    assert_no_exception(page)
+
+
+def test_a_pole_stays_inside_the_3d_box_and_presenter_ticks_stay_small(page, app_url):
+    """1/(x − y) with the tangent plane near the pole: every z plotly holds lies in the box's range;
+    in presenter mode the 3D tick labels keep their own small font."""
+    page.goto(app_url + "multivariate?f=1%2F(x-y)&x0=0.2&y0=0.1&tplane=true&present=true")
+    wait_for_app(page)
+    page.wait_for_selector(".st-key-p3d-surf3d .js-plotly-plot .gl-container", state="attached", timeout=180000)
+    out = page.evaluate("""() => { const gd = document.querySelector('.st-key-p3d-surf3d .js-plotly-plot');
+        const flat = z => z == null ? [] : typeof z === 'number' ? [z] : ArrayBuffer.isView(z) ? Array.from(z)
+                        : Array.isArray(z) ? z.flatMap(flat) : [];
+        const [lo, hi] = gd._fullLayout.scene.zaxis.range; let n = 0, bad = 0;
+        for (const t of gd._fullData) for (const v of flat(t.z)) {
+            if (v === null || !isFinite(v)) continue; n++; if (v < lo - 1e-4 || v > hi + 1e-4) bad++; }
+        return {n, bad, names: gd._fullData.map(t => t.name), tick: gd._fullLayout.scene.xaxis.tickfont.size,
+                font: gd._fullLayout.font.size}; }""")
+    assert out["n"] > 1000 and out["bad"] == 0, out
+    assert "tangent plane" in out["names"]
+    assert out["tick"] == 13 and out["font"] == 22, out
+    assert_no_exception(page)
+
+
+def test_the_sandpit_board_does_not_move_after_the_first_dip(page, app_url):
+    """The dip's message appears beside the board, so a quick second click lands where aimed."""
+    page.goto(app_url + "multivariate?view=Sandpit&pit=course+intro&seed=3")
+    wait_for_app(page)
+    board = page.locator(".st-key-p3d-pitboard .js-plotly-plot .nsewdrag").first
+    board.wait_for(timeout=60000)
+    board.scroll_into_view_if_needed()
+    before = board.bounding_box()
+    _click_plot(page, "pitboard", 0.5, 0.5)
+    page.wait_for_selector("text=Dips used: 1 / 25", timeout=30000)
+    wait_for_app(page)
+    after = board.bounding_box()
+    assert abs(after["y"] - before["y"]) <= 2 and abs(after["x"] - before["x"]) <= 2, (before, after)
+    assert page.locator('[data-testid="stAlert"]', has_text="Depth").count() == 1    # the message is there
+    _click_plot(page, "pitboard", 0.25, 0.25)
+    page.wait_for_selector("text=Dips used: 2 / 25", timeout=30000)
+    wait_for_app(page)
+    assert abs(board.bounding_box()["y"] - before["y"]) <= 2
+    assert_no_exception(page)

@@ -349,6 +349,76 @@ def test_point_state_follows_presets_clicks_and_windows():
     assert state["u"] == "x + 0.8y"
 
 
+class _Writes(dict):
+    """A session state that records every write (a write is what makes a new slider take a value)."""
+    def __init__(self, *a, **k):
+        super().__init__(*a, **k)
+        self.written = []
+
+    def __setitem__(self, key, value):
+        self.written.append(key)
+        super().__setitem__(key, value)
+
+
+def test_a_changed_window_rewrites_the_point_and_says_when_it_moved():
+    state = _Writes(x0=8.0, y0=1.0)
+    ps = mv.PointState(state)
+    ps.keep_in_window("x0", -3.0, 10.0, 0.2)             # first run: nothing to do
+    assert state["x0"] == 8.0 and "x0" not in state.written and ps.moved_note() is None
+    ps.keep_in_window("x0", -3.0, 10.0, 0.2)             # same slider: no write
+    assert "x0" not in state.written
+    ps.keep_in_window("x0", -3.0, 3.0, 0.05)             # x from > x to: the default window
+    ps.keep_in_window("y0", -3.0, 3.0, 0.05)
+    assert (state["x0"], state["y0"]) == (3.0, 1.0)
+    assert ps.moved_note() == "x₀ was outside the window: it moved from 8 to the nearest value inside, 3."
+    assert ps.moved_note() is None                        # said once
+    state.written.clear()
+    ps.keep_in_window("x0", -1000.0, 10.0, 10.0)         # a new slider (range and step): written again
+    assert state.written.count("x0") == 1 and state["x0"] == 3.0 and ps.moved_note() is None
+    ps.keep_in_window("mx", 0.0, 1.0, 0.1)               # another slider's value is not this point's
+    assert ps.moved_note() is None
+
+
+def test_window_message_names_the_window_drawn():
+    w = mv.window(mv.PRESETS["Himmelblau"], 5, 2, -3, 4)
+    assert mv.window_message(w) == ("Each range needs **from < to**; drawing this function's default window "
+                                    "instead: x from -5 to 5, y from -5 to 5.")
+
+
+def test_surface_figure_draws_nothing_outside_its_box():
+    """1/(x − y) has a pole on the diagonal: the box's z range comes from the grid's robust range,
+    and every value of every trace outside it is left out (NaN), the tangent plane shrunk to fit."""
+    from explorer.figures import multivariate as mf
+    text = "1/(x - y)"
+    d = mv.derivatives(text)
+    for xr, yr, point in [((-3.0, 3.0), (-3.0, 3.0), (0.3, 0.25)), ((-3.0, 3.1), (-3.0, 3.0), (1.0, 0.5)),
+                          ((-3.0, 3.1), (-3.0, 3.0), (0.06, 0.0))]:
+        grid = mv.surface(text, xr, yr)
+        pa = mv.analyse_point(d, *point)
+        fig = mf.surface_figure(grid, pa, mv.slices(text, pa, xr, yr), planes=True, tangent=True)
+        zlo, zhi = fig.layout.scene.zaxis.range
+        finite = grid.z[np.isfinite(grid.z)]
+        assert finite.max() > zhi or finite.min() < zlo or xr[1] == 3.0   # the pole reaches beyond the box
+        for trace in fig.data:
+            z = np.asarray(trace.z, dtype=float).ravel()
+            z = z[np.isfinite(z)]
+            assert z.size and zlo - 1e-4 <= z.min() and z.max() <= zhi + 1e-4, (trace.name, z.min(), z.max())
+        names = [t.name for t in fig.data]
+        assert "tangent plane" in names or not zlo <= pa.f <= zhi
+    # where nothing blows up the whole surface is drawn: the bowl keeps its corners (f = 18)
+    grid = mv.surface("x^2 + y^2", (-3, 3), (-3, 3))
+    fig = mf.surface_figure(grid, mv.analyse_point(mv.derivatives("x^2 + y^2"), 1, 1))
+    assert np.isfinite(np.asarray(fig.data[0].z, float)).all() and fig.layout.scene.zaxis.range[1] > 18
+
+
+def test_directional_figure_writes_the_subscript():
+    from explorer.figures import multivariate as mf
+    fig = mf.directional_figure((2.0, 2.0), 0.7)
+    texts = [a.text for a in fig.layout.annotations] + [fig.layout.yaxis2.title.text] + [t.name for t in fig.data]
+    assert not any("D_u" in (t or "") for t in texts)
+    assert "D<sub>u</sub>f = ∇f · u for every θ" in texts and fig.layout.yaxis2.title.text == "D<sub>u</sub>f"
+
+
 def test_point_latex_reads_the_point():
     pa = mv.analyse_point(mv.derivatives("x^2 + y^2"), 1.0, -0.5)
     pl = mv.point_latex(pa)

@@ -56,12 +56,60 @@ def test_global_minimum_is_the_lowest_point_of_a_dense_grid(kind, seed):
     assert all(v >= m.global_value for _, _, v in m.local)
 
 
-def test_intro_minimum_and_its_trap():
+def test_intro_minimum_and_no_corner_called_a_local_minimum():
     m = sb.find_minima(sb.make_pit("intro", 0))
     assert m.global_min == pytest.approx((1.209, 4.011), abs=5e-3)
     assert m.global_value == pytest.approx(-46.154, abs=1e-2)
-    # the corner (0, 6) is a lower-than-its-neighbours trap that is not the bottom
-    assert any(math.hypot(x, y - 6) < 0.1 for x, y, _ in m.local[1:])
+    # the well is the only point of the open square where ∇f = 0 with H positive definite: the
+    # four corners of the upside-down bowl are lower than their neighbours only because the walls
+    # stop the sand; they are wall lows, never local minima (the shallowest, (6, 0), is one of them)
+    assert len(m.local) == 1 and m.local[0][:2] == pytest.approx(m.global_min)
+    assert m.traps == () and not m.bottom_on_wall
+    assert sorted((round(x), round(y)) for x, y, _ in m.wall) == [(0, 0), (0, 6), (6, 0), (6, 6)]
+    assert not any(min(x, y, 6 - x, 6 - y) < 0.1 for x, y, _ in m.local)
+    # sympy: at each corner ∇f ≠ 0, and −∇f points out of the square (the ground falls beyond the wall)
+    import sympy as sp
+    x, y = sp.symbols("x y")
+    f = -((x - sp.Rational(41, 10)) ** 2 + (y - sp.Rational(9, 10)) ** 2) \
+        - 30 * sp.exp(-((x - sp.Rational(3, 2)) ** 2 + (y - sp.Rational(37, 10)) ** 2) / sp.Rational(28, 10))
+    for cx, cy, _ in m.wall:
+        g = [float(sp.diff(f, v).subs({x: cx, y: cy})) for v in (x, y)]
+        outward = (1 if cx > 3 else -1, 1 if cy > 3 else -1)
+        assert -g[0] * outward[0] > 0.5 and -g[1] * outward[1] > 0.5, (cx, cy, g)
+
+
+@pytest.mark.parametrize("kind, seed", CASES + [("intro", 0), ("several", 0), ("rocks", 0)])
+def test_local_minima_are_interior_stationary_points_with_positive_definite_hessian(kind, seed):
+    """Checked against sympy's gradient and Hessian of the pit's formula, and against a dense grid:
+    every strict minimum of a 601 × 601 grid away from the walls is one of the local minima found."""
+    import sympy as sp
+    pit = sb.make_pit(kind, seed)
+    m = sb.find_minima(pit)
+    x, y = sp.symbols("x y")
+    from explorer.expressions import parse_expression
+    f = parse_expression(sb.pit_text(pit), ("x", "y"))
+    grad = [sp.lambdify((x, y), sp.diff(f, v)) for v in (x, y)]
+    hess = sp.lambdify((x, y), sp.hessian(f, (x, y)))
+    for lx, ly, lv in m.local:
+        assert 1e-6 < min(lx, ly, 6 - lx, 6 - ly)             # inside the square, off the walls
+        assert math.hypot(grad[0](lx, ly), grad[1](lx, ly)) < 1e-6 * (1 + abs(lv))
+        assert np.all(np.linalg.eigvalsh(np.array(hess(lx, ly), float)) > 0)
+        assert lv == pytest.approx(float(pit.value(lx, ly)))
+    for wx, wy, _ in m.wall:
+        assert min(wx, wy, 6 - wx, 6 - wy) < 1e-6          # on a wall
+    g = np.linspace(0, 6, 601)
+    X, Y = np.meshgrid(g, g)
+    Z = pit.value(X, Y)
+    core = Z[1:-1, 1:-1]
+    strict = np.ones_like(core, bool)
+    for di in (-1, 0, 1):
+        for dj in (-1, 0, 1):
+            if di or dj:
+                strict &= core < Z[1 + di:600 + di, 1 + dj:600 + dj]
+    for i, j in zip(*np.nonzero(strict)):
+        px, py = X[i + 1, j + 1], Y[i + 1, j + 1]
+        if min(px, py, 6 - px, 6 - py) > 0.05:
+            assert any(math.hypot(px - a, py - b) < 0.03 for a, b, _ in m.local), (px, py)
 
 
 def test_kinds_have_their_character():
@@ -100,10 +148,23 @@ def test_winning_radius():
 
 
 def test_local_minimum_is_told_so():
-    game, pit, m = _game()
-    lx, ly, _ = next(p for p in m.local[1:] if math.hypot(p[0], p[1] - 6) < 0.1)
+    game, pit, m = _game("several", 0)
+    lx, ly, _ = m.traps[0]
+    assert (lx, ly) == pytest.approx((0.754, 5.120), abs=2e-3)
     r = sb.dip(game, pit, m, lx, ly)
     assert r.status == "local" and "local" in r.message and not r.game.won
+
+
+def test_a_corner_is_a_wall_low_not_a_local_minimum():
+    game, pit, m = _game()               # the intro pit
+    for cx, cy in ((0, 6), (6, 0)):      # the deepest corner and the shallowest
+        r = sb.dip(game, pit, m, cx, cy)
+        assert r.status == "wall" and "local" not in r.message and "beyond the wall" in r.message
+        assert sb.message_style(r.status, r.message, r.game) == "depth"
+    # in the middle of a wall, away from every wall low and trap: just the depth
+    assert sb.dip(game, pit, m, 3.0, 6.0).status == "miss"
+    assert "no other local minimum" in sb.reveal_notice(m)
+    assert "blue crosses" in sb.reveal_notice(sb.find_minima(sb.make_pit("several", 0)))
 
 
 def test_twenty_five_dips_with_a_warning_near_the_end():
