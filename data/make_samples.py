@@ -21,6 +21,11 @@ def main() -> None:
     # 2. a dataset with σ: counts of a decaying source every 10 s, Poisson σ = √counts
     t = np.arange(0, 200, 10)
     counts = rng.poisson(950 * np.exp(-t / 60.0) + 20)
+    # ... and on to 390 s, where the background of 20 counts shows (its own seeded generator, so
+    # the other samples' draws stay the same): A·e^{kt} + B is then the model it suggests
+    t_tail = np.arange(200, 400, 10)
+    t = np.concatenate([t, t_tail])
+    counts = np.concatenate([counts, np.random.default_rng(18).poisson(950 * np.exp(-t_tail / 60.0) + 20)])
     sig = np.sqrt(np.maximum(counts, 1))
     rows = ["time_s,counts,sigma"] + [f"{a},{b},{c:.2f}" for a, b, c in zip(t, counts, sig)]
     (HERE / "decay_sigma.csv").write_text("\n".join(rows) + "\n")

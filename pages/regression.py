@@ -9,6 +9,7 @@ import streamlit as st
 import ui
 from explorer import regression as rg
 from explorer.figures import regression as rf
+from explorer.regression import formulas as fx
 from ui import regression_sections as fs
 
 GENERATED, UPLOAD = "Generated points", "Upload a CSV"
@@ -130,17 +131,13 @@ ui.page_header(
 def straight_line(data: rg.Dataset, line):
     """The formulas stay put; the fragment between them is what m and c rerun."""
     st.header("Fit a straight line by hand")
-    st.latex(r"\chi^2(m,c)=\sum_i\left(\frac{y_i-(m\,x_i+c)}{\sigma_i}\right)^2")
+    st.latex(fx.LINE_CHI2)
     by_hand(data, line)
     st.markdown("**The closed-form optimum** (set ∂χ²/∂m = ∂χ²/∂c = 0, with weights wᵢ = 1/σᵢ²):"
-                + ui.display_math(r"m=\frac{\sum_i w_i(x_i-\bar x)(y_i-\bar y)}{\sum_i w_i (x_i-\bar x)^2},\qquad "
-                                  r"c=\bar y-m\,\bar x,\qquad \bar x=\frac{\sum_i w_i x_i}{\sum_i w_i}"))
+                + ui.display_math(fx.CLOSED_FORM))
     st.subheader("Result, uncertainties and goodness of fit")
     st.markdown(ui.results_table(rg.line_summary(line))
-                + ui.display_math(
-                    r"\sigma_m^2=\frac{1}{\sum_i w_i(x_i-\bar x)^2},\quad "
-                    r"\sigma_c^2=\frac{1}{\sum_i w_i}+\frac{\bar x^2}{\sum_i w_i(x_i-\bar x)^2},\quad "
-                    r"R^2 = 1-\frac{\chi^2}{\sum_i w_i (y_i-\bar y)^2}"))
+                + ui.display_math(fx.LINE_UNCERTAINTIES))
     st.caption("σ from the data's σ column: a reduced χ² near 1 says the scatter matches the stated σ."
                if line.has_sigma else
                "No σ given: every σᵢ = 1 and the uncertainties are scaled by the reduced χ² "
@@ -160,8 +157,7 @@ def by_hand(data: rg.Dataset, line):
     with left:
         ui.chart_live(rf.hand_fit_figure(data.x, data.y, data.s, m, c, data.xlabel, data.ylabel,
                                          (line.m, line.c) if show_best else None), key="hand_plot")
-        st.latex(rf"\chi^2({m:.4g},\,{c:.4g}) = {rg.chi2_line(m, c, data.x, data.y, data.s):,.4g}"
-                 rf"\qquad \chi^2_{{\min}} = {line.chi2:,.4g}")
+        st.latex(fx.chi2_reading(m, c, rg.chi2_line(m, c, data.x, data.y, data.s), line.chi2))
         ui.notice("each red segment is one residual yᵢ − (m xᵢ + c); χ² adds up their squares "
                   "(divided by σᵢ²). Move m and c to make χ² as small as you can.")
     with right:
@@ -240,15 +236,13 @@ def nonlinear_descent(data: rg.Dataset, model, p0, fit, level):
     left, right = st.columns(2)
     with left:
         st.subheader("Steepest descent (the course's method)")
-        st.latex(r"\mathbf p \leftarrow \mathbf p-\gamma\,\nabla_{\mathbf p}\chi^2,\quad "
-                 r"\nabla\chi^2=-2\sum_i\frac{y_i-f(x_i;\mathbf p)}{\sigma_i^2}\,\nabla_{\mathbf p}f")
+        st.latex(fx.DESCENT_RULE)
         st.dataframe(rg.descent_table(p0, desc.x), hide_index=True)
         st.caption(f"χ² = {desc.chi2[-1]:.6g} after {desc.nit} steps — {desc.message}. "
                    "(γ is halved until χ² drops: a backtracking line search.)")
     with right:
         st.subheader("Library solver (trust region + Levenberg–Marquardt)")
-        st.latex(r"\min_{\mathbf p}\ \chi^2(\mathbf p),\quad "
-                 r"\sigma_{p_k}=\sqrt{\big[(J^\top W J)^{-1}\big]_{kk}}")
+        st.latex(fx.SOLVER_UNCERTAINTY)
         st.dataframe(rg.fit_table(fit), hide_index=True)
         (st.success if fit.success else st.warning)(fit.message)
         if fit.success and fit.dof > 0:
@@ -262,17 +256,17 @@ def nonlinear_descent(data: rg.Dataset, model, p0, fit, level):
               "wider, is where a new point would fall, at the chosen level.")
 
     if len(names) >= 2:
-        keep_in("px", options=names); keep_in("py", options=names)
+        tag = hashlib.sha1(",".join(names).encode()).hexdigest()[:6]   # the model's own pickers
         with ui.row():
-            px = ui.select("contour: horizontal parameter", names, 0, key="px")
-            py = ui.select("contour: vertical parameter", names, 1, key="py")
+            px = ui.select("contour: horizontal parameter", names, 0, key=f"px_{tag}")
+            py = ui.select("contour: vertical parameter", names, 1, key=f"py_{tag}")
         if px == py:
             st.info("Pick two different parameters for the χ² contour.")
         else:
             xr, yr = rg.contour_windows(fit, desc.history, px, py)
             A, B, Z = grid_cached(model, tuple(fit.params.items()), px, py, xr, yr, data.key, data.x, data.y, data.s)
             ui.chart_live(rf.parameter_landscape_figure(A, B, Z, fit.params, desc.history, px, py), key="nl_landscape")
-            ui.notice("the descent path (white) runs downhill across the contours from the start "
+            ui.notice("the descent path (black dashes, white ◆) runs downhill across the contours from the start "
                       "(●); the library solver's optimum is the ✕. Other parameters are held at "
                       "their best values, so the path is a projection.")
 

@@ -67,6 +67,14 @@ def compare(data: rg.Dataset, model_name, fit, name2, model2, fit2, typed: bool)
     return name2, model2, fit2
 
 
+def parameters_csv(data: rg.Dataset, model_name, model, fit) -> str:
+    """The parameters file: the model, the data (file, columns, σ column), N, dof, the values."""
+    table = data.key[0] == "table"
+    sigma = (data.key[5] or "") if table else ("the noise σ of each generated point" if data.s is not None else "")
+    return ex.parameters_csv(fit, model_name=model_name, model_text=model, source=data.name,
+                             xlabel=data.xlabel, ylabel=data.ylabel, sigma=sigma)
+
+
 def downloads(data: rg.Dataset, model_name, model, fit, level, second):
     """CSV tables, the report (Markdown, HTML, with the chart) and the chart as PNG and SVG."""
     figure = lambda: rf.fit_band_figure(data.x, data.y, data.s, fit, level, data.xlabel, data.ylabel)
@@ -83,7 +91,7 @@ def downloads(data: rg.Dataset, model_name, model, fit, level, second):
                            mime="text/markdown", key="dl_report_md")
         st.download_button("⬇️ Report (HTML)", data=lambda: report("html"), file_name="fit_report.html",
                            mime="text/html", key="dl_report_html")
-        st.download_button("⬇️ Fitted parameters (CSV)", data=lambda: rg.safe_csv(rg.fit_table(fit)),
+        st.download_button("⬇️ Fitted parameters (CSV)", data=lambda: parameters_csv(data, model_name, model, fit),
                            file_name="fit_parameters.csv", mime="text/csv", key="dl_params")
         st.download_button("⬇️ Residuals (CSV)", data=lambda: rg.safe_csv(rg.residual_table(model, fit, data.x, data.y, data.s)),
                            file_name="fit_residuals.csv", mime="text/csv", key="dl_res")

@@ -94,6 +94,13 @@ def hand_fit_figure(x, y, s, m, c, xlabel="x", ylabel="y", best=None):
                            legend=dict(orientation="h", y=1.12, x=1, xanchor="right"), title=_title("Fit by hand")))
 
 
+# The descent path: black dashes (21:1 on a white legend or the yellow floor of the map) with white
+# diamonds outlined in black (seen on the dark high-χ² ground and on a dark theme's legend): never
+# white on white, and its dash and marker tell it from the start (●) and the optimum (✕) without colour.
+DESCENT_LINE = dict(color="#000000", width=2, dash="dash")
+DESCENT_MARKER = dict(size=7, symbol="diamond", color="#ffffff", line=dict(color="#000000", width=1.5))
+
+
 def landscape_figure(ms, cs, Z, hand, best, path_m=None, path_c=None, xname="m", yname="c",
                      title="χ² landscape"):
     with np.errstate(all="ignore"):
@@ -103,8 +110,7 @@ def landscape_figure(ms, cs, Z, hand, best, path_m=None, path_c=None, xname="m",
                  contours=dict(coloring="heatmap"), name="log₁₀ χ²", hoverinfo="skip")]
     if path_m is not None and len(path_m) > 1:
         data.append(dict(type="scatter", x=np.asarray(path_m, float), y=np.asarray(path_c, float),
-                         mode="lines+markers", name="gradient descent",
-                         line=dict(color="white", width=2), marker=dict(size=4, color="white")))
+                         mode="lines+markers", name="gradient descent", line=DESCENT_LINE, marker=DESCENT_MARKER))
     data.append(dict(type="scatter", x=[float(hand[0])], y=[float(hand[1])], mode="markers",
                      name="start (your hand pick)",
                      marker=dict(size=13, color="#ff7f0e", symbol="circle", line=dict(color="black", width=1))))

@@ -4,6 +4,7 @@ sentences describing the table."""
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
@@ -18,8 +19,12 @@ DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 SAMPLES = {"Sample: spring (straight line)": "spring_line.csv",
            "Sample: decay counts with σ": "decay_sigma.csv",
            "Sample: heights histogram": "heights_histogram.csv"}
-SUGGESTED_MODEL = {"heights_histogram.csv": "Gaussian", "decay_sigma.csv": "Exponential"}
-SIGMA_NAMES = ("sigma", "σ", "err", "error", "uncertainty", "dy")
+SUGGESTED_MODEL = {"heights_histogram.csv": "Gaussian", "decay_sigma.csv": "Exponential with background"}
+SIGMA_NAMES = ("sigma", "σ", "err", "error", "errors", "uncertainty", "unc", "dy", "δy", "Δy", "stderr",
+               "std", "sd", "s.d.")
+# "sigma_y", "y_err", "error [1/s]", "dy (m)", "σ(y)", "u(y)": a σ word with the quantity or units
+_SIGMA_WORDS = {"sigma", "σ", "err", "error", "errors", "uncertainty", "uncertainties", "unc", "stderr"}
+_UNITS_TAIL = re.compile(r"\s*[\[(][^\[\]()]*[\])]\s*$")
 
 
 @dataclass(frozen=True)
@@ -69,9 +74,32 @@ def accept_upload(name: str, raw: bytes, previous: Upload | None,
         return previous, str(err)
 
 
+def _sigma_score(column: str) -> int:
+    """2: a name for the y values' σ (σ, sigma_y, dy, error [1/s], u(y)); 1: a σ of another
+    quantity (sigma_x, dx err); 0: not a σ column."""
+    name = " ".join(str(column).lower().split())
+    if re.fullmatch(r"(u|σ|sigma|δ|Δ)\s*\(\s*y?[^()]*\)", name):                   # u(y), σ(y)
+        return 1 if re.search(r"\(\s*x", name) else 2
+    while _UNITS_TAIL.search(name) and _UNITS_TAIL.sub("", name):                # "error [1/s]"
+        name = _UNITS_TAIL.sub("", name)
+    if name in SIGMA_NAMES:
+        return 2
+    tokens = [t for t in re.split(r"[\s_.\-:/]+", name) if t]
+    if not tokens:
+        return 0
+    if re.fullmatch(r"(d|δ|Δ|delta)\s*y", name) or (tokens[0] in ("d", "δ", "Δ", "delta") and tokens[1:] == ["y"]):
+        return 2
+    if tokens[0] in _SIGMA_WORDS or tokens[-1] in _SIGMA_WORDS or tokens[0] in ("yerr", "ey", "sy", "dy"):
+        return 1 if "x" in tokens or tokens[0] in ("xerr", "ex", "sx", "dx") else 2
+    return 1 if tokens[0] in ("xerr", "dx") else 0
+
+
 def guess_sigma_column(columns: Sequence[str]) -> str | None:
-    """The column that holds each point's σ, going by its name (sigma, σ, err, dy …), if any."""
-    return next((c for c in columns if c.lower() in SIGMA_NAMES), None)
+    """The column that holds each point's σ, going by its name (sigma, σ, err, dy, sigma_y,
+    "error [1/s]", uncertainty, u(y) …), if any: one named for y before one named for x."""
+    scored = [(_sigma_score(c), i, c) for i, c in enumerate(columns)]
+    best = max((s for s in scored if s[0] == 2), default=None, key=lambda s: -s[1])
+    return best[2] if best else None
 
 
 def table_data(table: pd.DataFrame, xcol: str, ycol: str, scol: str | None, name: str = "",
@@ -86,10 +114,16 @@ def describe_rows(table: pd.DataFrame) -> str:
     """How many rows are used, how many were dropped, which text columns were left out."""
     dropped = int(table.attrs.get("dropped_rows", 0))
     text_cols = table.attrs.get("text_columns") or []
+    comments = int(table.attrs.get("comment_lines", 0))
+    units = table.attrs.get("units") or {}
     return (f"**{len(table):,} rows used.** "
             + (f"{dropped:,} row{'s' * (dropped != 1)} with missing or non-numeric values "
                f"{'was' if dropped == 1 else 'were'} dropped." if dropped else "No rows were dropped.")
-            + (f" Text columns left out: {', '.join(text_cols[:6])}." if text_cols else ""))
+            + (f" Text columns left out: {', '.join(text_cols[:6])}." if text_cols else "")
+            + (f" {comments} comment line{'s' * (comments != 1)} (starting with #) at the top "
+               f"{'was' if comments == 1 else 'were'} skipped." if comments else "")
+            + (" The line under the header was read as units: "
+               + ", ".join(f"{k.rsplit(' [', 1)[0]} in {u}" for k, u in units.items()) + "." if units else ""))
 
 
 def describe_upload(upload: Upload) -> str:

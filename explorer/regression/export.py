@@ -53,6 +53,31 @@ def fit_table(fit: ModelFit) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def parameters_csv(fit: ModelFit, *, model_name: str, model_text: str, source: str = "",
+                   xlabel: str = "x", ylabel: str = "y", sigma: str = "") -> str:
+    """The fitted parameters as a CSV to keep, in three sections a spreadsheet shows one under the
+    other: what was fitted (model, formula, data file, columns, N, degrees of freedom), the
+    parameters (value, standard error; a fixed one says so instead of an error) and the statistics
+    (χ², reduced χ²: a value each, no error column). Every text cell goes through the CSV-injection
+    guard (a typed model "-A*x" or a file "=cmd.csv" is never a formula); no cell says "nan"."""
+    num = lambda v: float(v) if v is not None and np.isfinite(v) else "undefined"
+    rows = [["fit", "Calculus Explorer, Regression page"], ["model", model_name], ["f(x)", model_text],
+            ["data", source or "generated points"], ["x column", xlabel], ["y column", ylabel],
+            ["sigma column", sigma or "none (every sigma = 1)"],
+            ["N (points used)", str(int(fit.n))], ["free parameters", str(len(fit.free))],
+            ["degrees of freedom (N - free parameters)", str(int(fit.dof))], [],
+            ["parameter", "value", "standard error", "note"]]
+    for k in fit.names:
+        fixed = k in fit.fixed
+        rows.append([k, num(fit.params[k]), "" if fixed else num(fit.stderr.get(k)),
+                     "held fixed at its start value" if fixed else ("ended on a bound" if k in fit.at_bound else "")])
+    rows += [[], ["statistic", "value"], ["chi2", num(fit.chi2)], ["reduced chi2 (chi2 / dof)", num(fit.reduced_chi2)]]
+    out = io.StringIO()
+    wr = csv.writer(out, lineterminator="\r\n")
+    wr.writerows([_escape_cell(c) for c in row] for row in rows)
+    return out.getvalue()
+
+
 def descent_table(start: Mapping[str, float], end) -> pd.DataFrame:
     """Each parameter's start value and its value after a descent (``end`` in ``start``'s order)."""
     return pd.DataFrame({"parameter": list(start), "start": list(start.values()), "after descent": end})

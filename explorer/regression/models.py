@@ -45,6 +45,7 @@ BUILTIN_MODELS: dict[str, str] = {
     "Straight line": "m*x + c",
     "Polynomial": _poly_text(2),
     "Exponential": "A*exp(k*x)",
+    "Exponential with background": "A*exp(k*x) + B",
     "Gaussian": "A*exp(-(x - mu)^2/(2*sigma^2))",
     "Logistic": "L/(1 + exp(-k*(x - x0)))",
     "Power law": "A*x^b",
@@ -82,6 +83,8 @@ def guess_start(name: str, x, y, degree: int = 2) -> dict[str, float]:
             k, lnA = np.polyfit(x[pos], np.log(y[pos]), 1)
             return {"A": float(np.exp(lnA)), "k": float(k)}
         return {"A": float(np.max(np.abs(y))) or 1.0, "k": -1.0 / span}
+    if name == "Exponential with background":
+        return _exponential_background_start(x, y, span)
     if name == "Gaussian":
         w = np.clip(y - min(0.0, float(np.min(y))), 0, None)
         if w.sum() <= 0:
@@ -118,6 +121,25 @@ def guess_start(name: str, x, y, degree: int = 2) -> dict[str, float]:
         A = math.hypot(a, b) or float(np.std(y)) or 1.0
         return {"A": float(A), "w": float(w), "phi": float(math.atan2(b, a)), "c": c}
     raise KeyError(name)
+
+
+def _exponential_background_start(x, y, span: float) -> dict[str, float]:
+    """Start values for A·e^{kx} + B: for a fixed rate k the model is linear in A and B, so try
+    rates from 0.1 to 30 e-foldings over the data's span (growth and decay), solve A and B by
+    least squares for each, and keep the best."""
+    x0 = float(np.min(x))
+    best = (np.inf, 1.0, -1.0 / span, 0.0)
+    for k in np.concatenate([-np.geomspace(0.1, 30, 120), np.geomspace(0.1, 30, 120)]) / span:
+        e = np.exp(k * (x - x0))                        # shifted: no overflow at large x
+        M = np.column_stack([e, np.ones_like(x)])
+        coef, *_ = np.linalg.lstsq(M, y, rcond=None)
+        sse = float(((M @ coef - y) ** 2).sum())
+        if np.isfinite(sse) and sse < best[0]:
+            best = (sse, float(coef[0]), float(k), float(coef[1]))
+    _, a, k, b = best
+    with np.errstate(over="ignore"):
+        A = a * math.exp(-k * x0)
+    return {"A": A if math.isfinite(A) else a, "k": k, "B": b}
 
 
 class CompiledModel(tuple):

@@ -119,6 +119,7 @@ def read_table(source, max_bytes: int | None = MAX_BYTES) -> pd.DataFrame:
     if looks_binary(text):
         raise DataError("This is not a CSV text file: it contains binary or control characters.")
     text = text.lstrip("\ufeff")
+    text, comments = _strip_comment_lines(text)
     lines = [ln for ln in text[:200_000].splitlines()[:50] if ln.strip()]
     if not lines:
         raise DataError("The file is empty (only blank lines).")
@@ -134,7 +135,8 @@ def read_table(source, max_bytes: int | None = MAX_BYTES) -> pd.DataFrame:
     if sep == r"\s+":
         common.pop("skipinitialspace")
     try:
-        first = pd.read_csv(io.StringIO(text), header=None, nrows=1, dtype=str, **common)
+        first = pd.read_csv(io.StringIO(text[:200_000]), header=None, nrows=8, dtype=str,
+                            on_bad_lines="skip", **common)
     except (pd.errors.ParserError, csv.Error, ValueError) as err:
         raise DataError(_parser_message(err)) from None
     except pd.errors.EmptyDataError:
@@ -146,11 +148,16 @@ def read_table(source, max_bytes: int | None = MAX_BYTES) -> pd.DataFrame:
     header = not all(_cell_is_number(c, decimal) for c in first_cells)
     names = _dedupe([_clean_name(c, i) for i, c in enumerate(first_cells)]) if header \
         else [f"column {i + 1}" for i in range(ncols)]
+    units = _units_row(first, decimal) if header else None
+    if units:
+        names = _dedupe([n if n.endswith((f"[{u}]", f"({u})")) else f"{n} [{u}]"
+                         for n, u in zip(names, units)])
+    skip_top = (1 if header else 0) + (1 if units else 0)
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            raw = pd.read_csv(io.StringIO(text), header=None, skiprows=1 if header else 0,
+            raw = pd.read_csv(io.StringIO(text), header=None, skiprows=skip_top,
                               names=list(range(ncols)), on_bad_lines="warn", engine="c",
                               low_memory=False, **common)
         except pd.errors.EmptyDataError:
@@ -203,8 +210,41 @@ def read_table(source, max_bytes: int | None = MAX_BYTES) -> pd.DataFrame:
                         + f"; at least {MIN_ROWS} are needed for a fit.")
     df.attrs.update(dropped_rows=int(dropped), skipped_lines=int(skipped), text_columns=text_columns,
                     delimiter={"\t": "tab", r"\s+": "spaces"}.get(sep, sep), decimal=decimal,
-                    encoding=encoding, header=header, rows=len(df))
+                    encoding=encoding, header=header, rows=len(df), comment_lines=int(comments),
+                    units=dict(zip(names, units)) if units else {})
     return df
+
+
+def _strip_comment_lines(text: str) -> tuple[str, int]:
+    """``text`` without its leading comment lines (those starting with #, blank lines between
+    them), and how many comment lines there were."""
+    count, pos = 0, 0
+    while pos < len(text):
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end + 1
+        line = text[pos:end].strip()
+        if line.startswith("#"):
+            count += 1
+        elif line:
+            break
+        pos = end
+    return (text[pos:], count) if count else (text, 0)
+
+
+def _units_row(peek: pd.DataFrame, decimal: str) -> list[str] | None:
+    """The units under the header (``s, m`` or ``[s], [m]``), if the line after the header is text
+    in every column while the lines below it are numbers (in at least two columns); else None."""
+    if len(peek) < 3:
+        return None
+    cells = ["" if pd.isna(v) else str(v).strip() for v in peek.iloc[1].tolist()]
+    if any(not c or _cell_is_number(c, decimal) or len(c) > 30 for c in cells):
+        return None
+    below = peek.iloc[2:]
+    numeric_columns = sum(all(pd.isna(v) or _cell_is_number(str(v), decimal) for v in below[i])
+                          and below[i].notna().any() for i in below.columns)
+    if numeric_columns < 2:
+        return None
+    return [_clean_name(re.sub(r"^[\[(](.*)[\])]$", r"\1", c).strip(), i) for i, c in enumerate(cells)]
 
 
 def _parser_message(err: Exception) -> str:

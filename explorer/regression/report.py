@@ -90,8 +90,12 @@ def data_summary(x, y, s=None, name: str = "", xlabel: str = "x", ylabel: str = 
     """The data in a few lines: source, columns, points used, ranges, σ."""
     x, y = np.asarray(x, float), np.asarray(y, float)
     ok = np.isfinite(x) & np.isfinite(y)
+    if s is not None:                  # a point without a usable σ is left out of the fit too
+        with np.errstate(invalid="ignore"):
+            ok &= np.isfinite(np.asarray(s, float)) & (np.asarray(s, float) > 0)
     out = {"source": name or "generated points", "x column": xlabel, "y column": ylabel,
-           "points used": f"{int(ok.sum()):,}" + (f" ({dropped} left out: missing or not finite)" if dropped else "")}
+           "points used": f"{int(ok.sum()):,}" + (f" ({dropped} left out: missing or not finite"
+                                                   + (" or σ not positive)" if s is not None else ")") if dropped else "")}
     if ok.any():
         out["x range"] = f"{nice_text(x[ok].min(), 6)} to {nice_text(x[ok].max(), 6)}"
         out["y range"] = f"{nice_text(y[ok].min(), 6)} to {nice_text(y[ok].max(), 6)}"

@@ -377,3 +377,52 @@ def test_bad_bounds_and_everything_fixed_get_a_message_not_a_traceback():
     assert "p3d-residual_plot" not in figures(at), "no diagnostics of a fit that did not happen"
     edit_limits(at, {0: {"fixed": True}, 1: {"fixed": True}})
     assert any("Every parameter is fixed" in w.value for w in at.warning)
+
+
+# issue 18: the χ² contour's parameter pickers follow the model in use
+def _pickers(at):
+    boxes = {b.label: b for b in at.selectbox if b.label.startswith("contour:")}
+    return boxes["contour: horizontal parameter"], boxes["contour: vertical parameter"]
+
+
+def test_contour_pickers_follow_the_model():
+    from explorer import regression as rg
+    at = nonlinear_page("Sample: spring (straight line)")
+    px, py = _pickers(at)
+    assert (list(px.options), px.value, py.value) == (["m", "c"], "m", "c")
+    for model in ["Exponential", "Gaussian", "Exponential with background", "Logistic", "Gaussian"]:
+        at.radio(key="model").set_value(model).run()
+        no_exception(at)
+        names = rg.model_parameters(rg.BUILTIN_MODELS[model])
+        px, py = _pickers(at)
+        assert list(px.options) == names and list(py.options) == names, model
+        assert (px.value, py.value) == (names[0], names[1]), model
+    # each model has pickers of its own (a new widget identity: no value carried over in the browser)
+    keys = {model: _pickers(at)[0].key for model in ["Gaussian"]}
+    at.radio(key="model").set_value("Logistic").run()
+    assert _pickers(at)[0].key != keys["Gaussian"] and _pickers(at)[0].key.startswith("px_")
+    at.radio(key="model").set_value("Gaussian").run()
+    assert _pickers(at)[0].key == keys["Gaussian"]
+    # a picked pair stays while the model stays, and is the new model's again after a switch
+    px, py = _pickers(at)
+    px.set_value("sigma").run()
+    assert _pickers(at)[0].value == "sigma"
+    at.radio(key="data").set_value("Sample: decay counts with σ").run()
+    no_exception(at)
+    assert at.radio(key="model").value == "Exponential with background"
+    px, py = _pickers(at)
+    assert list(px.options) == ["A", "k", "B"] and (px.value, py.value) == ("A", "k")
+
+
+def test_the_page_shows_the_formulas_broken_over_lines(at):
+    """Issue 18: the χ² reading and the σ formulas, stacked (explorer.regression.formulas)."""
+    from explorer.regression import formulas as fx
+    at.session_state["view"] = LINE
+    at.radio(key="data").set_value("Generated points").run()
+    shown = latex_text(at)
+    for tex in (fx.LINE_CHI2, fx.CLOSED_FORM, fx.LINE_UNCERTAINTIES):
+        assert tex in shown
+    reading = next(e.value for e in at.latex if r"\chi^2_{\min}" in e.value)
+    assert r"\begin{aligned}\chi^2(" in reading and r"\\ \chi^2_{\min}" in reading
+    nl = run_page(PAGE, {"view": NONLINEAR})
+    assert fx.DESCENT_RULE in latex_text(nl) and fx.SOLVER_UNCERTAINTY in latex_text(nl)

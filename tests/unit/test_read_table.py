@@ -157,3 +157,71 @@ def test_table_data_and_its_description():
     assert np.array_equal(generated(30, 1.0, 1.5, 2.0, 7).y, g.y), "seeded"
     assert suggested_model("heights_histogram.csv") == "Gaussian" and suggested_model("") == "Straight line"
     assert len(sample_table("decay_sigma.csv")) >= 3
+
+
+# issue 18: comment lines, a units row, σ columns by their usual names
+def test_leading_comment_lines_are_skipped_and_counted():
+    from explorer.regression import describe_rows
+    df = read_table(b"# decay run 3, detector B\n#   operator: ann\n\nt,counts\n0,100\n10,80\n20,61\n")
+    assert list(df.columns) == ["t", "counts"], "the header is the first line after the comments"
+    assert df["counts"].tolist() == [100, 80, 61] and df.attrs["dropped_rows"] == 0
+    assert df.attrs["comment_lines"] == 2
+    assert "2 comment lines (starting with #) at the top were skipped." in describe_rows(df)
+    plain = read_table(b"t,counts\n0,100\n10,80\n20,61\n")
+    assert plain.attrs["comment_lines"] == 0 and "comment" not in describe_rows(plain)
+    # a '#' later in the file is not a comment line to skip (and '#N/A' stays a missing value)
+    later = read_table(b"x,y\n1,2\n2,#N/A\n3,5\n4,6\n")
+    assert later.attrs["comment_lines"] == 0 and later.attrs["dropped_rows"] == 1
+
+
+@pytest.mark.parametrize("units_line, units", [(b"s, m, m", ["s", "m", "m"]),
+                                               (b"[s],[m],[m]", ["s", "m", "m"]),
+                                               (b"(s);(m);(m)", ["s", "m", "m"])])
+def test_a_units_row_is_kept_as_units_not_dropped(units_line, units):
+    from explorer.regression import describe_rows
+    sep = b";" if b";" in units_line else b","
+    body = sep.join([b"t", b"x", b"err"]) + b"\n" + units_line + b"\n" + b"\n".join(
+        sep.join(str(v).encode() for v in row) for row in [(0, 1.5, 0.1), (1, 2.5, 0.1), (2, 4.0, 0.2)])
+    df = read_table(body)
+    assert list(df.columns) == [f"t [{units[0]}]", f"x [{units[1]}]", f"err [{units[2]}]"]
+    assert df.attrs["dropped_rows"] == 0 and len(df) == 3 and df.iloc[0].tolist() == [0, 1.5, 0.1]
+    assert df.attrs["units"] == dict(zip(df.columns, units))
+    assert "read as units: t in s, x in m, err in m." in describe_rows(df)
+
+
+def test_a_text_line_that_is_not_a_units_row_is_still_dropped():
+    # numbers in one column of the second line: a bad data row, not units
+    df = read_table(b"x,y\n1,oops\n2,3\n3,5\n4,7\n")
+    assert list(df.columns) == ["x", "y"] and df.attrs["units"] == {} and df.attrs["dropped_rows"] == 1
+    # a unit already in the name is not repeated
+    df = read_table(b"t [s],y\ns,m\n0,1\n1,2\n2,3\n")
+    assert list(df.columns) == ["t [s]", "y [m]"]
+
+
+def test_comment_lines_units_and_an_error_column_together():
+    from explorer.regression import guess_sigma_column, table_data
+    df = read_table(b"# counts per second\ntime, rate, error [1/s]\ns, 1/s, 1/s\n0,100,10\n10,80,9\n20,60,8\n")
+    assert list(df.columns) == ["time [s]", "rate [1/s]", "error [1/s]"]
+    assert guess_sigma_column(list(df.columns)) == "error [1/s]"
+    d = table_data(df, "time [s]", "rate [1/s]", "error [1/s]")
+    assert d.xlabel == "time [s]" and d.ylabel == "rate [1/s]" and d.s.tolist() == [10, 9, 8]
+
+
+@pytest.mark.parametrize("name", ["error [1/s]", "err", "dy", "sigma_y", "uncertainty", "σ", "u(y)", "DY",
+                                  "y_err", "Error (m)", "Δy", "sigma"])
+def test_sigma_column_names_are_recognised(name):
+    from explorer.regression import guess_sigma_column
+    assert guess_sigma_column(["t", "y", name]) == name
+
+
+@pytest.mark.parametrize("cols", [["x", "y", "weight"], ["x", "u", "y"], ["x", "y", "dx"], ["e", "y"],
+                                  ["x", "y", "sigma_x"], ["x", "y", "errand"]])
+def test_names_that_are_not_a_sigma_of_y_are_not_guessed(cols):
+    from explorer.regression import guess_sigma_column
+    assert guess_sigma_column(cols) is None
+
+
+def test_the_y_sigma_is_preferred_to_the_x_sigma():
+    from explorer.regression import guess_sigma_column
+    assert guess_sigma_column(["x", "sigma_x", "y", "sigma_y"]) == "sigma_y"
+    assert guess_sigma_column(["x", "dx", "y", "dy"]) == "dy"

@@ -400,3 +400,131 @@ def test_every_figure_passes_plotlys_full_validation(name):
     # correlation heat map and residual histogram of issue 21), keeping their defaults
     assert set(fig.layout.template.to_plotly_json().get("data", {})) <= {"scatter", "contour", "heatmap", "bar"}
     assert types <= {"scatter", "contour"}
+
+
+# issue 18: the decay sample's model, A·e^{kx} + B, fitted from automatic start values
+def _curve_fit_best(x, y, s, starts):
+    """scipy's curve_fit from several starts, the lowest χ² kept (the reference optimum)."""
+    f = lambda x, A, k, B: A * np.exp(k * x) + B
+    best = None
+    for p in starts:
+        try:
+            popt, pcov = optimize.curve_fit(f, x, y, p0=p, sigma=s, absolute_sigma=s is not None, maxfev=20000)
+        except RuntimeError:
+            continue
+        chi2 = float((((y - f(x, *popt)) / (1 if s is None else s)) ** 2).sum())
+        if best is None or chi2 < best[0]:
+            best = (chi2, popt, np.sqrt(np.diag(pcov)))
+    return best
+
+
+def test_the_decay_sample_suggests_an_exponential_with_background_and_finds_b():
+    assert rg.BUILTIN_MODELS["Exponential with background"] == "A*exp(k*x) + B"
+    assert rg.suggested_model("decay_sigma.csv") == "Exponential with background"
+    table = rg.sample_table("decay_sigma.csv")
+    x, y, s = (table[c].to_numpy(float) for c in ("time_s", "counts", "sigma"))
+    model, p0 = rg.builtin_start("Exponential with background", x, y)
+    fit = rg.fit_model(model, x, y, p0, s)
+    assert fit.success
+    chi2, popt, perr = _curve_fit_best(x, y, s, [(900, -1 / 60, 20), (1000, -0.01, 0), (500, -0.05, 50)])
+    assert fit.chi2 == pytest.approx(chi2, rel=1e-6)
+    for name, ref, err in zip("AkB", popt, perr):
+        assert fit.params[name] == pytest.approx(ref, abs=1e-3 * err)
+        assert fit.stderr[name] == pytest.approx(err, rel=1e-3)
+    # data/make_samples.py draws 950·e^(−t/60) + 20 (Poisson): the fit finds them within their errors
+    assert abs(fit.params["B"] - 20) < 2.5 * fit.stderr["B"] and 15 < fit.params["B"] < 25
+    assert abs(fit.params["k"] + 1 / 60) < 2.5 * fit.stderr["k"]
+    assert abs(fit.params["A"] - 950) < 2.5 * fit.stderr["A"]
+    plain_model, plain_p0 = rg.builtin_start("Exponential", x, y)
+    plain = rg.fit_model(plain_model, x, y, plain_p0, s)
+    assert plain.reduced_chi2 > 3 > 1.5 > fit.reduced_chi2, "without B the tail does not fit"
+
+
+@pytest.mark.parametrize("A, k, B, x_range", [(950, -1 / 60, 20, (0, 400)), (5, 0.8, -3, (0, 5)),
+                                              (-2, -2.0, 10, (0, 3)), (3e4, -0.002, 500, (0, 2000)),
+                                              (1.0, 0.3, 100, (-10, 10))])
+def test_exponential_with_background_starts_reach_the_optimum(A, k, B, x_range):
+    rng = np.random.default_rng(7)
+    x = np.linspace(*x_range, 50)
+    true = A * np.exp(k * x) + B
+    s = 0.02 * np.abs(true).max() * np.ones_like(x)
+    y = true + rng.normal(0, 1, x.size) * s
+    model, p0 = rg.builtin_start("Exponential with background", x, y)
+    assert p0["k"] == pytest.approx(k, rel=0.5), "the start rate is near the true one"
+    fit = rg.fit_model(model, x, y, p0, s)
+    chi2, popt, perr = _curve_fit_best(x, y, s, [(A, k, B)])
+    assert fit.success and fit.chi2 == pytest.approx(chi2, rel=1e-6)
+    assert abs(fit.params["B"] - B) < 4 * perr[2]
+
+
+def _contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two colours given as #rrggbb."""
+    def lum(c):
+        rgb = [int(c[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b_ = (v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4 for v in rgb)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b_
+    hi, lo = sorted([lum(a), lum(b)], reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+@pytest.mark.parametrize("name", ["landscape", "parameter_landscape"])
+def test_the_descent_path_is_seen_on_a_light_and_a_dark_background_and_not_by_colour_alone(name):
+    """Issue 18: the "gradient descent" swatch was white on white."""
+    import plotly.colors
+    fig = _figures()[name]
+    path = next(t for t in fig.data if t.name == "gradient descent")
+    for background in ("#ffffff", "#0e1117"):          # the app's light and dark theme backgrounds
+        seen = [c for c in (path.line.color, path.marker.color, path.marker.line.color)
+                if _contrast(c, background) >= 3]
+        assert seen, background
+    assert _contrast(path.line.color, "#ffffff") >= 3 and path.marker.line.width >= 1
+    # on the map itself: its darkest and lightest colours each meet one of the path's colours at 3:1
+    for end in (plotly.colors.sequential.Viridis[0], plotly.colors.sequential.Viridis[-1]):
+        assert max(_contrast(end, c) for c in (path.line.color, path.marker.color)) >= 3, end
+    others = [t for t in fig.data if t.type == "scatter" and t.name != "gradient descent"]
+    assert path.line.dash == "dash" and path.mode == "lines+markers"
+    assert path.marker.symbol not in {t.marker.symbol for t in others}, "its own marker shape"
+
+
+# issue 18: formulas no wider than their column at 1024 px
+def _tex_width(line: str) -> int:
+    r"""A rough width of one line of LaTeX in characters: a fraction counts its longer part, a
+    command one character, \quad one and \qquad two, braces nothing. (KaTeX at the page's size sets
+    about 40 such characters in half a 1024 px page, about 80 across it.)"""
+    import re
+    t = re.sub(r"\\(begin|end)\{aligned\}", "", line).replace("&", "")
+    t = re.sub(r"\\(left|right|big|Big)", "", t)
+    t = re.sub(r"\\qquad", "MM", t)
+    t = re.sub(r"\\quad", "M", t)
+    t = re.sub(r"\\[,;!]|\\ ", " ", t)
+    frac = re.compile(r"\\frac\{([^{}]*)\}\{([^{}]*)\}")
+    while frac.search(t):
+        t = frac.sub(lambda m: max(m.group(1), m.group(2), key=len), t)
+    t = re.sub(r"\\[A-Za-z]+", "#", t)
+    return len(re.sub(r"[{}]", "", t))
+
+
+def test_tex_width_measures_what_overflowed():
+    # the one-line forms the page had (issue 18: wider than their column at 1024 px)
+    assert _tex_width(r"\chi^2(1.234,\,-0.5678) = 123{,}456\qquad \chi^2_{\min} = 12{,}345") > 40
+    assert _tex_width(r"\mathbf p \leftarrow \mathbf p-\gamma\,\nabla_{\mathbf p}\chi^2,\quad "
+                      r"\nabla\chi^2=-2\sum_i\frac{y_i-f(x_i;\mathbf p)}{\sigma_i^2}\,\nabla_{\mathbf p}f") > 40
+    assert _tex_width(r"\sigma_m^2=\frac{1}{\sum_i w_i(x_i-\bar x)^2},\quad \sigma_c^2=\frac{1}{\sum_i w_i}"
+                      r"+\frac{\bar x^2}{\sum_i w_i(x_i-\bar x)^2},\quad R^2 = 1-\frac{\chi^2}{\sum_i w_i (y_i-\bar y)^2}") > 80
+
+
+@pytest.mark.parametrize("m, c, chi2, best", [(1.2345, -0.56789, 123456.7, 12345.6), (-3e-7, 4e9, 1.5e300, 0.0),
+                                              (0, 0, float("nan"), 1e-12)])
+def test_regression_formulas_are_broken_over_lines_to_fit_their_columns(m, c, chi2, best):
+    from explorer.regression import formulas as fx
+    half = {"reading": fx.chi2_reading(m, c, chi2, best), "descent": fx.DESCENT_RULE, "solver": fx.SOLVER_UNCERTAINTY}
+    full = {"chi2": fx.LINE_CHI2, "closed form": fx.CLOSED_FORM, "uncertainties": fx.LINE_UNCERTAINTIES}
+    for budget, group in ((34, half), (50, full)):
+        for name, tex in group.items():
+            assert tex.count("{") == tex.count("}"), name
+            widths = [_tex_width(line) for line in tex.split(r"\\")]
+            assert max(widths) <= budget, (name, widths)
+    assert fx.chi2_reading(m, c, chi2, best).count(r"\\") in (1, 2)
+    assert fx.LINE_UNCERTAINTIES.count(r"\\") == 2 and r"\sigma_c^2" in fx.LINE_UNCERTAINTIES
+    from explorer.numbers import tex_number
+    assert f"&={tex_number(chi2)}" in half["reading"] and tex_number(best) in half["reading"]

@@ -284,3 +284,64 @@ def test_chart_image_png_and_svg():
     assert (width, height) == (1800, 2 * 460), "900 px wide (the figure's own 460 px high) at scale 2"
     svg = ex.chart_image(fig, "svg").decode()
     assert svg.startswith("<svg") and "95 % confidence band" in svg and "stroke-dasharray" in svg
+
+
+# issue 18: the parameters file names what was fitted and has no "nan"
+def _csv_sections(text):
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    sections, current = [], []
+    for row in rows:
+        if row:
+            current.append(row)
+        elif current:
+            sections.append(current)
+            current = []
+    return sections + ([current] if current else [])
+
+
+def test_parameters_csv_names_the_model_file_n_and_dof_with_no_nan():
+    x, y, _ = line_data(n=25)
+    s = np.full(x.size, 0.4)
+    s[3] = 0.0                     # one point without a usable σ: left out, N = 24
+    fit = rg.fit_model("a0 + a1*x + a2*x^2", x, y, {"a0": 1.0, "a1": 1.0, "a2": 0.0}, s, fixed=("a0",))
+    text = ex.parameters_csv(fit, model_name="Polynomial", model_text="a0 + a1*x + a2*x^2", source="run3.csv",
+                             xlabel="t [s]", ylabel="h [m]", sigma="dh [m]")
+    assert "nan" not in text.lower()
+    about, params, stats_ = (dict(r[:2] for r in sec) if i != 1 else sec for i, sec in enumerate(_csv_sections(text)))
+    assert about["model"] == "Polynomial" and about["f(x)"] == "a0 + a1*x + a2*x^2" and about["data"] == "run3.csv"
+    assert about["x column"] == "t [s]" and about["y column"] == "h [m]" and about["sigma column"] == "dh [m]"
+    assert about["N (points used)"] == "24" and about["free parameters"] == "2"
+    assert about["degrees of freedom (N - free parameters)"] == "22" == str(fit.dof)
+    assert params[0] == ["parameter", "value", "standard error", "note"]
+    by_name = {r[0]: r for r in params[1:]}
+    assert by_name["a0"][2] == "" and "held fixed" in by_name["a0"][3]
+    for k in ("a1", "a2"):
+        assert float(by_name[k][1]) == fit.params[k] and float(by_name[k][2]) == fit.stderr[k] > 0
+    assert stats_ == {"statistic": "value", "chi2": repr(fit.chi2), "reduced chi2 (chi2 / dof)": repr(fit.reduced_chi2)}
+    assert fit.reduced_chi2 == pytest.approx(fit.chi2 / 22)
+
+
+def test_parameters_csv_keeps_user_text_from_being_a_formula():
+    x, y, _ = line_data()
+    fit = rg.fit_model("-m*x + c", x, y, {"m": -1.0, "c": 0.0})
+    text = ex.parameters_csv(fit, model_name="Typed model", model_text="-m*x + c", source="=HYPERLINK(1).csv",
+                             xlabel="@x", ylabel="+y")
+    about = dict(r[:2] for r in _csv_sections(text)[0])
+    assert about["f(x)"] == "'-m*x + c" and about["data"] == "'=HYPERLINK(1).csv"
+    assert about["x column"] == "'@x" and about["y column"] == "'+y" and about["data"] != "generated points"
+    rows = {r[0]: r for r in _csv_sections(text)[1][1:]}
+    assert float(rows["m"][1]) < 0 and not rows["m"][1].startswith("'"), "a negative value stays a number"
+    assert about["sigma column"] == "none (every sigma = 1)"
+
+
+def test_report_names_the_file_model_n_and_dof():
+    x, y, _ = line_data(n=25)
+    s = np.full(x.size, 0.4)
+    s[[2, 5]] = [0.0, np.nan]
+    fit = rg.fit_model("m*x + c", x, y, {"m": 1.0, "c": 0.0}, s)
+    data = rp.data_summary(x, y, s, "run3.csv", "t [s]", "h [m]", fit.dropped)
+    assert data["points used"].startswith(f"{fit.n} ") and fit.n == 23, "N counts only the points fitted"
+    md = rp.fit_report(fit, model_name="Straight line", model_text="m*x + c", data=data, level=0.95).markdown()
+    assert "| source | run3.csv |" in md and "f(x) = m\\*x + c" in md
+    assert "| points used | 23 (2 left out: missing or not finite or σ not positive) |" in md
+    assert "| degrees of freedom (n − k) | 21 = 23 − 2 |" in md
