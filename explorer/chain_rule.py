@@ -9,6 +9,7 @@ write the rule with its factors and the numbers at one t as LaTeX.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -162,16 +163,32 @@ RULE_TEX = (r"\frac{df}{dt} = \frac{\partial f}{\partial x}\,\frac{dx}{dt} + "
             r"\frac{\partial f}{\partial y}\,\frac{dy}{dt}")
 
 
+#: a line of a display formula holds about this many visible symbols in a 1024 px window's column
+#: (measured in Chromium: the page's column is 564 px, presenter mode's formulas are larger)
+LINE_SYMBOLS = 30
+
+
+def _visible(tex: str) -> int:
+    """A rough count of the symbols a piece of LaTeX draws (commands, braces, scripts not counted)."""
+    return len(re.sub(r"\\[a-zA-Z]+|[{}^_\s&]|\\[,;!]", "", tex))
+
+
 def rule_tex(sym: ChainSymbolic | None) -> str:
-    """The chain rule, followed by its four factors written out when they are short enough."""
+    """The chain rule, then its four factors written out (one product a line, and a long product
+    over two lines), so that no line is wider than the page's column at 1024 px."""
     if sym is None:
         return RULE_TEX
     parts = (to_latex(sym.f_x), to_latex(sym.dx_dt), to_latex(sym.f_y), to_latex(sym.dy_dt))
     if sum(map(len, parts)) >= 600:
         return RULE_TEX
-    return (r"\begin{aligned}" + RULE_TEX.replace("=", "&=", 1) + r"\\ &= "
-            rf"\Big({parts[0]}\Big)\Big({parts[1]}\Big) + \Big({parts[2]}\Big)\Big({parts[3]}\Big)"
-            r"\end{aligned}")
+    lines = []
+    for sign, (a, b) in ((r"&= ", parts[:2]), (r"&\quad + ", parts[2:])):
+        if _visible(a) + _visible(b) > LINE_SYMBOLS:
+            lines += [rf"{sign}\Big({a}\Big)", rf"&\qquad \cdot \Big({b}\Big)"]
+        else:
+            lines.append(rf"{sign}\Big({a}\Big)\Big({b}\Big)")
+    return (r"\begin{aligned}" + RULE_TEX.replace("=", "&=", 1) + r"\\ " + r"\\ ".join(lines)
+            + r"\end{aligned}")
 
 
 def _factor(v: float) -> str:

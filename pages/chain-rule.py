@@ -231,7 +231,7 @@ def network_section():
     if target == "typed":
         st.caption("Typed curves are shrunk to fit the box [−0.95, 0.95]² the outputs can reach, when needed.")
     else:
-        st.latex(rf"\text{{target: }}(x(t), y(t)) = {nn.TARGET_LATEX[target]}")
+        st.latex(rf"\begin{{aligned}}&\text{{target:}}\\ &(x(t), y(t)) = {nn.TARGET_LATEX[target]}\end{{aligned}}")
 
     knobs()
 

@@ -8,6 +8,7 @@ import ui
 from explorer import taylor as tx
 from explorer.figures import taylor as tp
 from explorer.numbers import subscript
+from explorer.taylor.bounds import LAGRANGE_TEX
 
 NPLAY = 20          # the ▶ button plays n = 0 .. max(NPLAY, n)
 NMAX = 30
@@ -145,8 +146,7 @@ def side_1d(text: str) -> None:
         rtext = ui.display_math(r_tex) + f":small[:gray[{rad.reason}]]\n\n"
     st.markdown("### Radius of convergence" + rtext + "### Largest error on the window\n\n"
                 ":small[:gray[The grey curve is Lagrange's bound on the error:]]"
-                + ui.display_math(r"\begin{aligned}|f(x)-T_n(x)| &\le \frac{M_{n+1}}{(n+1)!}\,|x-a|^{n+1},\\ "
-                        r"M_{n+1} &= \max_{\xi\in[a,x]}|f^{(n+1)}(\xi)|\end{aligned}"))
+                + ui.display_math(LAGRANGE_TEX))
     with st.container(height=260, border=False):
         st.markdown(tx.error_table(curves(text, a, order, lo, hi), n))
     ui.notice("inside the radius the largest error shrinks as n grows (your n is in bold); when the "

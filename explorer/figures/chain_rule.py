@@ -70,29 +70,68 @@ def composed_with_tangent(t: np.ndarray, gvals: np.ndarray, at: ChainAt) -> go.F
 
 # ---------------------------------------------------------------------------------------------
 # Backpropagation explorer
+#: below this spread (in the plane's units, the box is 2.1 wide) the drawing is marked, not just drawn
+SMALL_DRAWING = 0.05
+
+
 def drawing(target_plane: np.ndarray, output_plane: np.ndarray, iteration: int) -> go.Figure:
+    """The target and the network's drawing. An untrained network maps every t to almost the same
+    point, a curve a few thousandths wide: it is then drawn as dots with a ring around them and a
+    note giving its true size, rather than as a speck a reader cannot find."""
     closed_t = np.vstack([target_plane, target_plane[:1]])
+    out = np.asarray(output_plane, dtype=float)
     data = [dict(type="scatter", x=_f32(closed_t[:, 0]), y=_f32(closed_t[:, 1]), mode="lines+markers",
                  name="target", line=dict(color="#bbbbbb", width=2), marker=dict(size=4, color="#999999")),
-            dict(type="scatter", x=_f32(output_plane[:, 0]), y=_f32(output_plane[:, 1]), mode="lines",
+            dict(type="scatter", x=_f32(out[:, 0]), y=_f32(out[:, 1]), mode="lines",
                  name="network's drawing", line=dict(color="#d62728", width=3))]
+    annotations = []
+    finite = out[np.isfinite(out).all(axis=1)]
+    spread = finite.max(axis=0) - finite.min(axis=0) if len(finite) else np.zeros(2)
+    if len(finite) and spread.max() < SMALL_DRAWING:
+        cx, cy = (float(v) for v in finite.mean(axis=0))
+        data[1].update(mode="lines+markers", marker=dict(size=7, color="#d62728"))
+        data.append(dict(type="scatter", x=[cx], y=[cy], mode="markers", hoverinfo="skip",
+                         name=f"the whole drawing: {nice_text(spread[0], 2)} × {nice_text(spread[1], 2)}",
+                         marker=dict(size=26, symbol="circle-open", color="#d62728", line=dict(width=2))))
+        annotations.append(dict(x=cx, y=cy, xref="x", yref="y", ax=(-60 if cx > 0 else 60),
+                                ay=(50 if cy > 0 else -50), showarrow=True, arrowhead=2, arrowcolor="#d62728",
+                                text=("untrained: every t lands at<br>almost the same point" if iteration == 0
+                                      else "every t lands at<br>almost the same point"),
+                                font=dict(color="#a01c1c", size=13), bgcolor="rgba(255,255,255,0.85)"))
+    title = ("Untrained network (iteration 0)" if iteration == 0
+             else f"What the network draws (iteration {iteration:,})")
     return fastfig.figure(data, dict(
-        title=dict(text=f"What the network draws (iteration {iteration})"), height=420,
+        title=dict(text=title), height=420, annotations=annotations,
         legend=dict(orientation="h", y=-0.1),
         xaxis=dict(range=[-1.05, 1.05], title=dict(text="output 1")),
         yaxis=dict(range=[-1.05, 1.05], title=dict(text="output 2"), scaleanchor="x", scaleratio=1)))
 
 
 def cost_history(costs: np.ndarray, max_points: int = 400) -> go.Figure:
+    """The cost against the iteration, from iteration 0, on a log scale. Markers while the history
+    is short (a single point in "lines" mode draws nothing); the x axis always starts at 0 and
+    spans at least 10 iterations."""
     costs = np.asarray(costs, dtype=float)
+    last = max(costs.size - 1, 0)
     it = np.arange(costs.size)
     if costs.size > max_points:                          # thin out the history for the wire
         keep = np.unique(np.linspace(0, costs.size - 1, max_points).astype(int))
         it, costs = it[keep], costs[keep]
-    return fastfig.figure([dict(type="scatter", x=it.tolist(), y=_f32(costs), mode="lines", name="cost C")],
-                          dict(title=dict(text="Cost against iteration"), height=420,
-                               xaxis=dict(title=dict(text="iteration")),
-                               yaxis=dict(type="log", title=dict(text="C (log scale)")), showlegend=False))
+    short = costs.size <= 20
+    trace = dict(type="scatter", x=it.tolist(), y=_f32(costs), mode="lines+markers" if short else "lines",
+                 name="cost C", line=dict(color="#1f77b4", width=2.5))
+    if short:
+        trace["marker"] = dict(size=10 if costs.size == 1 else 6, color="#1f77b4")
+    yaxis = dict(type="log", title=dict(text="C (log scale)"))
+    finite = costs[np.isfinite(costs) & (costs > 0)]
+    if finite.size and finite.max() <= 10 * finite.min():   # a flat history: a decade each side
+        mid = float(np.log10(np.sqrt(finite.min() * finite.max())))
+        yaxis["range"] = [mid - 1, mid + 1]
+    title = ("Starting cost: not trained yet" if last == 0
+             else f"Cost against iteration ({last:,} so far)")
+    return fastfig.figure([trace], dict(title=dict(text=title), height=420,
+                                        xaxis=dict(title=dict(text="iteration"), range=[0, max(10, last)]),
+                                        yaxis=yaxis, showlegend=False))
 
 
 def ledger_figure(layers: list[LayerLedger]) -> go.Figure:

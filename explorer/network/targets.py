@@ -27,7 +27,9 @@ def _figure_eight(t):
 
 TARGETS = {"heart": _heart, "circle": _circle, "figure-eight": _figure_eight}
 TARGET_LATEX = {
-    "heart": r"\tfrac{1}{20}\big(16\sin^3 2\pi t,\; 13\cos 2\pi t-5\cos 4\pi t-2\cos 6\pi t-\cos 8\pi t\big)",
+    # a column: the heart's y(t) alone fills half a 1024 px window's column
+    "heart": r"\tfrac{1}{20}\begin{pmatrix}16\sin^3 2\pi t\\ 13\cos 2\pi t-5\cos 4\pi t-2\cos 6\pi t-\cos 8\pi t"
+             r"\end{pmatrix}",
     "circle": r"\big(0.8\cos 2\pi t,\; 0.8\sin 2\pi t\big)",
     "figure-eight": r"\big(0.8\sin 2\pi t,\; 0.7\sin 4\pi t\big)",
 }

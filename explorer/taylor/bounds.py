@@ -13,6 +13,12 @@ from explorer.taylor.expansion import Expansion
 from explorer.taylor.series import derivative_grid
 
 
+#: Lagrange's bound on the error of Tₙ, stacked so that each line fits the narrow column beside
+#: the 1D chart at 1024 px (also in presenter mode)
+LAGRANGE_TEX = (r"\begin{aligned}&|f(x)-T_n(x)|\\ &\quad\le \frac{M_{n+1}}{(n+1)!}\,|x-a|^{n+1},\\ "
+                r"&M_{n+1} = \max_{\xi\in[a,x]}|f^{(n+1)}(\xi)|\end{aligned}")
+
+
 def evaluate_polynomial(coeffs: Sequence[float], a: float, x: np.ndarray) -> np.ndarray:
     """Σ c_k (x − a)ᵏ by Horner's rule."""
     t = np.asarray(x, dtype=float) - a

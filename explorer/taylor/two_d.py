@@ -62,27 +62,53 @@ class Local2D:
     message: str | None = None
 
     def latex(self) -> dict[str, str]:
-        x0, y0 = _exact_pair(self.point)
-        dx = to_latex(X - x0)
-        dy = to_latex(Y - y0)
-        J = matrix_latex(self.J)
-        H = matrix_latex(self.H)
+        """J, T₀, T₁, T₂ as display formulas, each stacked one step a line (``aligned``): the
+        general form first, then the numbers, a long sum one term a line, so that every line fits
+        the narrow column beside the surfaces at 1024 px, also in presenter mode."""
         v = to_latex(self.value)
+        J = matrix_latex(self.J)
+        t1 = _sum_lines([(self.J[0], r"\Delta x"), (self.J[1], r"\Delta y")])
+        t2 = _sum_lines([(self.H[0, 0] / 2, r"\Delta x^2"), (self.H[0, 1], r"\Delta x\,\Delta y"),
+                         (self.H[1, 1] / 2, r"\Delta y^2")])
         return {
-            "T0": rf"T_0(x,y) = f(x_0,y_0) = {v}",
-            "T1": rf"T_1 = f(\mathbf{{x}}_0) + J\,\Delta\mathbf{{x}} = {v} + {J}"
-                  rf"\begin{{pmatrix}}{dx}\\ {dy}\end{{pmatrix}}",
-            "T2": rf"T_2 = T_1 + \tfrac12\,\Delta\mathbf{{x}}^{{\mathsf T}} H\,\Delta\mathbf{{x}},\quad H = {H}",
-            "J": rf"J = \begin{{pmatrix}}\partial_x f & \partial_y f\end{{pmatrix}}_{{(x_0,y_0)}} = {J}",
+            "T0": rf"\begin{{aligned}}T_0 &= f(x_0,y_0)\\ &= {v}\end{{aligned}}",
+            "T1": (rf"\begin{{aligned}}T_1 &= f(\mathbf{{x}}_0) + J\,\Delta\mathbf{{x}}\\ &= {v}"
+                   + t1 + r"\end{aligned}"),
+            "T2": (r"\begin{aligned}T_2 &= T_1 + \tfrac12\,\Delta\mathbf{x}^{\mathsf T} H\,\Delta\mathbf{x}"
+                   r"\\ &= T_1" + t2 + r"\end{aligned}"),
+            "J": (r"\begin{aligned}J &= \begin{pmatrix}\partial_x f & \partial_y f\end{pmatrix}_{(x_0,y_0)}"
+                  rf"\\ &= {J}\end{{aligned}}"),
         }
 
     def formulas(self) -> list[str]:
         """What the page shows beside the surfaces, one display formula each: J, H, T₀, T₁, T₂, Δx."""
         tex = self.latex()
-        H = (r"H = \begin{pmatrix}f_{xx} & f_{xy}\\ f_{yx} & f_{yy}\end{pmatrix} = "
-             + matrix_latex(self.H))
+        x0, y0 = _exact_pair(self.point)
+        H = (r"\begin{aligned}H &= \begin{pmatrix}f_{xx} & f_{xy}\\ f_{yx} & f_{yy}\end{pmatrix}\\ &= "
+             + matrix_latex(self.H) + r"\end{aligned}")
         return [tex["J"], H, tex["T0"], tex["T1"], tex["T2"],
-                r"\Delta\mathbf{x} = \begin{pmatrix}x-x_0\\ y-y_0\end{pmatrix}"]
+                r"\begin{aligned}\Delta\mathbf{x} &= \begin{pmatrix}\Delta x\\ \Delta y\end{pmatrix} = "
+                r"\begin{pmatrix}x-x_0\\ y-y_0\end{pmatrix}\\ &= "
+                rf"\begin{{pmatrix}}{to_latex(X - x0)}\\ {to_latex(Y - y0)}\end{{pmatrix}}\end{{aligned}}"]
+
+
+def _cell(e: sp.Expr, digits: int = 4) -> str:
+    """One exact value in LaTeX, or ``digits`` significant figures where the exact form is long."""
+    s = to_latex(e)
+    return tex_number(float(sp.N(e)), digits) if len(s) > 28 else s
+
+
+def _sum_lines(terms: list[tuple[sp.Expr, str]]) -> str:
+    r"""``\\ &\quad ± c·factor`` a line for every nonzero coefficient c (its sign pulled out)."""
+    out = []
+    for c, factor in terms:
+        if c.is_zero or float(sp.N(c)) == 0.0:
+            continue
+        neg = bool(c.is_negative) if c.is_negative is not None else float(sp.N(c)) < 0
+        mag = -c if neg else c
+        m = "" if mag == 1 else _cell(mag) + r"\,"
+        out.append(rf"\\ &\;\; {'-' if neg else '+'} {m}{factor}")
+    return "".join(out)
 
 
 def matrix_latex(M: sp.Matrix) -> str:
@@ -90,11 +116,7 @@ def matrix_latex(M: sp.Matrix) -> str:
     for i in range(M.rows):
         cells = []
         for j in range(M.cols):
-            e = M[i, j]
-            s = to_latex(e)
-            if len(s) > 28:
-                s = tex_number(float(sp.N(e)), 6)
-            cells.append(s)
+            cells.append(_cell(M[i, j], 3))     # 3 figures: a 2 × 2 matrix fits the column at 1024 px
         rows.append(" & ".join(cells))
     return r"\begin{pmatrix}" + r"\\ ".join(rows) + r"\end{pmatrix}"
 

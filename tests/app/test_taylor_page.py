@@ -80,7 +80,7 @@ def test_defaults_draw_everything(at):
     tex = _latex(at)
     assert r"T_{3}(x) = 1+x+\frac{1}{2}\,x^{2}+\frac{1}{6}\,x^{3}" in tex
     assert "R = \\infty" in tex
-    assert "J = " in tex and "H = " in tex and r"\Delta\mathbf{x}" in tex
+    assert "J &= " in tex and "H &= " in tex and r"\Delta\mathbf{x}" in tex
     assert "Lagrange's bound" in tex and r"\max_{\xi\in[a,x]}|f^{(n+1)}(\xi)|" in tex
     assert sum("What to notice" in c.value for c in at.caption) == 4      # 1D chart, table, 3D, map
     assert any("|f − T₁| < ε: **" in c.value and "What to notice" in c.value for c in at.caption), \

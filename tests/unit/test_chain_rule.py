@@ -6,7 +6,7 @@ import sympy as sp
 from explorer.chain_rule import (F_PRESETS, PATH_PRESETS, RULE_TEX, chain_rule_at, chain_rule_numeric,
                                  chain_rule_symbolic, contour_grid, parse_path, path_preset, path_samples,
                                  reading_tex, rule_tex)
-from explorer.expressions import ExpressionError
+from explorer.expressions import ExpressionError, to_latex
 
 x, y, t = sp.symbols("x y t")
 SYMPY_F = {"hill": sp.exp(-((x - 1) ** 2 + (y - sp.Rational(1, 2)) ** 2) / 3), "saddle": x ** 2 - y ** 2,
@@ -129,3 +129,16 @@ def test_rule_and_reading_tex():
     assert r"\text{undefined}" in reading_tex(chain_rule_at(sym, "ln(x)", "t - 1", "t", 0.5))
     sym = chain_rule_symbolic("x^2 + y", "t", "0.00001 t")
     assert r"\times 10^{-5}" in reading_tex(chain_rule_at(sym, "x^2 + y", "t", "0.00001 t", 0.0))
+
+
+def test_rule_tex_is_stacked_to_fit_a_1024_px_column():
+    """Issue 18: the rule, then one product a line (a long product over two lines); every factor
+    is still there. The browser test measures the widths (tests/browser/test_formula_widths.py)."""
+    short = rule_tex(chain_rule_symbolic("x^2 - y^2", "2 cos(t)", "2 sin(t)"))
+    lines = short.removeprefix(r"\begin{aligned}").removesuffix(r"\end{aligned}").split(r"\\ ")
+    assert lines == [RULE_TEX.replace("=", "&=", 1), r"&= \Big(2 x\Big)\Big(- 2 \sin{\left(t \right)}\Big)",
+                     r"&\quad + \Big(- 2 y\Big)\Big(2 \cos{\left(t \right)}\Big)"]
+    sym = chain_rule_symbolic(F_PRESETS["hill"], *PATH_PRESETS["spiral"])
+    lines = rule_tex(sym).split(r"\\ ")
+    assert len(lines) == 5 and r"\qquad \cdot \Big(" in lines[2] and r"\qquad \cdot \Big(" in lines[4]
+    assert to_latex(sym.f_x) in lines[1] and to_latex(sym.dy_dt) in lines[4]

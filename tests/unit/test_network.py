@@ -265,3 +265,33 @@ def test_formula_blocks():
     chk = gradient_check(Network((1, 6, 7, 2), "sigmoid", 0), x, y)
     tex = errors_tex(chk)
     assert tex.count("e^{(") == 4 and r"\times 10^{-" in tex     # the definition and 3 layers
+
+
+def test_iteration_zero_is_drawn_visibly_and_honestly():
+    """Issue 18: before training the cost chart shows the starting cost as a marker on an axis from
+    0 (one point in "lines" mode draws nothing) and says training has not started; the untrained
+    network's drawing, a few thousandths wide, is ringed and labelled with its true size."""
+    from explorer import network as nn
+    from explorer.figures import chain_rule as plots
+    s = nn.TrainingSession(nn.TrainingConfig())
+    fig = plots.cost_history(s.history)
+    tr, lay = fig.data[0], fig.layout
+    assert "markers" in tr.mode and list(tr.x) == [0] and float(tr.y[0]) == pytest.approx(s.cost, rel=1e-6)
+    assert tuple(lay.xaxis.range) == (0, 10) and "not trained" in lay.title.text
+    lo, hi = lay.yaxis.range                                    # log axis: the point is inside
+    assert lo < np.log10(s.cost) < hi
+    out = nn.to_plane(s.net.predict(s.x), "sigmoid")
+    spread = out.max(axis=0) - out.min(axis=0)
+    assert spread.max() < plots.SMALL_DRAWING                         # the untrained net really is a speck
+    fig = plots.drawing(nn.to_plane(s.y, "sigmoid"), out, 0)
+    names = [d.name for d in fig.data]
+    assert names[-1] == f"the whole drawing: {spread[0]:.2g} × {spread[1]:.2g}"
+    ring = fig.data[-1]
+    assert ring.x[0] == pytest.approx(out[:, 0].mean()) and ring.y[0] == pytest.approx(out[:, 1].mean())
+    assert "untrained" in fig.layout.annotations[0].text and "iteration 0" in fig.layout.title.text
+    s.step(1000, 7.0)                                                 # trained: a plain curve and a line chart
+    fig = plots.cost_history(s.history)
+    assert fig.data[0].mode == "lines" and tuple(fig.layout.xaxis.range) == (0, 1000)
+    trained = nn.to_plane(s.net.predict(s.x), "sigmoid")
+    if (trained.max(axis=0) - trained.min(axis=0)).max() >= plots.SMALL_DRAWING:
+        assert len(plots.drawing(nn.to_plane(s.y, "sigmoid"), trained, 1000).data) == 2

@@ -266,12 +266,26 @@ def test_radius_latex():
 
 
 def test_2d_formulas():
+    """Each formula stacked one step a line (issue 18: the column beside the surfaces is ~220 px at
+    1024 px): the general form, then the numbers; T₁ and T₂ one term a line."""
     loc = tx.local_2d("exp(x)*sin(y)", (0, 0))
     J, H, T0, T1, T2, dx = loc.formulas()
-    assert J.startswith("J = ") and J.endswith(r"\begin{pmatrix}0 & 1\end{pmatrix}")
-    assert H.startswith(r"H = \begin{pmatrix}f_{xx}") and H.endswith(r"\begin{pmatrix}0 & 1\\ 1 & 0\end{pmatrix}")
-    assert T0 == "T_0(x,y) = f(x_0,y_0) = 0" and T1.startswith("T_1") and T2.startswith("T_2")
-    assert dx.startswith(r"\Delta\mathbf{x}")
+    assert J.startswith(r"\begin{aligned}J &= ") and J.endswith(r"\\ &= \begin{pmatrix}0 & 1\end{pmatrix}\end{aligned}")
+    assert H.startswith(r"\begin{aligned}H &= \begin{pmatrix}f_{xx}")
+    assert H.endswith(r"\\ &= \begin{pmatrix}0 & 1\\ 1 & 0\end{pmatrix}\end{aligned}")
+    assert T0 == r"\begin{aligned}T_0 &= f(x_0,y_0)\\ &= 0\end{aligned}"
+    # f = eˣ sin y at 0: J = (0, 1), H = [[0, 1], [1, 0]]: T₁ = 0 + Δy, T₂ = T₁ + Δx Δy
+    assert T1.endswith(r"\\ &= 0\\ &\;\; + \Delta y\end{aligned}")
+    assert T2.endswith(r"\\ &= T_1\\ &\;\; + \Delta x\,\Delta y\end{aligned}")
+    assert dx.startswith(r"\begin{aligned}\Delta\mathbf{x}") and r"\begin{pmatrix}x\\ y\end{pmatrix}" in dx
+    # numbers: every coefficient against the derivatives of f = sin x cos y at (0.5, 0.5), signs pulled out
+    loc = tx.local_2d("sin(x)*cos(y)", (0.5, 0.5))
+    _, H, _, T1, T2, dx = loc.formulas()
+    s, c = math.sin(0.5), math.cos(0.5)
+    assert rf"+ {c * c:.4f}\,\Delta x" in T1 and rf"- {s * s:.4f}\,\Delta y" in T1
+    assert rf"- {s * c / 2:.4f}\,\Delta x^2" in T2 and rf"- {s * c:.4f}\,\Delta x\,\Delta y" in T2
+    assert rf"-{s * c:.3f}" in H and r"x - \frac{1}{2}" in dx
+    assert T1.count(r"\\") == 3 and T2.count(r"\\") == 4          # one line a term
 
 
 # --------------------------------------------------------------------------------------------- figure
