@@ -3,10 +3,16 @@ import streamlit as st
 
 from explorer import course  # the page registry: plain data, cheap to import
 
-# A presenter link (?present=true) opens with the sidebar folded away: the projector needs the room.
-_presenting_link = str(st.query_params.get("present", "")).lower() in ("1", "true", "yes", "on")
+# A presenter link (?present=true) opens with the sidebar folded away: the projector needs the room;
+# otherwise "auto" (open on a wide screen, folded on a phone, where it would open over the page).
+# Decided once, on the session's first run: Streamlit applies initial_sidebar_state whenever it
+# changes, so computing it on every run folded the sidebar (and the lecture controls with it) the
+# moment presenter mode was switched on from the sidebar.
+if "_sidebar_start" not in st.session_state:
+    _presenting_link = str(st.query_params.get("present", "")).lower() in ("1", "true", "yes", "on")
+    st.session_state["_sidebar_start"] = "collapsed" if _presenting_link else "auto"
 st.set_page_config(page_title="Calculus Explorer", page_icon="∂", layout="wide",
-                   initial_sidebar_state="collapsed" if _presenting_link else "expanded")
+                   initial_sidebar_state=st.session_state["_sidebar_start"])
 
 PAGES = [st.Page(p.file, title=p.title, icon=p.icon, url_path=p.url_path, default=p.url_path == "home")
          for p in course.PAGES]

@@ -54,12 +54,12 @@ PIT = sb.PitSession(st.session_state, _pit)   # the game: an immutable sb.Game, 
 # 1. Explore f(x, y)
 def _ranges(text: str) -> mv.Window:
     (a, b), (c, d) = mv.default_range(text)
-    # (columns, not a flex row: four number boxes in a row would wrap at 1024 px; not in a slider's scope)
-    boxes = [("x from", a, "xmin"), ("x to", b, "xmax"), ("y from", c, "ymin"), ("y to", d, "ymax")]
-    values = []
-    for col, (label, default, key) in zip(st.columns(4), boxes):
-        with col:
-            values.append(ui.number(label, float(default), key=key, min_value=-1000.0, max_value=1000.0, step=0.5))
+    # (columns, not a flex row: four boxes in a row would wrap at 1024 px; folded away on a projector)
+    boxes, values = [("x from", a, "xmin"), ("x to", b, "xmax"), ("y from", c, "ymin"), ("y to", d, "ymax")], []
+    with st.expander("Window: x and y from … to …") if ui.presenting() else st.container():
+        for col, (label, default, key) in zip(st.columns(4), boxes):
+            with col:
+                values.append(ui.number(label, float(default), key=key, min_value=-1000.0, max_value=1000.0, step=0.5))
     win = mv.window(text, *values)
     if not win.valid:
         st.error(mv.window_message(win), icon="⚠️")
@@ -76,7 +76,7 @@ def symbolic_derivatives(text: str) -> None:
         lat = _derivs(text).latex()
     except SymbolicTimeout:
         return              # explore() says so
-    with st.expander("The Jacobian J = ∇fᵀ and the Hessian H of f", expanded=True):
+    with st.expander("The Jacobian J = ∇fᵀ and the Hessian H of f", expanded=not ui.presenting()):
         st.latex(lat["J"] + r",\qquad " + lat["H"])
 
 def view_controls(text: str, xr: tuple, yr: tuple) -> tuple[bool, bool]:

@@ -50,12 +50,13 @@ def newton_steps(res, half: float) -> None:
         st.button("Step ▶", on_click=_step, args=(1,))
         st.button("▶ Play", on_click=_play, help="Draw the steps one by one")
 
-    # the verdict and what happened on the way, in one box (one element to send, not one per note)
+    # the verdict and what happened on the way, in one box (one element to send, not one per note);
+    # in presenter mode under the chart, so that the chart starts on the projector's first screen
     notes = "".join(f"\n\n🔎 {note}" for note in res.notes)
-    if res.success:
-        st.success(f"**Converged.** {res.message}{notes}", icon="✅")
-    else:
-        st.warning(f"**Failure — {opt.FAILURES[res.status]}.** {res.message}{notes}", icon="⚠️")
+    say = (lambda: st.success(f"**Converged.** {res.message}{notes}", icon="✅")) if res.success else \
+        (lambda: st.warning(f"**Failure — {opt.FAILURES[res.status]}.** {res.message}{notes}", icon="⚠️"))
+    if not ui.presenting():
+        say()
 
     play_from = st.session_state.pop("_play_from", None)
     shown = min(n, res.nit)
@@ -71,6 +72,8 @@ def newton_steps(res, half: float) -> None:
     else:
         # drawn in place (Plotly.react) rather than remounted: a slider step stays cheap in the browser
         ui.chart_live(figs.newton_figure(res, shown, (-half, half)), key="newton_plot")
+    if ui.presenting():
+        say()
     ui.notice("each red tangent line starts at (xₙ, f(xₙ)) and its crossing of the axis is the next "
               "guess (the chart zooms to the guesses drawn, within ±w). Near a root the crossings pile up "
               "fast; where the tangent is nearly flat the next guess is thrown far away (try x₀ = 1.99).")

@@ -7,7 +7,7 @@ from typing import Callable, Mapping, Sequence, TypeVar
 import streamlit as st
 
 from explorer.expressions import ExpressionError, parse_expression, to_latex
-from ui.layout import escape
+from ui.layout import escape, presenting
 from ui.widgets import _url_value, select
 
 T = TypeVar("T")
@@ -63,7 +63,11 @@ def function_input(label: str, presets: Mapping[str, str], *, key: str,
                             fallback=presets[default], what="formula", drawing="drawing")
     if text == st.session_state.get(text_key, presets[default]):
         tex = _latex_of(text, tuple(variables))
-        st.latex(f"{label} = {tex}" if len(label) < 12 else tex)
+        shown = f"{label} = {tex}" if len(label) < 12 else tex
+        if presenting():    # one inline line, not a display block: the chart must fit on the screen
+            st.caption(f"${shown}$")
+        else:
+            st.latex(shown)
     return text, expr
 
 

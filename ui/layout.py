@@ -21,12 +21,36 @@ html, body, .stApp, .stMarkdown, .stMarkdown p, .stCaption, label, .stSlider, .s
 [data-testid="stWidgetLabel"] p { font-size: 1.3rem !important; }
 .stApp { background: #ffffff; color: #000000; }
 .stMarkdown p, .stCaption, [data-testid="stCaptionContainer"] { color: #000000 !important; }
-h1 { font-size: 3.2rem !important; } h2 { font-size: 2.4rem !important; } h3 { font-size: 1.9rem !important; }
+h1 { font-size: 2.4rem !important; padding: 0 0 0.2rem 0 !important; }
+h2 { font-size: 2rem !important; padding: 0.4rem 0 0.2rem 0 !important; }
+h3 { font-size: 1.6rem !important; padding: 0.3rem 0 0.1rem 0 !important; }
 .katex { font-size: 1.6em !important; }
+.katex-display > .katex { font-size: 1.35em !important; }
+/* the formula box, pickers and number boxes, and the values on the sliders, as big as the labels */
+[data-testid="stTextInput"] input, [data-testid="stNumberInput"] input, [data-testid="stSelectbox"] div,
+[data-testid="stSliderThumbValue"], [data-testid="stSliderTickBarMin"], [data-testid="stSliderTickBarMax"]
+{ font-size: 1.3rem !important; }
+[data-testid="stSliderThumbValue"] { font-weight: 700 !important; }
+[data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] { gap: 0.5rem !important; }
+[data-testid="stCaptionContainer"] .katex { font-size: 1.3em !important; }
 [data-testid="stToolbarActions"], [data-testid="stMainMenu"], [data-testid="stAppDeployButton"], [data-testid="stDecoration"],
 footer, [data-testid="stStatusWidget"] { display: none !important; }
 header[data-testid="stHeader"] { background: transparent !important; height: 2.5rem !important; }
-.block-container, [data-testid="stMainBlockContainer"] { padding: 12px 28px 40px 28px !important; max-width: 100% !important; }
+.block-container, [data-testid="stMainBlockContainer"] { padding: 2.6rem 28px 40px 28px !important; max-width: 100% !important; }
+</style>
+"""
+
+# Always on: a display formula wider than its column breaks over lines at its top-level relations and
+# operators (KaTeX sets each stretch between them as an unbreakable box) instead of needing a sideways
+# scroll; on a phone the chart toolbar, which would sit over the chart's title, is hidden (a double
+# tap still resets the view).
+_SHELL_CSS = """
+<style>
+.katex-display > .katex, .katex-display > .katex > .katex-html { white-space: normal !important; }
+@media (max-width: 640px) {
+  .js-plotly-plot .modebar-container { display: none !important; }
+  .katex-display > .katex { font-size: 1.05em !important; }
+}
 </style>
 """
 
@@ -45,8 +69,8 @@ def sidebar_controls() -> None:
         st.toggle("Presenter mode", key=PRESENT_KEY, bind="query-params",
                   help="Big fonts, thick lines, high contrast, no toolbar: for a projector. "
                        "Also ?present=true in the URL.")
-    if presenting():
-        st.markdown(_PRESENTER_CSS, unsafe_allow_html=True)
+    # st.html of <style> alone goes to the page's event container: no element, no gap in the page
+    st.html(_SHELL_CSS + (_PRESENTER_CSS if presenting() else ""))
 
 
 def presenting() -> bool:
@@ -149,5 +173,11 @@ def results_table(values: Mapping[str, str]) -> str:
 
 
 def page_header(title: str, intro: str) -> None:
+    """The page's title and introduction; in presenter mode the introduction folds away (one click
+    opens it), so that the page's main chart starts on the first screen of a 1024×768 projector."""
     st.title(title)
-    st.markdown(intro)
+    if presenting():
+        with st.expander("About this page"):
+            st.markdown(intro)
+    else:
+        st.markdown(intro)

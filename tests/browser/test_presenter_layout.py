@@ -1,0 +1,115 @@
+"""Issue 18, presenter mode and the phone: on a 1024×768 projector in presenter mode every module
+page's main chart starts on the first screen and no display formula is wider than its box; on a
+390 px phone no formula needs sideways scrolling and the sidebar does not open over the page;
+switching presenter mode on from the sidebar leaves the sidebar (and the lecture controls) open."""
+import pytest
+
+from helpers import wait_for_app
+from explorer import course
+
+pytestmark = pytest.mark.browser
+
+# The page's main chart: the first plotly chart, or the first 3D chart's container.
+MAIN_CHART = '.js-plotly-plot, [class*="st-key-p3d-"]'
+
+# Every .katex-display whose content is wider than its box (it would need sideways scrolling).
+# KaTeX puts a 2 px strut (.vlist-s, a Safari workaround) after every stacked box; 3 px of slack
+# covers it, and anything a reader could miss is far wider.
+_WIDE_FORMULAS = """() => [...document.querySelectorAll('[data-testid="stMain"] .katex-display')]
+    .filter(k => k.scrollWidth > k.clientWidth + 3)
+    .map(k => ({tex: (k.querySelector('annotation') || k).textContent.slice(0, 60),
+                content: k.scrollWidth, box: k.clientWidth}))"""
+
+_CHART_TOP = f"""() => {{ const c = document.querySelector('{MAIN_CHART}');
+    return c ? c.getBoundingClientRect().top + window.scrollY : null; }}"""
+
+# Cases another helper is changing in this round; strict, so each fails loudly once it is fixed.
+PRESENTER_BLOCKED = {
+    "chain-rule": "the main chart starts ~1040 px down: the function input, path controls and df/dt "
+                  "above it (pages/chain-rule.py, being changed by another helper)",
+    "regression": "the main chart starts ~1110 px down: the data and model controls above it "
+                  "(pages/regression.py, being changed by another helper)",
+}
+PHONE_BLOCKED = {
+    "derivatives": "section 2's aligned error formulas (forward/central with both underbraces) are "
+                   "one aligned block 446 px wide: aligned rows cannot wrap",
+    "chain-rule": "the aligned 'at t = …' reading, the cost and the gathered backprop error e^(l) are "
+                  "unbreakable blocks of 420-430 px (pages/chain-rule.py, another helper)",
+}
+
+
+def _cases(blocked: dict[str, str]):
+    return [pytest.param(p.url_path, id=p.url_path,
+                         marks=[pytest.mark.xfail(strict=True, reason=blocked[p.url_path])]
+                         if p.url_path in blocked else [])
+            for p in course.MODULES]
+
+
+def _open(browser, url: str, width: int, height: int):
+    ctx = browser.new_context(viewport={"width": width, "height": height})
+    page = ctx.new_page()
+    page.set_default_timeout(90000)
+    page.goto(url)
+    wait_for_app(page)
+    page.wait_for_selector(MAIN_CHART, timeout=60000)
+    page.wait_for_timeout(800)           # KaTeX and the live charts settle
+    assert page.locator('[data-testid="stException"]').count() == 0
+    return ctx, page
+
+
+@pytest.mark.parametrize("path", _cases(PRESENTER_BLOCKED))
+def test_presenter_projector_main_chart_on_first_screen(browser, app_url, path):
+    ctx, page = _open(browser, app_url + path + "?present=true", 1024, 768)
+    try:
+        top = page.evaluate(_CHART_TOP)
+        wide = page.evaluate(_WIDE_FORMULAS)
+        assert top is not None and top < 768, f"the main chart starts {top} px down, below the screen"
+        assert not wide, wide
+    finally:
+        ctx.close()
+
+
+@pytest.mark.parametrize("path", _cases(PHONE_BLOCKED))
+def test_phone_formulas_do_not_overflow(browser, app_url, path):
+    ctx, page = _open(browser, app_url + path, 390, 844)
+    try:
+        overflow = page.evaluate("() => { const m = document.querySelector('[data-testid=\"stMain\"]');"
+                                 " return [m.scrollWidth, m.clientWidth, document.documentElement.scrollWidth]; }")
+        wide = page.evaluate(_WIDE_FORMULAS)
+        assert overflow[0] <= overflow[1] and overflow[2] <= 390, overflow
+        assert not wide, wide
+    finally:
+        ctx.close()
+
+
+def test_phone_sidebar_starts_folded_and_toolbar_is_hidden(browser, app_url):
+    ctx, page = _open(browser, app_url + "derivatives", 390, 844)
+    try:
+        assert page.locator('[data-testid="stSidebar"]').get_attribute("data-collapsed") == "true"
+        assert page.locator(".modebar-container").count() >= 1
+        assert not page.locator(".modebar-container").first.is_visible(), "the chart toolbar covers titles"
+    finally:
+        ctx.close()
+
+
+def test_presenter_mode_from_the_sidebar_keeps_the_sidebar_and_enlarges_controls(browser, app_url):
+    ctx, page = _open(browser, app_url + "derivatives", 1400, 1000)
+    try:
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        assert sidebar.get_attribute("data-collapsed") == "false"
+        small = page.evaluate("() => parseFloat(getComputedStyle(document.querySelector("
+                              "'[data-testid=\"stTextInput\"] input')).fontSize)")
+        sidebar.get_by_text("Presenter mode").click()
+        page.wait_for_function("() => new URLSearchParams(location.search).get('present') === 'true'")
+        wait_for_app(page)
+        page.wait_for_timeout(800)
+        assert sidebar.get_attribute("data-collapsed") == "false", "turning presenter mode on folded the sidebar"
+        assert sidebar.get_by_text("Lecture mode").is_visible()
+        sizes = page.evaluate("""() => ['[data-testid="stTextInput"] input', '[data-testid="stSliderThumbValue"]']
+            .map(s => parseFloat(getComputedStyle(document.querySelector(s)).fontSize))""")
+        assert sizes[0] >= 20 > small, ("the formula box text is enlarged", small, sizes)
+        assert sizes[1] >= 20, ("slider values are enlarged", sizes)
+        # the introduction is folded into an expander, the title stays
+        assert page.get_by_text("About this page").is_visible()
+    finally:
+        ctx.close()
