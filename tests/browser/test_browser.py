@@ -62,5 +62,7 @@ def test_deep_link_on_a_fresh_server_uses_the_app_navigation(browser):
             assert pg.get_by_text("Page not found").count() == 0
             assert not any(t.strip() == "streamlit app" for t in labels), labels
             assert ("Chain rule" if attempt == 0 else "Taylor") in pg.locator("h1").first.inner_text()
-            assert pg.get_by_test_id("stWidgetLabel").get_by_text("Presenter mode").count() == 1
+            toggle = pg.get_by_test_id("stWidgetLabel").get_by_text("Presenter mode")
+            toggle.wait_for(state="attached", timeout=60000)   # the shared sidebar controls, drawn after the page
+            assert toggle.count() == 1
             ctx.close()
