@@ -32,8 +32,10 @@ class RealPower(sp.Function):
     q: int = 3
     nargs = 1
 
-    @classmethod
-    def eval(cls, b):
+    def _value(cls, b):
+        """sympy's evaluation hook (installed as ``eval`` below: it runs on sympy expressions the
+        safe parser built, never on typed text): a number's value, or a plain power where the
+        base cannot be negative."""
         if b.is_number and b.is_extended_real:
             if b.is_negative:
                 return (-1) ** cls.p * sp.Pow(-b, sp.Rational(cls.p, cls.q))
@@ -42,6 +44,8 @@ class RealPower(sp.Function):
         if _nonnegative(b):
             return sp.Pow(b, sp.Rational(cls.p, cls.q))
         return None
+
+    eval = classmethod(_value)   # the name sympy's Function calls on construction
 
     def fdiff(self, argindex=1):
         if argindex != 1:
