@@ -5,7 +5,7 @@ import math
 
 import streamlit as st
 
-from ui import live_chart
+from ui import keypad, live_chart, view3d
 import ui
 from explorer import multivariate as mv
 from explorer.figures import multivariate as mf
@@ -17,8 +17,7 @@ PARTS = ["Partial derivatives (slices)", "Jacobian and Hessian", "Directional de
 CUSTOM_MAP = "✏️ Type your own"
 
 
-# ---------------------------------------------------------------------------------------------
-# Cached explorer calls (keyed by text and numbers)
+# Cached explorer calls (keyed by text and numbers) ------------------------------------------
 _cache = st.cache_data(max_entries=64, show_spinner=False)
 _cache_points = st.cache_data(max_entries=256, show_spinner=False)
 _cache_maps = st.cache_data(max_entries=32, show_spinner=False)
@@ -124,7 +123,8 @@ def explore(text: str, xr: tuple, yr: tuple, planes: bool, tangent: bool) -> Non
     with right:
         ui.chart_live(mf.contour_figure(grid, _arrows(text, xr, yr), pa), key="fmap",
                       on_click=lambda: POINT.click(live_chart.clicked_point("fmap"), xr, yr, step_x, step_y))
-        ui.notice("**click the map to move the point.** The white arrows are ∇f: they cross the contour lines at "
+        keypad.arrow_pad(mv.pad_label(xr, yr, step_x, step_y), "fmap", lambda m: POINT.nudge(m, xr, yr, step_x, step_y))
+        ui.notice("**click the map (or press the arrows above) to move the point.** The white arrows are ∇f: they cross the contour lines at "
                   "right angles and point uphill; the red arrow −∇f points straight downhill. The dotted lines "
                   "through the point are the Hessian's eigenvectors: the directions of greatest and least "
                   "curvature (turquoise: curving up, orange: curving down).")
@@ -153,7 +153,9 @@ def explore(text: str, xr: tuple, yr: tuple, planes: bool, tangent: bool) -> Non
     with left:
         # Filled LAST: a 3D redraw is the slowest thing the browser does in a step (software WebGL),
         # so every other view updates before it starts.
-        ui.chart3d(mf.surface_figure(grid, pa, sl, planes=planes, tangent=tangent), key="surf3d")
+        cam, rev = view3d.view_buttons("surf3d")
+        ui.chart3d(mf.surface_figure(grid, pa, sl, planes=planes, tangent=tangent), key="surf3d", camera=cam,
+                   camera_rev=rev)
         ui.notice("the red curve is the slice y = y₀ and the blue one x = x₀: the surface cut by the two planes. "
                   "With the tangent plane on, it touches the surface at the point and tilts exactly as much as "
                   "∂f/∂x and ∂f/∂y say.")
@@ -270,7 +272,7 @@ def pit_game(kind: str, seed: int, mode: str) -> None:
     st.progress(len(game.dips) / sb.MAX_DIPS, text=sb.progress_text(game))
     board, side = st.columns([3, 2])
     with board:
-        ui.chart_live(mf.pit_board(game, pit, minima), key="pitboard",
+        ui.chart_live(mf.pit_board(game, pit, minima, aim=PIT.aim()), key="pitboard",
                       on_click=lambda: PIT.click(live_chart.clicked_point("pitboard")))
         ui.notice(sb.board_notice(game.mode))
     with side:
@@ -284,15 +286,13 @@ def pit_game(kind: str, seed: int, mode: str) -> None:
             st.error(sb.OUT_OF_DIPS)
         formula = sb.formula_latex(game)
         st.markdown(sb.RULES + (ui.display_math(formula) if formula else ""))
-        st.number_input("dip at x", 0.0, sb.SIZE, 3.0, 0.05, key="_dipx")
-        st.number_input("dip at y", 0.0, sb.SIZE, 3.0, 0.05, key="_dipy")
-        st.button("Dip here", on_click=lambda: PIT.dip(st.session_state["_dipx"], st.session_state["_dipy"]),
-                  disabled=game.over, type="primary")
+        keypad.dip_controls(PIT, game)      # the keyboard's way to dip: aim, then "Dip here"
         with ui.row():
             st.button("Reveal the pit", on_click=PIT.reveal, disabled=game.revealed)
             st.button("Start again", on_click=PIT.restart)
     if game.revealed:
-        ui.chart3d(mf.pit_3d(pit, game, minima), key="pit3d")
+        cam, rev = view3d.view_buttons("pit3d")
+        ui.chart3d(mf.pit_3d(pit, game, minima), key="pit3d", camera=cam, camera_rev=rev)
         ui.notice(sb.reveal_notice(minima))
 
 with tab_pit:

@@ -6,7 +6,7 @@ import time
 
 import streamlit as st
 
-from ui import live_chart
+from ui import audio, keypad, live_chart, view3d
 import ui
 from explorer import optimise as opt
 from explorer.optimise import presets
@@ -34,11 +34,9 @@ ui.page_header(
 def _step(delta: int) -> None:
     st.session_state["n"] = int(min(NEWTON_MAX, max(0, st.session_state.get("n", 3) + delta)))
 
-
 def _play() -> None:
     st.session_state["_play_from"] = 0
     st.session_state["n"] = int(min(NEWTON_MAX, st.session_state.get("_newton_steps", NEWTON_MAX)))
-
 
 @st.fragment
 def newton_steps(res, half: float) -> None:
@@ -74,6 +72,8 @@ def newton_steps(res, half: float) -> None:
         ui.chart_live(figs.newton_figure(res, shown, (-half, half)), key="newton_plot")
     if ui.presenting():
         say()
+    xs, ys, yr = figs.newton_curve(res, shown, (-half, half))       # the curve as the chart shows it
+    audio.play_as_sound(xs, ys, "f(x)", key="newton", ylim=yr)
     ui.notice("each red tangent line starts at (xₙ, f(xₙ)) and its crossing of the axis is the next "
               "guess (the chart zooms to the guesses drawn, within ±w). Near a root the crossings pile up "
               "fast; where the tangent is nearly flat the next guess is thrown far away (try x₀ = 1.99).")
@@ -84,20 +84,17 @@ def newton_steps(res, half: float) -> None:
     st.dataframe(table, hide_index=True, width="stretch", height=min(300, 38 + 35 * rows),
                  column_config={c: st.column_config.NumberColumn(format="%.10g") for c in ("xₙ", "f(xₙ)", "f′(xₙ)")})
 
-
 def newton_section() -> None:
     """The header and the iteration formula stay put; the fragments below them are what reruns."""
     st.header("1 · Newton-Raphson: roots by following tangents")
     st.latex(r"x_{n+1} = x_n - \frac{f(x_n)}{f'(x_n)}")
     newton_function()
 
-
 @st.fragment
 def newton_function() -> None:
     """A new f reruns the section's charts; x₀ and w rerun only `newton_view` (not the f input)."""
     text, _ = ui.function_input("f", presets.NEWTON_PRESETS, key="nf", variables=("x",))
     newton_view(text)
-
 
 @st.fragment
 def newton_view(text: str) -> None:
@@ -116,7 +113,6 @@ def newton_view(text: str) -> None:
               "answer; and where f dips towards the axis without crossing it (the quiz polynomial near "
               "x = 3) Newton wanders about without finding anything.")
 
-
 def _pair(spec=(1, 1)):
     """Two charts side by side; stacked full width in presenter mode, where they need the room."""
     return (st.container(), st.container()) if ui.presenting() else st.columns(list(spec))
@@ -130,6 +126,10 @@ def _dmap_clicked() -> None:
     if start is not None:
         st.session_state["sx"], st.session_state["sy"] = start
 
+def _dmap_arrow(move: str, window: tuple) -> None:
+    """An arrow button under the map (the keyboard's click): move the start one step of the window."""
+    held = (st.session_state["sx"], st.session_state["sy"])
+    st.session_state["sx"], st.session_state["sy"] = opt.start_from_arrow(held, move, window, *presets.START_RANGE)
 
 def descent_section() -> None:
     """The header and the update rules stay put; the fragments below them are what reruns."""
@@ -142,7 +142,6 @@ def descent_section() -> None:
                "uphill or is longer than 2, then take −γ∇f instead. **Adam**: steps of length ≈ γ "
                "scaled per coordinate by running averages of ∇f and ∇f².")
     descent_function()
-
 
 @st.fragment
 def descent_function() -> None:
@@ -168,7 +167,6 @@ def descent_function() -> None:
         race = ui.toggle("Race all five", False, key="race",
                          help="Run every strategy from the same start and compare")
     descent_view(text, method, race)
-
 
 @st.fragment
 def descent_view(text: str, method: str, race: bool) -> None:
@@ -206,11 +204,13 @@ def descent_view(text: str, method: str, race: bool) -> None:
     c1, c2 = _pair()
     with c1:
         ui.chart_live(figs.descent_contour(g, runs, window), key="dmap", on_click=_dmap_clicked)
+        keypad.arrow_pad(opt.start_arrow_label(view.window, step), "dmap", lambda m: _dmap_arrow(m, view.window))
         ui.notice("steepest descent crosses the contours at right angles and zig-zags across narrow "
                   "valleys; Newton jumps straight to the bottom of a bowl but heads for ANY flat point "
-                  "(maxima and saddles too). Click anywhere on the map to start from there.")
+                  "(maxima and saddles too). Click anywhere on the map (or press the arrows) to start from there.")
     with c2:
-        ui.chart3d(figs.descent_surface(g, runs, window), key="dsurf")
+        cam, rev = view3d.view_buttons("dsurf", figs.surface_camera(window, start))     # its Default: the chart's
+        ui.chart3d(figs.descent_surface(g, runs, window), key="dsurf", camera=cam, camera_rev=rev)
         ui.notice("the same paths lifted onto the surface: each step should go downhill — the ones "
                   "that climb are Newton steps aimed at a hill-top or saddle.")
     ui.chart_live(figs.descent_values(runs), key="dvals")
@@ -226,7 +226,6 @@ def _problem_changed() -> None:
         f, g, _ = presets.LAGRANGE[name]
         st.session_state["lf"], st.session_state["lf_preset"] = f, name
         st.session_state["lg"], st.session_state["lg_preset"] = g, name
-
 
 @st.fragment
 def lagrange_walk(ftext: str, gtext: str, window: tuple, wk, points) -> None:
@@ -257,13 +256,11 @@ def lagrange_walk(ftext: str, gtext: str, window: tuple, wk, points) -> None:
             ui.notice("the constrained problem becomes a 1D one: f along the curve. Its peaks and "
                       "troughs are exactly the Lagrange points marked on the map.")
 
-
 def lagrange_section() -> None:
     """The header and the condition stay put; the fragments below them are what reruns."""
     st.header("3 · Lagrange multipliers: the best point on a curve")
     st.latex(r"\nabla f = \lambda \nabla g, \qquad g(x, y) = 0")
     lagrange_problem()
-
 
 @st.fragment
 def lagrange_problem() -> None:
@@ -291,7 +288,6 @@ def lagrange_problem() -> None:
             column_config={c: st.column_config.NumberColumn(format="%.8g") for c in ("x", "y", "λ", "f")})
     else:
         st.info("No solutions found in this window.")
-
 
 newton_section()
 descent_section()

@@ -271,10 +271,11 @@ SAND = "#e8d3a2"
 
 
 def pit_board(game: sb.Game, pit: sb.Pit | None = None, minima: sb.Minima | None = None,
-              height: int = 560) -> go.Figure:
+              height: int = 560, aim: tuple[float, float] | None = None) -> go.Figure:
     """The square seen from above: dips (depth labels, −∇f arrows in gradient mode); contours, the
     bottom and the local minima once revealed. The page draws it with ``ui.chart_live(...,
-    on_click=...)``: a click anywhere on the sand dips the stick there."""
+    on_click=...)``: a click anywhere on the sand dips the stick there. ``aim`` (the keyboard's
+    "dip at x, y" inputs) is drawn as an open crosshair while the game is on."""
     data = []
     if game.revealed and pit is not None:
         g = np.linspace(0, sb.SIZE, 61)
@@ -308,6 +309,10 @@ def pit_board(game: sb.Game, pit: sb.Pit | None = None, minima: sb.Minima | None
         data.append(dict(x=[minima.global_min[0]], y=[minima.global_min[1]], mode="markers",
                          marker=dict(symbol="star", size=20, color="#ffd700", line=dict(width=2, color="black")),
                          name="the bottom"))
+    if aim is not None and not game.over:
+        data.append(dict(x=[aim[0]], y=[aim[1]], mode="markers", name="aim of “Dip here”",
+                         marker=dict(symbol="cross-thin-open", size=22, color="#222", line=dict(width=2, color="#222")),
+                         hovertemplate="“Dip here” aims at (%{x:.2f}, %{y:.2f})<extra></extra>"))
     axis = dict(range=[-0.1, sb.SIZE + 0.1], showgrid=False, zeroline=False, dtick=1, constrain="domain")
     return figure(data, dict(height=height, plot_bgcolor=SAND, dragmode=False, hovermode="closest",
                              showlegend=game.revealed, legend=dict(orientation="h", y=1.02, yanchor="bottom"),

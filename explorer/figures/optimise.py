@@ -68,6 +68,13 @@ def newton_view(res: NewtonResult, shown: int, window: tuple[float, float]) -> t
     return [float(v) for v in xr], _yrange(ys, include=(0.0, *inside.tolist()))
 
 
+def newton_curve(res: NewtonResult, shown: int, window: tuple[float, float], n: int = 600):
+    """``(xs, f(xs), y range)`` over the Newton chart's view: the curve its audio trace plays."""
+    xr, yr = newton_view(res, shown, window)
+    xs = np.linspace(xr[0], xr[1], n)
+    return xs, np.broadcast_to(np.asarray(compile_expression(res.f, ("x",))(xs), dtype=float), xs.shape), yr
+
+
 def legible_labels(xs: np.ndarray, xrange: list, max_labels: int = MAX_LABELS,
                    spacing: float = LABEL_SPACING) -> list[int]:
     """Which of the points xs (x₀, x₁, …) get a label: x₀, then the last, then x₁, x₂, … in turn,

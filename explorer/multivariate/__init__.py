@@ -10,10 +10,12 @@ against sympy and finite differences.
 - ``views``: the surface grid, the gradient field as one polyline, slices, tangent plane and the
   directional derivative.
 - ``maps``: a map R² → R²: its Jacobian, the grid it bends, a small square's image, det J.
-- ``clicks``: slider steps, clicks snapped to them, values kept inside a window.
+- ``clicks``: slider steps, clicks snapped to them, values kept inside a window, arrow buttons.
+- ``camera``: 3D views turned by buttons (standard views, 15° steps), as plotly cameras.
 - ``state``: what the page remembers between reruns (``PointState``, ``follow_map_preset``).
 """
-from explorer.multivariate.clicks import keep_in_window, nice_step, point_from_click, snap
+from explorer.multivariate.clicks import (MOVES, keep_in_window, nice_step, nudge, pad_label, pad_step,
+                                          point_from_click, snap)
 from explorer.multivariate.derivatives import X, Y, Derivatives, as_function, d, derivative_exprs, derivatives
 from explorer.multivariate.maps import (CUSTOM_START, ORIENTATION_TEXT, MAP_POINTS, MAP_PRESETS, MAP_RANGES, MapGrid,
                                         MapJacobian, SquareImage, det_samples, map_grid, map_jacobian,
@@ -30,7 +32,7 @@ from explorer.multivariate.views import (Grid, Slices, arrows_xy, directional_de
                                          gradient_arrows, slices, steepest_angle, surface, tangent_plane)
 
 __all__ = [
-    "keep_in_window", "nice_step", "point_from_click", "snap",
+    "MOVES", "keep_in_window", "nice_step", "nudge", "pad_label", "pad_step", "point_from_click", "snap",
     "X", "Y", "Derivatives", "as_function", "d", "derivative_exprs", "derivatives",
     "CUSTOM_START", "ORIENTATION_TEXT", "MAP_POINTS", "MAP_PRESETS", "MAP_RANGES", "MapGrid", "MapJacobian", "SquareImage",
     "det_samples", "map_grid", "map_jacobian", "map_jacobian_exprs", "map_window", "square_image",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import MutableMapping
 
-from explorer.multivariate.clicks import keep_in_window, point_from_click
+from explorer.multivariate.clicks import keep_in_window, nudge, point_from_click
 from explorer.multivariate.derivatives import Derivatives
 from explorer.multivariate.maps import MAP_POINTS, MAP_PRESETS
 from explorer.multivariate.point import stationary_point_for_sliders
@@ -66,6 +66,12 @@ class PointState:
         point = point_from_click(xy, xr, yr, step_x, step_y)
         if point is not None:
             self.set(point)
+
+    def nudge(self, move: str, xr, yr, step_x: float, step_y: float) -> None:
+        """An arrow button (``clicks.MOVES``) moves the point one pad step, inside the window."""
+        x, y = (self.state.get(k) for k in self.keys)
+        if isinstance(x, (int, float)) and isinstance(y, (int, float)):
+            self.set(nudge((x, y), move, xr, yr, step_x, step_y))
 
     def go_to_stationary(self, derivs: Derivatives, start, xr, yr) -> None:
         """Move to the nearest point where ∇f = 0 inside the window, or note that there is none."""

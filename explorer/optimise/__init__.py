@@ -17,7 +17,7 @@ with ``scipy.optimize``.
 from explorer.optimise.compiled import grid
 from explorer.optimise.constraint import ConstraintWalk, constraint_walk
 from explorer.optimise.descent import (HYBRID_MAX_STEP, METHODS, DescentResult, descend,
-                                       start_from_click)
+                                       start_arrow_label, start_from_arrow, start_from_click)
 from explorer.optimise.lagrange import LagrangePoint, LagrangeSolution, lagrange_points, lagrange_solve
 from explorer.optimise.newton import FAILURES, Basins, NewtonResult, newton_basins, newton_raphson
 
@@ -25,5 +25,5 @@ __all__ = [
     "NewtonResult", "newton_raphson", "newton_basins", "Basins", "FAILURES",
     "DescentResult", "descend", "METHODS", "HYBRID_MAX_STEP",
     "LagrangePoint", "LagrangeSolution", "lagrange_points", "lagrange_solve",
-    "ConstraintWalk", "constraint_walk", "grid", "start_from_click",
+    "ConstraintWalk", "constraint_walk", "grid", "start_arrow_label", "start_from_arrow", "start_from_click",
 ]

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from explorer.multivariate import point_from_click   # click → slider grid, shared with that page
+from explorer.multivariate import nudge, pad_label, pad_step, point_from_click   # shared with that page
 from explorer.optimise.compiled import X, Y, NonFinite, parse, scalar_bundle
 from explorer.result import IterationResult
 
@@ -167,6 +167,20 @@ def start_from_click(point, lo: float = -6.0, hi: float = 6.0, step: float = 0.0
     """The start (x, y) a click on the contour map picks: each coordinate snapped to the start
     sliders' ``step`` and clamped to their range [lo, hi]; None for no usable click."""
     return point_from_click(point, (lo, hi), (lo, hi), step)
+
+
+def start_from_arrow(start, move: str, window, lo: float = -6.0, hi: float = 6.0, step: float = 0.05
+                     ) -> tuple[float, float]:
+    """The keyboard's alternative to a click on the map: the start after pressing the arrow button
+    ``move`` ("left", "up", "down", "right"), one pad step of the map's ``window`` (x0, x1, y0, y1)
+    that way, snapped to the sliders' ``step`` and kept in their range [lo, hi]."""
+    pad = (pad_step(window[0], window[1], step), pad_step(window[2], window[3], step))
+    return nudge(start, move, (lo, hi), (lo, hi), step, step, pad=pad)
+
+
+def start_arrow_label(window, step: float = 0.05) -> str:
+    """The label of the map's arrow buttons, saying how far a press moves the start."""
+    return pad_label(window[:2], window[2:], step, what="the start")
 
 
 def _stationary_kind(hxx: float, hxy: float, hyy: float) -> str:

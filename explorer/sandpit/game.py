@@ -137,7 +137,8 @@ OUT_OF_DIPS = "Out of dips! The surface is revealed below — the ⭐ was the bo
 
 def board_notice(mode: str) -> str:
     """The "what to notice" under the board, for this mode."""
-    return ("**click anywhere in the sand to dip the stick.** Each dip reads the depth"
+    return ("**click anywhere in the sand to dip the stick** (or, from the keyboard, aim the crosshair with "
+            "“dip at x, y” or the arrows and press “Dip here”). Each dip reads the depth"
             + (" and the dark arrow is −∇f there: the way downhill." if mode == "gradient"
                else " only — no gradient, so you must compare depths.")
             + f" Get within {WIN_RADIUS} of the deepest point to win.")

@@ -10,6 +10,8 @@ from explorer.sandpit.pits import SIZE, Minima, Pit
 
 class PitSession:
     GAME, MSG = "_pit_game", "_pit_msg"
+    AIM = ("_dipx", "_dipy")    # the number inputs that aim the next dip from the keyboard
+    AIM_STEP, PAD_STEP = 0.05, 0.25   # their step, and how far an arrow button moves the aim
 
     def __init__(self, state: MutableMapping, pit: Callable[[str, int], tuple[Pit, Minima]]):
         """``pit(kind, seed)`` gives the pit and its minima (the page passes its cached maker)."""
@@ -39,6 +41,22 @@ class PitSession:
         point = point_from_click(xy, (0.0, SIZE), (0.0, SIZE), 0.01)
         if point is not None:
             self.dip(*point)
+
+    def aim(self) -> tuple[float, float]:
+        """Where the keyboard's next dip goes (the number inputs; the middle of the pit at first)."""
+        return tuple(float(self.state.get(k, SIZE / 2)) for k in self.AIM)
+
+    def nudge(self, move: str) -> None:
+        """An arrow button (``explorer.multivariate.clicks.MOVES``) moves the aim one pad step,
+        on the inputs' 0.05 grid and inside the pit."""
+        from explorer.multivariate.clicks import nudge
+        side = (0.0, SIZE)
+        aim = nudge(self.aim(), move, side, side, self.AIM_STEP, self.AIM_STEP, pad=(self.PAD_STEP,) * 2)
+        self.state[self.AIM[0]], self.state[self.AIM[1]] = aim
+
+    def dip_at_aim(self) -> None:
+        """The "Dip here" button: dip where the number inputs aim."""
+        self.dip(*self.aim())
 
     def restart(self) -> None:
         if self.game is not None:

@@ -266,3 +266,78 @@ def test_sandpit_intro_marks_no_corner_as_a_local_minimum(monkeypatch):
                  and "scene" not in f["layout"])
     assert not any(t.get("name") == "local minima" for t in board["data"])
     assert "no other local minimum" in _captions(at)
+
+
+# ---------------------------------------------------------------------------------------------
+# Keyboard alternatives (issue #20, WCAG 2.5.7): arrow buttons for the map's point, aim-and-dip
+# for the Sandpit, buttons that turn the 3D views
+def test_arrow_buttons_move_the_point_one_step_and_stop_at_the_edge(monkeypatch):
+    figs = _sent_figures(monkeypatch)
+    at = run_page(PAGE)
+    start = _agree(at, figs)
+    pad = at.button_group(key="_pad_fmap")
+    assert pad.options == ["← Left", "↑ Up", "↓ Down", "→ Right"] or \
+        [o.content for o in pad.proto.options] == ["← Left", "↑ Up", "↓ Down", "→ Right"]
+    assert "Move the point by 0.5 (keyboard" in pad.label          # window −3…3: 1/20 of 6 → 0.5
+    pad.set_value(["right"]).run()
+    assert not at.exception
+    assert _agree(at, figs) == pytest.approx((start[0] + 0.5, start[1]))
+    assert at.button_group(key="_pad_fmap").value == []         # ready to be pressed again
+    at.button_group(key="_pad_fmap").set_value(["right"]).run()
+    at.button_group(key="_pad_fmap").set_value(["down"]).run()
+    assert _agree(at, figs) == pytest.approx((start[0] + 1.0, start[1] - 0.5))
+    # at the window's edge the point stays inside: x₀ = 3 is the right edge
+    for _ in range(8):
+        at.button_group(key="_pad_fmap").set_value(["right"]).run()
+    assert _agree(at, figs)[0] == 3.0
+    assert not at.exception
+
+
+def test_sandpit_from_the_keyboard_aim_with_arrows_then_dip(monkeypatch):
+    figs = _sent_figures(monkeypatch)
+    at = run_page(PAGE, {"view": "Sandpit", "pit": "course intro", "seed": "1"})
+    assert not at.exception
+
+    def aim_marker():
+        board = [f for f in figs if any(t.get("name") == "aim of “Dip here”" for t in f["data"])][-1]
+        t = next(t for t in board["data"] if t.get("name") == "aim of “Dip here”")
+        return t["x"][0], t["y"][0]
+    assert aim_marker() == (3.0, 3.0)                          # the middle of the pit, as the inputs say
+    for move in ("left", "left", "up"):                        # 0.25 a press
+        at.button_group(key="_pad_pit").set_value([move]).run()
+    assert (at.number_input(key="_dipx").value, at.number_input(key="_dipy").value) == (2.5, 3.25)
+    assert aim_marker() == (2.5, 3.25)                         # the crosshair follows the inputs
+    _button(at, "Dip here").click().run()
+    game = at.session_state["_pit_game"]
+    assert [(d.x, d.y) for d in game.dips] == [(2.5, 3.25)]
+    assert "Dips used: 1 / 25" in at.get("progress")[0].proto.text
+    # the aim stays inside the pit: 12 presses left (3 units from 2.5) end at x = 0
+    for _ in range(12):
+        at.button_group(key="_pad_pit").set_value(["left"]).run()
+    assert at.number_input(key="_dipx").value == 0.0 and not at.exception
+
+
+def test_3d_view_buttons_send_a_camera_and_a_new_revision():
+    from explorer.multivariate import camera
+    at = run_page(PAGE)
+    sent = {}
+
+    def payload_meta(key):
+        import json
+        for comp in at.get("bidi_component"):
+            meta = json.loads(comp.proto.bytes.decode().partition("\n")[0])
+            if meta.get("key") == key:
+                return meta
+    views = at.button_group(key="_view3d_btn_surf3d")
+    assert views.value == []
+    views.set_value(["Top"]).run()
+    assert not at.exception
+    cam, rev = at.session_state["_view3d_surf3d"]
+    assert rev == 1 and cam == camera.camera(-90, 90, camera.angles(camera.DEFAULT_EYE)[2])
+    at.button_group(key="_view3d_btn_surf3d").set_value(["Rotate ⟳ 15°"]).run()
+    cam, rev = at.session_state["_view3d_surf3d"]
+    assert rev == 2 and cam["eye"]["z"] == pytest.approx(2.165, abs=1e-3)
+    sent["meta"] = payload_meta("surf3d")
+    # once the chart component takes a camera, it receives this one (until then the call is harmless)
+    if sent["meta"] is not None and "camera" in sent["meta"]:
+        assert sent["meta"]["camera"] == cam and str(sent["meta"]["cameraRev"]) == "2"

@@ -181,3 +181,61 @@ def test_fractional_powers_of_negatives_on_every_section():
     assert not at.exception, [e.value for e in at.exception]
     table = next(d for d in _frames(at) if "λ" in d.columns)
     assert table["f"].max() == pytest.approx(1.6602446, abs=1e-6)       # max of ∛x + y on the circle
+
+
+# ---------------------------------------------------------------------------------------------
+# Keyboard alternatives and the audio trace (issue #20)
+def test_arrow_buttons_under_the_descent_map_move_the_start():
+    at = run_page(PAGE)                                   # Bowl x² + y² on −3…3: a press is 0.5
+    start = (at.slider(key="sx").value, at.slider(key="sy").value)
+    pad = at.button_group(key="_pad_dmap")
+    assert "Move the start by 0.5 (keyboard" in pad.label
+    pad.set_value(["left"]).run()
+    at.button_group(key="_pad_dmap").set_value(["up"]).run()
+    assert not at.exception
+    moved = (at.slider(key="sx").value, at.slider(key="sy").value)
+    assert moved == pytest.approx((start[0] - 0.5, start[1] + 0.5))
+    marker = next(t for t in _live(at, "dmap")[1]["data"] if t.get("name") == "start")
+    assert (marker["x"], marker["y"]) == ([moved[0]], [moved[1]])
+    for _ in range(20):                                    # the sliders' range ends at 6
+        at.button_group(key="_pad_dmap").set_value(["up"]).run()
+    assert at.slider(key="sy").value == 6.0 and not at.exception
+
+
+def test_descent_surface_view_buttons():
+    from explorer.multivariate import camera
+    at = run_page(PAGE)
+    at.button_group(key="_view3d_btn_dsurf").set_value(["Side"]).run()
+    cam, rev = at.session_state["_view3d_dsurf"]
+    assert rev == 1 and cam["eye"]["y"] == 0 and cam["eye"]["z"] == 0 and cam["eye"]["x"] > 0
+    at.button_group(key="_view3d_btn_dsurf").set_value(["Default"]).run()
+    cam, rev = at.session_state["_view3d_dsurf"]
+    # the chart's own camera: looking from the side opposite the start (the figure's surface_camera)
+    from explorer.figures.optimise import surface_camera
+    from explorer.optimise.presets import descent_view
+    want = surface_camera(descent_view("x^2 + y^2").around((2.0, 1.5)), (2.0, 1.5))["eye"]
+    assert rev == 2 and cam["eye"] == pytest.approx(want)
+    assert cam == camera.default_camera({"eye": want})
+    assert not at.exception
+
+
+def test_newton_chart_plays_as_sound():
+    at = run_page(PAGE)
+    box = next(e for e in at.expander if "Play f(x) as sound" in e.label)
+    assert len(box.get("audio")) == 0                      # closed: no sound made or sent
+    # open it (as a click on the expander does: its state is in session state)
+    at.session_state["_sound_newton"] = True
+    at.run()
+    assert not at.exception
+    clips = at.get("audio")
+    assert len(clips) == 1
+    caption = _texts(at.caption)
+    assert "220 Hz at f(x) =" in caption and "880 Hz" in caption and "crosses zero" in caption
+    # it plays the chart as drawn: the x and y ranges of the Newton chart's view
+    from explorer import optimise as opt
+    from explorer.figures.optimise import newton_view
+    from explorer.numbers import nice_text
+    res = opt.newton_raphson(at.text_input(key="nf").value, at.slider(key="x0").value, 50)
+    xr, yr = newton_view(res, at.slider(key="n").value, (-5.0, 5.0))
+    assert f"x from {nice_text(xr[0], 3)} to {nice_text(xr[1], 3)} in 3 s" in caption
+    assert f"220 Hz at f(x) = {nice_text(yr[0], 3)} up to 880 Hz at f(x) = {nice_text(yr[1], 3)}" in caption
