@@ -7,11 +7,14 @@ import random
 import streamlit as st
 
 import ui
+from ui import live_chart
 from explorer import derivatives as D
 from explorer.figures import derivatives as F
 from explorer.numbers import nice, nice_text
 
 LO, HI = -3.0, 3.0
+X0_VALUES = F.slider_values(LO, HI, 0.05)        # the positions of the x₀ and h sliders (drag frames)
+LOGH_VALUES = F.slider_values(-8.0, 0.0, 0.25)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -36,6 +39,23 @@ def quotient(text: str) -> D.QuotientAttempt:
 def steps(text: str):
     der = D.derivative_steps_cached(text)
     return der, D.equals_sympy_diff(der)
+
+
+# drag frames (issue #19): each set depends on the OTHER controls only, so it is computed once per
+# state of those and re-sent as a short reference while its own slider moves
+@st.cache_resource(max_entries=64, show_spinner=False)
+def x0_frames(text: str, logh: float) -> dict:
+    return F.x0_frames(text, gradient(text), 10.0 ** logh, X0_VALUES)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def h_frames(text: str, x0: float) -> dict:
+    return F.h_frames(text, gradient(text), x0, LOGH_VALUES, errors(text, x0))
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def gradient_frames(text: str) -> dict:
+    return F.gradient_frames(text, gradient(text), X0_VALUES)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -88,24 +108,28 @@ def explore(text: str) -> None:
 
     st.subheader("3 · The gradient function f′")
     s = D.secant(text, x0, 1e-3, g.breaks)
-    ui.chart_live(F.gradient_figure(g, x0, s.f0, s.true_slope), key="gradient")
+    ui.chart_live(F.gradient_figure(g, x0, s.f0, s.true_slope), key="gradient",
+                  frames={"x0": gradient_frames(text)})
     ui.notice("the height of the lower curve at x₀ is the slope of the upper curve at x₀: where f climbs, "
               "f′ is positive; where f is flat (a peak or a valley), f′ crosses zero."
               + (" Open circles mark one-sided limits at the points where f has no derivative." if g.breaks else ""))
 
 
 ERROR_FORMULAS = (
-    # section 2's header, the error formulas and what ε is: one element, none of it depends on h
-    "### 2 · Why not just let h → 0 on a computer?" + ui.display_math(
-    r"\begin{aligned}"
-    r"\text{forward: } \frac{f(x_0+h)-f(x_0)}{h} &= f'(x_0) + \underbrace{\tfrac{h}{2}f''(\xi)}"
-    r"_{\text{truncation}} \;\pm\; \underbrace{\tfrac{2\varepsilon |f|}{h}}_{\text{round-off}} \\[6pt]"
-    r"\text{central: } \frac{f(x_0+h)-f(x_0-h)}{2h} &= f'(x_0) + \underbrace{\tfrac{h^2}{6}f'''(\xi)}"
-    r"_{\text{truncation}} \;\pm\; \underbrace{\tfrac{\varepsilon |f|}{h}}_{\text{round-off}} \\[6pt]"
-    r"h^*_{\text{fwd}}\approx\sqrt\varepsilon\approx 1.5\cdot10^{-8},"
-    r"&\quad h^*_{\text{cen}}\approx\varepsilon^{1/3}\approx 6\cdot10^{-6}"
-    r"\end{aligned}") +
-    "ε ≈ 2.2×10⁻¹⁶ is the spacing of double-precision numbers near 1: the relative round-off "
+    # section 2's header, the error formulas and what ε is: one element, none of it depends on h;
+    # one short formula a display, so each fits a 390 px phone column
+    "### 2 · Why not just let h → 0 on a computer?\n\nA difference quotient makes two errors:"
+    + ui.display_math(r"\text{error} = \underbrace{\text{truncation}}_{\text{shrinks with } h}"
+                      r" + \underbrace{\text{round-off}}_{\text{grows as } 1/h}")
+    + "**Forward** difference:"
+    + ui.display_math(r"\frac{f(x_0+h)-f(x_0)}{h} = f'(x_0) + \tfrac{h}{2}f''(\xi) \pm \tfrac{2\varepsilon |f|}{h}")
+    + "**Central** difference:"
+    + ui.display_math(r"\frac{f(x_0+h)-f(x_0-h)}{2h} = f'(x_0) + \tfrac{h^2}{6}f'''(\xi)"
+                      r" \pm \tfrac{\varepsilon |f|}{h}")
+    + "The two errors balance near"
+    + ui.display_math(r"h^*_{\text{fwd}}\approx\sqrt\varepsilon\approx 1.5\cdot10^{-8},")
+    + ui.display_math(r"h^*_{\text{cen}}\approx\varepsilon^{1/3}\approx 6\cdot10^{-6}.")
+    + "ε ≈ 2.2×10⁻¹⁶ is the spacing of double-precision numbers near 1: the relative round-off "
     "of every stored value.")
 
 
@@ -150,6 +174,13 @@ def rise_over_run(text: str, x0: float, g: D.GradientData) -> None:
                             "for quadratics), so only round-off is left." if e.central_truncation_free else ""))
     else:
         st.info("f or f′ is not defined at x₀, so there is no error to plot: move x₀.", icon="📍")
+    # the drag frames last (those of the other slider are recomputed on this rerun): x₀ and h
+    xf, hf = x0_frames(text, logh), h_frames(text, x0)
+    live_chart.send_frames("secant", {"x0": xf["secant"], "logh": hf["secant"]})
+    if zoom is not None:
+        live_chart.send_frames("zoom", {"x0": xf["zoom"], "logh": hf["zoom"]})
+    if e.ok:
+        live_chart.send_frames("errors", {"logh": hf.get("errors")})
 
 
 rise_and_gradient(text)

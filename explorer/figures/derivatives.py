@@ -8,8 +8,11 @@ import pandas  # noqa: F401  - finish importing pandas here: plotly only peeks a
 #                             half-imported pandas (another thread importing it) breaks its checks
 import plotly.graph_objects as go
 
+import dataclasses
+
 from explorer.figures import fastfig
-from explorer.derivatives import DifferenceErrors, GradientData, Secant
+from explorer.figures.frames import slider_frames, slider_values  # noqa: F401  (slider_values: for pages)
+from explorer.derivatives import DifferenceErrors, GradientData, Secant, secant
 from explorer.numbers import nice, nice_text, round_sig
 from explorer.expressions import compile_expression
 
@@ -194,3 +197,45 @@ def small_curve(x: np.ndarray, y: np.ndarray, title: str, colour: str = GREEN) -
                 dict(height=230, title=dict(text=title), showlegend=False, yaxis=yaxis,
                      shapes=[dict(type="line", xref="paper", yref="y", x0=0, x1=1, y0=0, y1=0,
                                   line=dict(color=GREY, width=1))]))
+
+
+# --- drag frames (issue #19): each chart at every slider position, only what moves -------------
+_EMPTY = fastfig.figure([], {}, template=None)
+
+
+def _ends(g: GradientData) -> GradientData:
+    """``g`` with its curves cut to their two end points: the curves never move while a slider is
+    dragged, so the frames leave them out; the ends keep the secant's and tangent's extent."""
+    return dataclasses.replace(g, x=g.x[[0, -1]], f=g.f[[0, -1]], df=g.df[[0, -1]])
+
+
+def x0_frames(text: str, g: GradientData, h: float, values) -> dict:
+    """Frames of the x₀ slider for the secant and zoom charts (h fixed): {"secant": ..., "zoom": ...}."""
+    e = _ends(g)
+    return {"secant": slider_frames(lambda v: secant_figure(e.x, e.f, secant(text, v, h, g.breaks), g.f_range),
+                                    values),
+            "zoom": slider_frames(lambda v: zoom_figure(text, secant(text, v, h, g.breaks), g.breaks) or _EMPTY,
+                                  values)}
+
+
+def h_frames(text: str, g: GradientData, x0: float, values, errors: DifferenceErrors | None = None) -> dict:
+    """Frames of the h slider (``values`` are log10 h) for the secant, zoom and error charts (x₀ fixed)."""
+    e = _ends(g)
+    out = {"secant": slider_frames(lambda v: secant_figure(e.x, e.f, secant(text, x0, 10.0 ** v, g.breaks),
+                                                           g.f_range), values),
+           "zoom": slider_frames(lambda v: zoom_figure(text, secant(text, x0, 10.0 ** v, g.breaks), g.breaks)
+                                 or _EMPTY, values)}
+    if errors is not None and errors.ok:
+        stub = dataclasses.replace(errors, hs=errors.hs[:2], forward=errors.forward[:2], central=errors.central[:2])
+        out["errors"] = slider_frames(lambda v: errors_figure(stub, 10.0 ** v), values)
+    return out
+
+
+def gradient_frames(text: str, g: GradientData, values) -> dict:
+    """Frames of the x₀ slider for the f / f′ chart (the point, the tangent and the marker line)."""
+    e = _ends(g)
+
+    def build(v: float) -> go.Figure:
+        s = secant(text, v, 1e-3, g.breaks)
+        return gradient_figure(e, v, s.f0, s.true_slope)
+    return slider_frames(build, values)

@@ -28,8 +28,9 @@ def _secant_formula(at):
 
 
 def _charts(at):
-    """st.plotly_chart elements and the in-place charts of ui.chart_live (a custom component)."""
-    return list(at.get("plotly_chart")) + list(at.get("bidi_component"))
+    """st.plotly_chart elements and the in-place charts of ui.chart_live (a custom component); not
+    the hidden elements carrying a chart's drag frames (keys ``lf-...``, ui.live_chart.frames_key)."""
+    return list(at.get("plotly_chart")) + [c for c in at.get("bidi_component") if not str(c.key).startswith("lf-")]
 
 
 @pytest.fixture(scope="module")

@@ -63,7 +63,9 @@ function themeOf(el) {
     cat: list("--st-chart-categorical-colors", LIGHT.cat),
     seq: list("--st-chart-sequential-colors", LIGHT.seq),
     div: list("--st-chart-diverging-colors", LIGHT.div),
-    text: dark ? "#e6eaf1" : "#808495",       // gray30 / gray70
+    // chart text (ticks, axis titles) at >= 4.5:1 on the background (WCAG 1.4.3); Streamlit's
+    // gray70 #808495 is 3.8:1 on white
+    text: dark ? "#e6eaf1" : "#5e6170",
     strong: dark ? "#fafafa" : "#262730",     // gray10 / gray90
     grid: dark ? "#31333F" : "#e6eaf1",       // gray85 / gray30
     heading: v("--st-heading-color", v("--st-text-color", dark ? "#fafafa" : "#31333F")),
@@ -182,19 +184,26 @@ export default function (component) {
   const { data, parentElement } = component;
   if (!data) return;
   const text = typeof data === "string" ? data : new TextDecoder().decode(data);
+  const cut0 = text.indexOf("\n");
+  const head = JSON.parse(text.slice(0, cut0));
+  if (head.kind === "frames") { registerFrames(head, text.slice(cut0 + 1), parentElement); return; }
   let gd = parentElement.__liveChartDiv;
   if (!gd || !gd.isConnected) {
+    const wrap = document.createElement("div");   // role="figure" with the chart's name (applyMeta)
+    wrap.className = "live-chart-figure";
     gd = document.createElement("div");
     gd.className = "live-chart";
     gd.style.width = "100%";
-    parentElement.appendChild(gd);
+    wrap.appendChild(gd);
+    parentElement.appendChild(wrap);
     parentElement.__liveChartDiv = gd;
   }
   gd.__liveChartComponent = component;      // the latest one: its setTriggerValue reaches Python
   const seq = (gd.__liveChartSeq = (gd.__liveChartSeq || 0) + 1);
   const cut = text.indexOf("\n");  // payload: one line of options, then the figure's JSON
-  const m = JSON.parse(text.slice(0, cut));
+  const m = head;
   gd.style.height = m.height + "px";
+  applyMeta(gd, m);
   if (m.click && !gd.__liveChartClick) {
     gd.__liveChartClick = true;
     gd.addEventListener("click", (e) => onPlotClick(gd, e));
@@ -236,6 +245,18 @@ export default function (component) {
         }
       }
       if (m.click) { const d = gd.querySelector(".nsewdrag"); if (d) d.style.cursor = "crosshair"; }
+      if (m.camera && m.cameraRev != null) {
+        // a view button: apply its camera to every scene once per camera_rev, else keep the user's view
+        const ck = viewKey(m.key);
+        G.cameraRevs = G.cameraRevs || new Map();
+        if (G.cameraRevs.get(ck) !== m.cameraRev) {
+          G.cameraRevs.set(ck, m.cameraRev);
+          const upd = {};
+          Object.keys(gd._fullLayout).filter((k) => /^scene\d*$/.test(k)).forEach((k) => { upd[k + ".camera"] = m.camera; });
+          if (Object.keys(upd).length) (Plotly._guiRelayout || Plotly.relayout)(gd, upd);
+        }
+      }
+      chartDrawn(gd, m.key);
       gd.__liveChartRev = rev;
       gd.dataset.liveChartRenders = String((+gd.dataset.liveChartRenders || 0) + 1);
     });
@@ -245,4 +266,227 @@ export default function (component) {
     console.error("live_chart", err);
   });
   drawAfterRun(gd, draw);
+}
+
+// ===== drag frames: the chart follows a slider WHILE it is dragged (issue #19), from frames computed in Python
+// (explorer/figures/frames.py). Streamlit's slider (react-aria, a native <input type=range> inside
+// .st-key-<slider>) updates its value attribute at every pointer move and tells the server only on
+// release; one MutationObserver on the document sees those changes, and each chart holding frames
+// for that slider swaps in the nearest frame with ONE Plotly.update (only the moving traces and
+// layout entries) in the next animation frame. No maths here, no message to the server: the release
+// rerun then draws the exact figure with Plotly.react.
+//
+// Counters for tests and benchmarks, on the plot div: dataset.liveChartDragFrames (frames drawn),
+// __liveChartDragMs (ms from the last pointer/key event to the end of Plotly.update, last 500).
+G.frames = G.frames || new Map();      // chart view key -> Map(slider -> frames)
+G.charts = G.charts || new Map();      // chart view key -> plot div
+
+function decode(v) {
+  // long arrays from frames._quantised: 16-bit steps from lo (-32768 = a gap) -> plain numbers
+  if (v && typeof v === "object" && !Array.isArray(v)) {
+    if (v.dtype === "q2" && typeof v.bdata === "string") {
+      const bin = atob(v.bdata);
+      const bytes = new Uint8Array(bin.length);
+      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+      return Array.from(new Int16Array(bytes.buffer), (q) => (q === -32768 ? null : v.lo + v.step * q));
+    }
+    const out = {};
+    for (const [k, x] of Object.entries(v)) out[k] = decode(x);
+    return out;
+  }
+  if (Array.isArray(v)) return v.map(decode);
+  return v;
+}
+
+function installOnce() {
+  if (G.dragInstalled) return;
+  G.dragInstalled = true;
+  const stamp = (e) => { G.lastInput = performance.now(); G.lastInputType = e.type; };
+  document.addEventListener("pointermove", stamp, { capture: true, passive: true });
+  document.addEventListener("pointerdown", stamp, { capture: true, passive: true });
+  document.addEventListener("keydown", stamp, { capture: true, passive: true });
+  const style = document.createElement("style");   // the frame carriers take no room in the page
+  style.textContent = '[class*="st-key-lf-"]{display:none!important}';
+  document.head.appendChild(style);
+  new MutationObserver((records) => {
+    const seen = new Set();
+    for (const r of records) {
+      const t = r.target;
+      if (!(t instanceof HTMLInputElement) || t.type !== "range" || seen.has(t)) continue;
+      seen.add(t);
+      const box = t.closest('[class*="st-key-"]');
+      const cls = box && Array.from(box.classList).find((c) => c.startsWith("st-key-"));
+      if (cls) sliderMoved(cls.slice(7), parseFloat(t.getAttribute("value")));
+    }
+  }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ["value"] });
+}
+
+function nearest(values, v) {
+  let lo = 0, hi = values.length - 1;
+  while (hi - lo > 1) { const mid = (lo + hi) >> 1; if (values[mid] <= v) lo = mid; else hi = mid; }
+  return Math.abs(values[hi] - v) < Math.abs(values[lo] - v) ? hi : lo;
+}
+
+function sliderMoved(slider, value) {
+  if (!Number.isFinite(value)) return;
+  G.frames.forEach((sets, vk) => {
+    const F = sets.get(slider);
+    const gd = G.charts.get(vk);
+    if (F && F.__el && !F.__el.isConnected) { sets.delete(slider); return; }   // no longer sent
+    if (!F || !gd || !gd.isConnected) return;
+    gd.__liveChartWant = { F, i: nearest(F.values, value) };
+    if (!gd.__liveChartRaf) gd.__liveChartRaf = requestAnimationFrame(() => drawWanted(gd));
+  });
+}
+
+function getPath(obj, path) {
+  return path.split(".").reduce((o, k) => (o == null ? undefined : o[k]), obj);
+}
+
+function drawWanted(gd) {
+  gd.__liveChartRaf = 0;
+  const want = gd.__liveChartWant;
+  const Plotly = window.Plotly;
+  if (!want || !Plotly || !gd._fullLayout || gd.__liveChartBusy) return;
+  const { F, i } = want;
+  if (gd.__liveChartShown && gd.__liveChartShown.F === F && gd.__liveChartShown.i === i) return;
+  if (!gd.data || gd.data.length !== F.ntraces) return;    // drawn figure differs from the frames' one
+  const step = F.steps[i];
+  const upd = {};
+  F.paths.forEach((p) => {
+    // a trace that does not move this path keeps its own value (undefined = leave it)
+    upd[p] = F.traces.map((t, j) => (p in step[j] ? step[j][p] : getPath(gd.data[t], p)));
+  });
+  const lay = F.layout ? Object.assign({}, F.layout[i]) : {};
+  const title = lay["title.text"];
+  if (typeof title === "string" && title && !title.startsWith("<b>")) lay["title.text"] = "<b>" + title + "</b>";
+  const t0 = G.lastInput || performance.now();
+  gd.__liveChartBusy = true;
+  gd.__liveChartDrawn = null;          // the next rerun's figure is drawn even if it is the last one
+  gd.__liveChartShown = { F, i };
+  const done = () => {
+    gd.__liveChartBusy = false;
+    const ms = performance.now() - t0;
+    gd.dataset.liveChartDragFrames = String((+gd.dataset.liveChartDragFrames || 0) + 1);
+    const log = (gd.__liveChartDragMs = gd.__liveChartDragMs || []);
+    log.push(ms);
+    if (log.length > 500) log.shift();
+    const again = gd.__liveChartWant;
+    if (again && (again.F !== F || again.i !== i) && !gd.__liveChartRaf)
+      gd.__liveChartRaf = requestAnimationFrame(() => drawWanted(gd));
+  };
+  Promise.resolve(F.traces.length ? Plotly.update(gd, upd, lay, F.traces) : Plotly.relayout(gd, lay))
+    .then(done, (err) => { console.error("live_chart frames", err); done(); });
+}
+
+// The hidden element carrying one slider's frames for one chart.
+function registerFrames(m, body, el) {
+  installOnce();
+  const vk = viewKey(m.chart);
+  if (!G.frames.has(vk)) G.frames.set(vk, new Map());
+  const sets = G.frames.get(vk);
+  const old = sets.get(m.slider);
+  if (old && old.__body === body) { old.__el = el; return; }   // the same frames (a cached message)
+  const F = decode(JSON.parse(body));
+  F.__body = body;
+  F.__el = el;                 // its carrier: once Streamlit removes it, the frames are stale
+  sets.set(m.slider, F);
+}
+
+// Called by the chart after every Plotly.react: the committed figure is on screen.
+function chartDrawn(gd, key) {
+  installOnce();
+  G.charts.set(viewKey(key), gd);
+  gd.__liveChartShown = null;
+  gd.__liveChartWant = null;
+}
+
+// ===== chart meta: what a chart says to assistive technology (issue #20), updated on every rerun.
+// The wrapper around the plot gets role="figure" and the chart's label as its accessible name; the
+// description (a sentence generated in Python from the chart's numbers) sits in a visually hidden
+// element the wrapper points to with aria-describedby; a table becomes a native
+// <details><summary>Show as table</summary><table>, built with textContent only (never HTML).
+let counter = 0;
+
+const HIDDEN = "position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;" +
+  "clip:rect(0,0,0,0);clip-path:inset(50%);white-space:nowrap;border:0";
+
+function buildTable(t) {
+  const details = document.createElement("details");
+  details.className = "live-chart-table";
+  details.style.cssText = "margin-top:0.25rem;font-size:0.875rem";
+  const summary = document.createElement("summary");
+  summary.textContent = "Show as table";
+  summary.style.cursor = "pointer";
+  details.appendChild(summary);
+  const box = document.createElement("div");
+  box.style.cssText = "max-width:100%;overflow-x:auto";
+  box.tabIndex = 0;                                // a scrollable region must take focus (axe)
+  const table = document.createElement("table");
+  table.style.cssText = "border-collapse:collapse;margin-top:0.25rem";
+  if (t.caption) { const c = document.createElement("caption"); c.textContent = t.caption; table.appendChild(c); }
+  const thead = document.createElement("thead");
+  const hr = document.createElement("tr");
+  t.columns.forEach((c) => {
+    const th = document.createElement("th");
+    th.scope = "col";
+    th.textContent = c;
+    th.style.cssText = "text-align:left;padding:0.1rem 0.6rem;border-bottom:1px solid currentColor";
+    hr.appendChild(th);
+  });
+  thead.appendChild(hr);
+  table.appendChild(thead);
+  const tbody = document.createElement("tbody");
+  t.rows.forEach((row) => {
+    const tr = document.createElement("tr");
+    row.forEach((cell) => {
+      const td = document.createElement("td");
+      td.textContent = cell;
+      td.style.cssText = "padding:0.1rem 0.6rem;font-variant-numeric:tabular-nums";
+      tr.appendChild(td);
+    });
+    tbody.appendChild(tr);
+  });
+  table.appendChild(tbody);
+  box.appendChild(table);
+  details.appendChild(box);
+  return details;
+}
+
+function applyMeta(gd, m) {
+  const wrap = gd.parentElement;
+  if (!wrap) return;
+  if (m.label || m.description) {
+    wrap.setAttribute("role", "figure");
+    if (m.label) wrap.setAttribute("aria-label", m.label); else wrap.removeAttribute("aria-label");
+  } else {
+    wrap.removeAttribute("role");
+    wrap.removeAttribute("aria-label");
+  }
+  let desc = wrap.querySelector(":scope > .live-chart-description");
+  if (m.description) {
+    if (!desc) {
+      desc = document.createElement("div");
+      desc.className = "live-chart-description";
+      desc.id = "live-chart-desc-" + (++counter);
+      desc.style.cssText = HIDDEN;
+      wrap.appendChild(desc);
+    }
+    if (desc.textContent !== m.description) desc.textContent = m.description;
+    wrap.setAttribute("aria-describedby", desc.id);
+  } else if (desc) {
+    desc.remove();
+    wrap.removeAttribute("aria-describedby");
+  }
+  const sig = m.table ? JSON.stringify(m.table) : "";
+  const old = wrap.querySelector(":scope > .live-chart-table");
+  if (sig === (wrap.__liveChartTable || "")) return;
+  wrap.__liveChartTable = sig;
+  const open = old ? old.open : false;
+  if (old) old.remove();
+  if (m.table) {
+    const d = buildTable(m.table);
+    d.open = open;                                 // a table the reader opened stays open
+    wrap.appendChild(d);
+  }
 }

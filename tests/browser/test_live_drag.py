@@ -1,0 +1,126 @@
+"""Live dragging (issue #19) on the derivatives page: while x₀ or h is dragged, the charts follow
+the pointer from frames computed in Python, with no message to the server until release; release
+commits the value (a rerun: URL, readings); the arrow keys move the value and the chart."""
+from __future__ import annotations
+
+import math
+import re
+import time
+
+import pytest
+
+CHARTS = {"x0": ("secant", "zoom", "gradient"), "logh": ("secant", "zoom", "errors")}
+
+STATE_JS = """([chart, slider]) => {
+  // the picture of the traces that move: their x and y, as text
+  const G = window.__liveChart;
+  const F = G.frames.get(location.pathname + '|' + chart).get(slider);
+  const gd = document.querySelector('.st-key-p3d-' + chart + ' .live-chart');
+  return JSON.stringify(F.traces.map((t) => [Array.from(gd.data[t].x || []), Array.from(gd.data[t].y || [])]))
+    + JSON.stringify((F.layout || []).length ? gd.layout.annotations || gd.layout.title || null : null);
+}"""
+
+
+def _open(page, app_url, sent):
+    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(time.monotonic())))
+    page.goto(app_url + "derivatives?f=x%5E2")
+    for slider, charts in CHARTS.items():
+        for chart in charts:
+            page.wait_for_function(
+                """([c, s]) => { const G = window.__liveChart; const m = G && G.frames && G.frames.get(location.pathname + '|' + c);
+                   const gd = document.querySelector('.st-key-p3d-' + c + ' .live-chart');
+                   return !!(m && m.get(s) && gd && gd._fullLayout && gd.data && gd.data.length === m.get(s).ntraces); }""",
+                arg=[chart, slider], timeout=90000)
+    page.wait_for_function("() => document.querySelector('[data-testid=stApp]')"
+                           ".getAttribute('data-test-script-state') !== 'running'", timeout=90000)
+
+
+def _value(page, slider):
+    return float(page.locator(f".st-key-{slider} input[type=range]").first.get_attribute("value"))
+
+
+def _frames_drawn(page, chart):
+    return int(page.locator(f".st-key-p3d-{chart} .live-chart").first.get_attribute("data-live-chart-drag-frames")
+               or 0)
+
+
+def _settled(page):
+    page.wait_for_function("() => document.querySelector('[data-testid=stApp]')"
+                           ".getAttribute('data-test-script-state') !== 'running'", timeout=90000)
+
+
+@pytest.mark.parametrize("slider", ["x0", "logh"])
+def test_a_slow_drag_moves_the_charts_before_release_and_commits_on_release(page, app_url, slider):
+    sent = []
+    _open(page, app_url, sent)
+    page.wait_for_timeout(500)
+    before = _value(page, slider)
+    rng = page.locator(f".st-key-{slider} input[type=range]").first
+    lo, hi = float(rng.get_attribute("min")), float(rng.get_attribute("max"))
+    step = float(rng.get_attribute("step"))
+    page.locator(f".st-key-{slider} [data-testid=stSlider]").first.evaluate("e => e.scrollIntoView({block: 'center'})")
+    page.wait_for_timeout(300)
+    track = page.locator(f".st-key-{slider} [data-testid=stSlider] [data-orientation=horizontal]").nth(1).bounding_box()
+    thumb = rng.locator("xpath=../..").bounding_box()        # the thumb (the input inside is clipped)
+    x, y = thumb["x"] + thumb["width"] / 2, thumb["y"] + thumb["height"] / 2
+    px_per_step = track["width"] / ((hi - lo) / step)
+    room_right = track["x"] + track["width"] - x
+    direction = 1 if room_right > track["width"] / 2 else -1
+    dx = direction * max(4.0, 24 * px_per_step / 25)          # ~24 slider steps in 25 moves
+    states = {c: {page.evaluate(STATE_JS, [c, slider])} for c in CHARTS[slider]}
+    drawn0 = {c: _frames_drawn(page, c) for c in CHARTS[slider]}
+    n_sent = len(sent)
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for i in range(25):
+        page.mouse.move(x + dx * (i + 1), y, steps=2)
+        page.wait_for_timeout(80)
+        for c in CHARTS[slider]:
+            states[c].add(page.evaluate(STATE_JS, [c, slider]))
+    during = len(sent) - n_sent
+    dragged_to = _value(page, slider)
+    page.mouse.up()
+    assert during == 0, f"{during} websocket messages were sent during the drag"
+    assert abs(dragged_to - before) >= 8 * step - 1e-9, (before, dragged_to)
+    for c in CHARTS[slider]:
+        assert len(states[c]) >= 8, f"{c}: only {len(states[c])} different pictures during the drag of {slider}"
+        assert _frames_drawn(page, c) - drawn0[c] >= 8, c
+    # release commits: a message goes out, the URL and the readings show the new value
+    deadline = time.monotonic() + 60
+    while len(sent) == n_sent and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    assert len(sent) > n_sent, "release sent nothing"
+    want = f"{dragged_to:g}"
+    page.wait_for_function(f"() => new URLSearchParams(location.search).get('{slider}') !== null && "
+                           f"Math.abs(parseFloat(new URLSearchParams(location.search).get('{slider}')) - {dragged_to}) < 1e-9",
+                           timeout=60000)
+    _settled(page)
+    if slider == "x0":        # the marker (x₀, f(x₀)) of the f / f′ chart sits at the new x₀
+        page.wait_for_function(
+            "v => { const gd = document.querySelector('.st-key-p3d-gradient .live-chart');"
+            " const t = gd.data.find((d) => d.name === '(x₀, f(x₀))'); return t && Math.abs(t.x[0] - v) < 1e-9; }",
+            arg=dragged_to, timeout=60000)
+    else:                     # the red marker line of the error chart at the new h
+        page.wait_for_function(
+            "v => { const gd = document.querySelector('.st-key-p3d-errors .live-chart');"
+            " return Math.abs(Math.log10(gd.layout.shapes[0].x0) - v) < 1e-6; }", arg=dragged_to, timeout=60000)
+    assert math.isclose(float(re.search(rf"[?&]{slider}=([-\d.]+)", page.url).group(1)), float(want), abs_tol=1e-9)
+
+
+def test_arrow_keys_move_the_value_and_the_chart(page, app_url):
+    sent = []
+    _open(page, app_url, sent)
+    rng = page.locator(".st-key-x0 input[type=range]").first
+    before = _value(page, "x0")
+    picture = page.evaluate(STATE_JS, ["secant", "x0"])
+    drawn = _frames_drawn(page, "secant")
+    rng.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("v => Math.abs(parseFloat(document.querySelector('.st-key-x0 input[type=range]')"
+                           ".getAttribute('value')) - v) < 1e-9", arg=before + 0.05)
+    # the frame is drawn at once, before the rerun's figure
+    page.wait_for_function("n => +document.querySelector('.st-key-p3d-secant .live-chart').dataset"
+                           ".liveChartDragFrames > n", arg=drawn, timeout=30000)
+    assert page.evaluate(STATE_JS, ["secant", "x0"]) != picture
+    page.wait_for_function("() => new URLSearchParams(location.search).get('x0') !== null", timeout=60000)
+    assert math.isclose(float(re.search(r"x0=([-\d.]+)", page.url).group(1)), before + 0.05, abs_tol=1e-9)

@@ -1,0 +1,150 @@
+"""Drag frames (explorer.figures.frames, issue #19): what moves is kept, what does not is dropped,
+numbers are rounded, long arrays are compact, and the derivatives page's frames are right."""
+from __future__ import annotations
+
+import base64
+import math
+
+import numpy as np
+import orjson
+import pytest
+import sympy as sp
+
+from explorer import derivatives as D
+from explorer.figures import derivatives as F
+from explorer.figures import fastfig
+from explorer.figures.frames import frames_json, slider_frames, slider_values
+
+CURVE_X = np.linspace(-3, 3, 301)
+
+
+def build(v: float):
+    """A static curve (301 points), a moving point, a moving 20-point segment and a moving title."""
+    seg = np.linspace(v - 1, v + 1, 20)
+    return fastfig.figure(
+        [dict(x=CURVE_X, y=CURVE_X ** 2, mode="lines", line=dict(color="#1f5fbf")),
+         dict(x=[v], y=[v * v], mode="markers", name=f"x = {v:.2f}", marker=dict(size=10)),
+         dict(x=seg, y=2 * v * (seg - v) + v * v, mode="lines", line=dict(color="#d62728"))],
+        dict(title=dict(text=f"at {v:.2f}", font=dict(size=13)), xaxis=dict(range=[-3, 3])), template=None)
+
+
+def decode(v):
+    if isinstance(v, dict) and v.get("dtype") == "q2":      # what drag.js does
+        q = np.frombuffer(base64.b64decode(v["bdata"]), dtype="<i2")
+        return np.where(q == -32768, np.nan, v["lo"] + v["step"] * q.astype(float))
+    return np.array([np.nan if x is None else x for x in v], dtype=float)
+
+
+def test_slider_values_are_the_positions_of_the_slider():
+    xs = slider_values(-3.0, 3.0, 0.05)
+    assert len(xs) == 121 and xs[0] == -3.0 and xs[-1] == 3.0 and xs[80] == 1.0
+    assert slider_values(-8.0, 0.0, 0.25) == [-8.0 + 0.25 * i for i in range(33)]
+
+
+def test_only_what_moves_is_kept():
+    values = slider_values(-2.0, 2.0, 0.1)
+    fr = slider_frames(build, values)
+    assert fr["values"] == values and fr["ntraces"] == 3
+    assert fr["traces"] == [1, 2], "the curve never moves: it is not in the frames"
+    assert fr["paths"] == ["name", "x", "y"], "colours, modes and sizes do not move"
+    assert [sorted(d) for d in fr["steps"][0]] == [["name", "x", "y"], ["x", "y"]]
+    assert [list(lay) for lay in fr["layout"]] == [["title.text"]] * len(values), "the title text only"
+    assert fr["layout"][5]["title.text"] == "at -1.50"
+    # much smaller than the figures themselves (the 301-point curve is never repeated)
+    whole = sum(len(fastfig.figure_json(build(v))) for v in values)
+    assert len(frames_json(fr)) < whole / 5
+
+
+def test_numbers_are_rounded_and_long_arrays_are_float32():
+    values = [0.123456789, 1.0 / 3.0, 2.0]
+    fr = slider_frames(build, values)
+    point = fr["steps"][1][0]
+    assert point["x"] == [0.33333] and point["y"] == [0.11111], "5 significant figures"
+    seg = fr["steps"][1][1]["y"]
+    assert seg["dtype"] == "q2", "a 20-point array travels as 16-bit steps"
+    exact = 2 * (1 / 3) * (np.linspace(1 / 3 - 1, 1 / 3 + 1, 20) - 1 / 3) + 1 / 9
+    spread = exact.max() - exact.min()
+    assert np.max(np.abs(decode(seg) - exact)) <= spread / 131068 * 1.001
+    assert len(base64.b64decode(seg["bdata"])) == 40
+
+
+def test_quantised_arrays_keep_nan_and_constant_arrays():
+    from explorer.figures.frames import encode
+    a = np.array([1.0, np.nan, 3.0, np.inf, 2.0, 2.5, 1.5, 1.25])
+    got = decode(encode(a))
+    assert np.isnan(got[1]) and np.isnan(got[3])
+    np.testing.assert_allclose(got[[0, 2, 4, 5, 6, 7]], a[[0, 2, 4, 5, 6, 7]], atol=2 / 131068 * 1.001)
+    np.testing.assert_array_equal(decode(encode(np.full(9, 4.2))), np.full(9, 4.2))
+
+
+def test_a_value_with_another_number_of_traces_hides_what_moves():
+    def partial(v):
+        fig = build(v)
+        if v > 0.5:         # the segment is undefined there
+            fastfig._spec(fig)["data"].pop()
+        return fig
+    fr = slider_frames(partial, [0.0, 0.25, 0.5, 1.0])
+    assert fr["ntraces"] == 3 and "visible" in fr["paths"]
+    assert fr["steps"][3] == [{"visible": False}, {"visible": False}], "no wrong picture: nothing shown"
+    assert all(d["visible"] is True for d in fr["steps"][0])
+
+
+def test_nan_becomes_null_and_the_bytes_are_deterministic():
+    def nan_point(v):
+        fig = build(v)
+        fastfig._spec(fig)["data"][1]["y"] = [math.nan if v < 0 else v]
+        return fig
+    fr = slider_frames(nan_point, [-1.0, 1.0])
+    assert fr["steps"][0][0]["y"] == [None] and fr["steps"][1][0]["y"] == [1.0]
+    assert frames_json(fr) == frames_json(slider_frames(nan_point, [-1.0, 1.0]))
+    orjson.loads(frames_json(fr))
+
+
+@pytest.fixture(scope="module")
+def sine():
+    return "sin(x)", D.gradient_data("sin(x)", -3.0, 3.0)
+
+
+def test_derivatives_x0_frames_match_the_secant_and_sympy(sine):
+    text, g = sine
+    xs = slider_values(-3.0, 3.0, 0.05)
+    h = 10 ** -0.5
+    fr = F.x0_frames(text, g, h, xs)
+    sec = fr["secant"]
+    assert 0 not in sec["traces"], "the curve f is not repeated in every frame"
+    assert set(sec["traces"]) == {1, 2, 3}
+    x = sp.Symbol("x")
+    for k in (0, 40, 80, 120):
+        x0 = xs[k]
+        tri = dict(zip(sec["traces"], sec["steps"][k]))[3]      # run h, then rise
+        f0, f1 = float(sp.sin(x0)), float(sp.sin(x0 + h))
+        np.testing.assert_allclose(tri["x"], [x0, x0 + h, x0 + h], rtol=1e-4, atol=1e-6)
+        np.testing.assert_allclose(tri["y"], [f0, f0, f1], rtol=1e-4, atol=1e-6)
+        tangent = dict(zip(sec["traces"], sec["steps"][k]))[2]
+        slope = float(sp.diff(sp.sin(x), x).subs(x, x0))
+        assert "x" not in tangent, "the tangent spans the same x range at every x₀"
+        np.testing.assert_allclose(np.diff(tangent["y"]) / 6.0, [slope], rtol=1e-3, atol=1e-3)
+        shown = float(tangent["name"].split("= ")[-1].replace("−", "-"))     # the legend's reading
+        assert math.isclose(shown, slope, rel_tol=1e-4, abs_tol=1e-5), (tangent["name"], slope)
+    assert len(frames_json(sec)) < 80_000 and len(frames_json(fr["zoom"])) < 100_000
+
+
+def test_derivatives_gradient_and_h_frames(sine):
+    text, g = sine
+    xs = slider_values(-3.0, 3.0, 0.05)
+    fr = F.gradient_frames(text, g, xs)
+    assert set(fr["traces"]) == {2, 3, 4} and fr["ntraces"] == 5, "tangent and the two markers"
+    points = dict(zip(fr["traces"], fr["steps"][100]))
+    assert points[3]["x"] == [xs[100]] and math.isclose(points[3]["y"][0], math.sin(xs[100]), rel_tol=1e-4)
+    assert math.isclose(points[4]["y"][0], math.cos(xs[100]), rel_tol=1e-4), "f′(x₀) on the lower panel"
+    assert fr["layout"][100]["shapes[0].x0"] == xs[100], "the dotted line at x₀, item by item"
+    assert set(fr["layout"][100]) == {"shapes[0].x0", "shapes[0].x1"}, "not its colour or dash"
+    logs = slider_values(-8.0, 0.0, 0.25)
+    e = D.difference_errors(text, 1.0, breaks=g.breaks)
+    hf = F.h_frames(text, g, 1.0, logs, e)
+    assert set(hf) == {"secant", "zoom", "errors"}
+    lay = hf["errors"]["layout"][4]
+    assert hf["errors"]["traces"] == [] and set(lay) == {"annotations[0].text", "annotations[0].x",
+                                                         "shapes[0].x0", "shapes[0].x1"}
+    assert math.isclose(lay["shapes[0].x0"], 10 ** logs[4], rel_tol=1e-4)
+    assert math.isclose(lay["annotations[0].x"], logs[4], abs_tol=1e-9) and lay["annotations[0].text"] == "your h = 1×10⁻⁷"
