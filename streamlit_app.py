@@ -28,7 +28,7 @@ import threading  # noqa: E402
 # leave a half-imported pandas there for a session thread to trip over.
 import pandas  # noqa: E402,F401
 
-from ui import lecture  # noqa: E402
+from ui import lecture, widgets  # noqa: E402
 import ui  # noqa: E402
 from explorer import warmup  # noqa: E402
 
@@ -44,5 +44,10 @@ def _warm_up_once() -> threading.Thread:
 _warm_up_once()
 
 ui.sidebar_controls()
+lecture.unknown_page(page)
 lecture.sidebar(page)
+# one notice above the page for everything a link asked for and did not get (ui.widgets): the
+# lecture link's problems, then each bad widget value as the page meets it, then unknown parameters
+widgets.notice_slot()
 page.run()
+widgets.flush_notices(page=getattr(page, "url_path", "") or "home")

@@ -32,7 +32,7 @@ from explorer.course import FILES
 
 __all__ = ["Lesson", "LessonStep", "LessonError", "PAGES", "RESERVED", "loads", "load", "dumps",
            "save", "validate", "load_all", "step_query", "step_url", "LESSON_DIR",
-           "LinkTarget", "slide_index", "resolve_link", "shows_step"]
+           "LinkTarget", "slide_index", "resolve_link", "shows_step", "extra_params", "MAX_FILE_CHARS"]
 
 LESSON_DIR = Path(__file__).resolve().parents[1] / "data" / "lessons"
 
@@ -46,6 +46,7 @@ MAX_CAPTION = 240
 MAX_TITLE = 120
 MAX_VALUE = 500
 MAX_PARAMS = 40
+MAX_FILE_CHARS = 200_000
 _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,39}")
 _NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,59}")
 
@@ -173,27 +174,39 @@ def validate(data: Mapping[str, Any], name: str = "lesson") -> Lesson:
 # ---------------------------------------------------------------------------------------------
 # Reading and writing
 def loads(text: str, name: str = "lesson") -> Lesson:
+    """A lesson from TOML text (a leading UTF-8 byte-order mark is allowed); ``LessonError`` names
+    the problem: not TOML, nested too deeply, too long, or not a valid lesson."""
+    if len(text) > MAX_FILE_CHARS:
+        raise LessonError(f"The lesson file is too long ({len(text):,} characters; at most {MAX_FILE_CHARS:,}).")
+    text = text.removeprefix("\ufeff")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise LessonError(f"The lesson file is not valid TOML: {err}") from None
+    except RecursionError:
+        raise LessonError("The lesson file is not a lesson: its arrays or tables are nested too deeply.") from None
     return validate(data, name)
 
 
 def load(path: "str | Path") -> Lesson:
     path = Path(path)
-    return loads(path.read_text(encoding="utf-8"), path.stem)
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise LessonError(f"The lesson file {path.name} is not UTF-8 text (byte {err.start}).") from None
+    return loads(text, path.stem)
 
 
-def load_all(directory: "str | Path" = LESSON_DIR) -> dict[str, Lesson]:
-    """Every valid lesson in ``directory`` by name, in file-name order (invalid files are skipped:
-    the tests check the shipped ones)."""
+def load_all(directory: "str | Path" = LESSON_DIR, problems: "dict[str, str] | None" = None) -> dict[str, Lesson]:
+    """Every valid lesson in ``directory`` by name, in file-name order. An invalid file is skipped
+    (the tests check the shipped ones); ``problems``, if given, receives its name and message."""
     out = {}
     for path in sorted(Path(directory).glob("*.toml")):
         try:
             out[path.stem] = load(path)
-        except (LessonError, OSError, UnicodeDecodeError):
-            continue
+        except (LessonError, OSError) as err:
+            if problems is not None:
+                problems[path.name] = str(err)
     return out
 
 
@@ -319,6 +332,15 @@ def resolve_link(lessons: Mapping[str, Lesson], query: Mapping[str, str]) -> Lin
     lesson = lessons[name]
     index, notice = slide_index(query.get("slide"), lesson)
     return LinkTarget(lesson, index, notice)
+
+
+def extra_params(target: LinkTarget, query: Mapping[str, str]) -> dict[str, str]:
+    """The parameters of a lecture link beyond its step's own (other keys, or other values than the
+    step's): opening the step drops them, and the page says so."""
+    if target.lesson is None:
+        return {}
+    own = target.params
+    return {k: str(v) for k, v in query.items() if k not in RESERVED and own.get(k) != str(v)}
 
 
 def shows_step(target: LinkTarget, page: str, query: Mapping[str, str]) -> bool:

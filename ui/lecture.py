@@ -25,8 +25,13 @@ _RESET_NOW = "_lecture_reset_now"  # session: those keys during the step's own r
 
 
 @st.cache_data(show_spinner=False)
+def _shipped_and_problems() -> tuple[dict[str, L.Lesson], dict[str, str]]:
+    problems: dict[str, str] = {}
+    return L.load_all(problems=problems), problems
+
+
 def _shipped() -> dict[str, L.Lesson]:
-    return L.load_all()
+    return _shipped_and_problems()[0]
 
 
 def lessons() -> dict[str, L.Lesson]:
@@ -220,13 +225,53 @@ def _follow_link(page_path: str) -> None:
             st.query_params.pop(k, None)
     elif target.notice or st.session_state.get(_SHOWN) != (target.lesson.name, target.index):
         if target.notice or not L.shows_step(target, page_path, query):
+            extra = L.extra_params(target, query)
+            if extra:                # recorded before go(): the notice shows on the step's run
+                _ignore("🎓 a lecture link opens its step's own view, so these were ignored: "
+                        + ", ".join(f"{_quoted(k)} = {_quoted(v)}" for k, v in extra.items()))
             if target.notice:
                 st.session_state[_NOTICE] = target.notice
             go(target.lesson, target.index, page_path)
         st.session_state[_SHOWN] = (target.lesson.name, target.index)
-    if notice:
-        with st.container(key="lecture_notice"):
-            st.warning(notice, icon="🎓")
+    if notice:                       # shown in the page's one link notice (ui.widgets.flush_notices)
+        _ignore("🎓 " + notice)
+
+
+_LIVE_MARKUP = str.maketrans({c: "\\" + c for c in "[]<>`$*_\\"})   # "[" escaped: no "![" image
+
+
+def _inert(text: str) -> str:
+    """A lesson's caption or title as markdown that shows it as written and can load nothing: no
+    links, images, HTML, code, maths or emphasis, no autolinked address (a shared lesson file is
+    written by someone else).  Plain punctuation is left alone."""
+    # a zero-width space breaks an autolink ("http://", "www.", "a@b"); backslash escapes do not
+    return text.translate(_LIVE_MARKUP).replace("://", ":\u200b//").replace("www.", "www\u200b.").replace("@", "\u200b@")
+
+
+def _ignore(item: str) -> None:
+    """Add to the page's one link notice (``ui.widgets.notice_slot`` shows it, after the sidebar)."""
+    from ui import widgets          # imported here: ui.widgets imports this module
+    widgets.defer(item)
+
+
+def _quoted(raw) -> str:
+    from ui import widgets
+    return widgets.quoted(raw)
+
+
+def unknown_page(page) -> None:
+    """A link to a page that does not exist opens the course map (Streamlit's navigation does that):
+    say so in the page's link notice.  Uses the browser's URL (``st.context.url``) when known."""
+    try:
+        url = st.context.url
+    except Exception:  # noqa: BLE001 - not available in some test harnesses
+        url = None
+    if not url:
+        return
+    asked = urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]
+    shown = getattr(page, "url_path", "") or ""
+    if asked and asked != shown and asked not in L.PAGES and shown in ("", "home"):
+        _ignore(f"the page {_quoted(asked)} (there is no such page: this is the course map)")
 
 
 def sidebar(page) -> None:
@@ -259,6 +304,11 @@ def sidebar(page) -> None:
         st.toggle("Lecture mode", key="_lecture_on", on_change=toggled,
                   help="Step through a lesson: each step is a page state with a caption, its own "
                        "link and a QR code. ← / → also step. Also ?lecture=<lesson> in the URL.")
+        skipped = _shipped_and_problems()[1]
+        if skipped:                  # a lesson file in data/lessons/ that could not be read
+            from ui.layout import escape
+            st.caption("Lesson files left out: " + "; ".join(f"{escape(k)}: {escape(v[:200])}"
+                                                            for k, v in skipped.items()))
         if here is None:
             return
         lesson, index = here
@@ -287,8 +337,8 @@ def sidebar(page) -> None:
         go(lesson, index + 1, page_path)
     step = lesson.steps[index]
     with st.container(key="lecture_caption"):
-        st.caption(f"🎓 {lesson.title} · step {index + 1} of {n}")
-        st.markdown(f"### {step.caption}")
+        st.caption(f"🎓 {_inert(lesson.title)} · step {index + 1} of {n}")
+        st.markdown(f"### {_inert(step.caption)}")
         if step.page != page_path:
             st.info("This page is not the lesson's page for this step: **Next** / **Previous** "
                     "continue the lesson.", icon="🧭")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import time
 import warnings
 from typing import Iterable, Mapping
 
@@ -19,6 +20,14 @@ from explorer.regression.models import _compiled_model, linear_in
 from explorer.regression.uncertainty import covariance_from_jacobian, information_criteria
 
 __all__ = ["ModelFit", "fit_model", "fit_statistics"]
+
+MAX_FIT_ROWS = 200_000    # points a nonlinear fit takes (each model evaluation is O(n))
+TIME_BUDGET = 1.5         # seconds a fit may take before it stops with the best point so far
+
+
+class _OutOfTime(Exception):
+    """Raised inside the residual or Jacobian function when the fit's time budget has run out."""
+
 
 _SOLVER_ERRORS = (ValueError, np.linalg.LinAlgError, FloatingPointError, OverflowError, ZeroDivisionError)
 
@@ -52,7 +61,8 @@ def _bounds(names, free, bounds) -> tuple[np.ndarray, np.ndarray, str | None]:
 
 def fit_model(model: str, x, y, p0: Mapping[str, float], sigma=None, *,
               bounds: Mapping[str, tuple[float, float]] | None = None, fixed: Iterable[str] | None = None,
-              restarts: int | None = None, seed: int = 0) -> ModelFit:
+              restarts: int | None = None, seed: int = 0,
+              time_budget: float | None = TIME_BUDGET) -> ModelFit:
     """Nonlinear least squares of ``model`` (text in x and the parameters named in ``p0``).
 
     One trust-region solve (scipy ``least_squares``, method ``"trf"``, Jacobian scaling) from the
@@ -72,7 +82,14 @@ def fit_model(model: str, x, y, p0: Mapping[str, float], sigma=None, *,
     or the solver warned.  A fit that ends on a bound is a success of the bounded problem; the
     message and ``at_bound`` say so.  Raises ``ExpressionError`` (a ValueError) for a model that
     cannot be read, and ValueError for a bound or fixed name that is not a parameter.
+
+    A budget: at most ``MAX_FIT_ROWS`` points (more are refused with a message), and solving stops
+    after ``time_budget`` seconds (None: no limit).  A fit stopped by the budget keeps the best point
+    evaluated so far, is not a success, and its message says so; restarts cut short by it are
+    counted in the message.
     """
+    clock = time.perf_counter     # wall-clock: what the visitor waits (a loaded server stops sooner)
+    deadline = [math.inf if time_budget is None else clock() + time_budget]
     names = tuple(p0)
     if not names:
         raise ValueError("p0 must name at least one parameter")
@@ -104,6 +121,10 @@ def fit_model(model: str, x, y, p0: Mapping[str, float], sigma=None, *,
         return fail("Every parameter is fixed: there is nothing to fit.", n, dropped)
     if n == 0:
         return fail("There are no usable data points (all missing or not finite).", n, dropped)
+    if n > MAX_FIT_ROWS:
+        return fail(f"The data has {n:,} points; a model fit here takes at most {MAX_FIT_ROWS:,} "
+                    "(each step of the solver evaluates the model at every point). Use fewer rows, or "
+                    "the straight-line view, which fits any number by formula.", n, dropped)
     if n < p:
         return fail(f"Only {n} data points for {p} free parameters: the fit is not determined.", n, dropped)
     if np.ptp(x) == 0:
@@ -115,14 +136,25 @@ def fit_model(model: str, x, y, p0: Mapping[str, float], sigma=None, *,
     bounded = bool(np.any(np.isfinite(lo)) or np.any(np.isfinite(hi)))
     w = None if s is None else 1.0 / s
 
+    seen = {"chi2": math.inf, "x": None, "fun": None, "nfev": 0}   # the best point evaluated so far
+
     def resid(q):
+        if clock() > deadline[0]:
+            raise _OutOfTime
         full[free_idx] = q
         r = cm.values(x, full) - y
-        return r if w is None else r * w
+        r = r if w is None else r * w
+        seen["nfev"] += 1
+        c2 = float(r @ r)
+        if c2 < seen["chi2"]:                      # NaN never compares smaller
+            seen.update(chi2=c2, x=np.array(q, dtype=float), fun=np.array(r))
+        return r
 
     jac_fn = "2-point"
     if cm.raw_jac is not None:
         def jac_fn(q):
+            if clock() > deadline[0]:
+                raise _OutOfTime
             full[free_idx] = q
             J = cm.jacobian(x, full, free_idx)
             return J if w is None else J * w[:, None]
@@ -142,6 +174,8 @@ def fit_model(model: str, x, y, p0: Mapping[str, float], sigma=None, *,
     chi2_const = float(np.sum((wy * (y - ybar)) ** 2))
 
     best, best_chi2, nfev, tried = None, np.inf, 0, 1
+    out_of_time = stopped_first = False   # the budget ran out (before the first solve ended)
+    planned = 0
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
         try:
@@ -149,11 +183,15 @@ def fit_model(model: str, x, y, p0: Mapping[str, float], sigma=None, *,
             nfev, best_chi2 = best.nfev, chi2_of(best)
         except _SOLVER_ERRORS:
             best = None
+        except _OutOfTime:
+            out_of_time = stopped_first = True
+            best, best_chi2 = _best_seen(seen), seen["chi2"]
         if restarts is None:      # a linear model's χ² has one minimum: restarts only repeat it
             restarts = (int(np.clip(2_000_000 // max(n, 1), 2, 12))
                         if not linear and _looks_poor(best, best_chi2, chi2_const) else 0)
+        planned = 0 if out_of_time else restarts
         rng = np.random.default_rng(seed)
-        for k in range(restarts):
+        for k in range(planned):
             factor = 10.0 ** rng.uniform(-1.5, 1.5, p) if k >= 2 else np.full(p, 10.0 ** (1 if k == 0 else -1))
             jitter = np.where(start == 0, rng.normal(0, 1.0, p), 0.0)
             tried += 1
@@ -161,11 +199,14 @@ def fit_model(model: str, x, y, p0: Mapping[str, float], sigma=None, *,
                 r = solve(np.clip(start * factor + jitter, lo, hi), budget=40)
             except _SOLVER_ERRORS:
                 continue
+            except _OutOfTime:
+                out_of_time = True
+                break
             nfev += r.nfev
             c2 = chi2_of(r)
             if c2 < best_chi2 * (1 - 1e-12):
                 best, best_chi2 = r, c2
-        if best is not None and not best.success:      # a restart won but stopped early: finish it
+        if best is not None and not best.success and not out_of_time:   # a restart won but stopped early: finish it
             try:
                 r = solve(best.x)
                 nfev += r.nfev
@@ -173,6 +214,9 @@ def fit_model(model: str, x, y, p0: Mapping[str, float], sigma=None, *,
                     best, best_chi2 = r, chi2_of(r)
             except _SOLVER_ERRORS:
                 pass
+            except _OutOfTime:
+                out_of_time = True
+    nfev = max(nfev, seen["nfev"]) if out_of_time else nfev
     if best is None:
         return fail("The model cannot be evaluated at the start values (it gives undefined or "
                     "infinite values there); try other start values.", n, dropped)
@@ -180,13 +224,14 @@ def fit_model(model: str, x, y, p0: Mapping[str, float], sigma=None, *,
     best_lm = None
     with warnings.catch_warnings(record=True) as caught, np.errstate(all="ignore"):
         warnings.simplefilter("always")
-        if not bounded:
+        if not bounded and not out_of_time:
             try:
                 pol = solve(best.x, "lm")
                 nfev += pol.nfev
                 best_lm = pol if chi2_of(pol) <= best_chi2 else None
-            except _SOLVER_ERRORS:
+            except (*_SOLVER_ERRORS, _OutOfTime):   # out of time: the trust-region result stands
                 best_lm = None
+    deadline[0] = math.inf                          # the statistics below are not cut short
     caught_msgs = [str(wm.message).splitlines()[0][:160] for wm in caught
                    if issubclass(wm.category, (optimize.OptimizeWarning, RuntimeWarning, UserWarning))]
     final = best_lm if best_lm is not None else best
@@ -194,6 +239,8 @@ def fit_model(model: str, x, y, p0: Mapping[str, float], sigma=None, *,
     with np.errstate(all="ignore"):
         r = resid(q)
         J = jac_fn(q) if callable(jac_fn) else final.jac
+        if J is None:                               # stopped by the budget, no symbolic Jacobian
+            J = _forward_jacobian(resid, np.asarray(q, float), r)
     chi2 = float(r @ r)
     dof = n - p
     red = chi2 / dof if dof > 0 else float("nan")
@@ -212,8 +259,15 @@ def fit_model(model: str, x, y, p0: Mapping[str, float], sigma=None, *,
         problems.append("the covariance is not finite")
     if not np.all(np.isfinite(r)):
         problems.append("the residuals are not finite")
-    if not (best.success or (best_lm is not None and best_lm.success)):
+    if stopped_first:
+        problems.append(f"the time budget ({time_budget:g} s) ran out after {nfev} model evaluations on "
+                        f"{n:,} points, so these are the best values found so far, not a converged fit "
+                        "(fewer points, or start values nearer the answer, help)")
+    elif not (best.success or (best_lm is not None and best_lm.success)):
         problems.append(f"the solver did not converge ({final.message})")
+    if out_of_time and not stopped_first:      # restarts were wanted (the first fit looked poor)
+        problems.append(f"the time budget ({time_budget:g} s) ran out after {tried} of {planned + 1} starts, "
+                        "so a better fit may exist (fewer points, or start values nearer the answer, help)")
     if np.array_equal(q, start) and not _stationary(J, r):
         problems.append("the parameters never moved from their start values (the model may not "
                         "depend on them, or the solver could not take a step)")
@@ -264,6 +318,25 @@ def fit_model(model: str, x, y, p0: Mapping[str, float], sigma=None, *,
                     sigma_rms=float(np.sqrt(np.mean(s ** 2))) if s is not None else float("nan"),
                     aic=aic, aicc=aicc, bic=bic, rmse=math.sqrt(ss_res / n),
                     r2_meaningful=linear, data_key=digest.hexdigest())
+
+
+def _forward_jacobian(resid, q: np.ndarray, r: np.ndarray) -> np.ndarray:
+    """∂r/∂q by forward differences (for the covariance of a fit the budget stopped)."""
+    J = np.empty((r.size, q.size))
+    for j in range(q.size):
+        h = 1e-7 * max(1.0, abs(q[j]))
+        step = q.copy()
+        step[j] += h
+        J[:, j] = (resid(step) - r) / h
+    return J
+
+
+def _best_seen(seen: dict):
+    """The best point the residual function saw, shaped like a failed solver result (or None)."""
+    if seen["x"] is None:
+        return None
+    return optimize.OptimizeResult(x=seen["x"], fun=seen["fun"], success=False, nfev=seen["nfev"],
+                                   jac=None, message="stopped by the time budget")
 
 
 def _looks_poor(r, chi2: float, chi2_const: float) -> bool:

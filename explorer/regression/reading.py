@@ -17,6 +17,8 @@ from explorer.regression.data import DataError
 from explorer.regression.decoding import MAX_BYTES, decode, looks_binary, read_bytes
 
 MAX_COLUMNS = 1000
+MAX_ROWS = 1_000_000          # lines of data (a 5 MB file of "1,2" lines has about 1.3 million)
+MAX_LINE_CHARS = 50_000       # characters in one line (1,000 columns of 20-digit numbers is 21,000)
 MIN_ROWS = 3
 NA_MARKERS = ["", "NA", "N/A", "n/a", "na", "NaN", "nan", "NAN", "-", "--", "---", "?", "??", ".",
               "null", "NULL", "Null", "None", "none", "#N/A", "#NA", "#VALUE!", "#DIV/0!",
@@ -110,7 +112,9 @@ def read_table(source, max_bytes: int | None = MAX_BYTES) -> pd.DataFrame:
     Rows with a missing or non-numeric value in a numeric column, and rows with too many fields,
     are dropped and counted in ``df.attrs["dropped_rows"]``.  Text columns are left out (named in
     ``df.attrs["text_columns"]``).  Anything unusable raises ``DataError`` with a plain message.
-    ``max_bytes=None`` lifts the size limit (for trusted local files, e.g. a benchmark).
+    ``max_bytes=None`` lifts the size and row limits (for trusted local files, e.g. a benchmark).
+    Bounds, checked before pandas parses anything: ``MAX_ROWS`` lines, ``MAX_COLUMNS`` fields and
+    ``MAX_LINE_CHARS`` characters in a line (a 2 MB line of commas is refused in milliseconds).
     """
     data, _name = read_bytes(source, max_bytes)
     if not data.strip():
@@ -120,6 +124,8 @@ def read_table(source, max_bytes: int | None = MAX_BYTES) -> pd.DataFrame:
         raise DataError("This is not a CSV text file: it contains binary or control characters.")
     text = text.lstrip("\ufeff")
     text, comments = _strip_comment_lines(text)
+    if max_bytes is not None:            # a trusted local file (max_bytes=None) may have more rows
+        _check_rows(text)
     lines = [ln for ln in text[:200_000].splitlines()[:50] if ln.strip()]
     if not lines:
         raise DataError("The file is empty (only blank lines).")
@@ -127,6 +133,8 @@ def read_table(source, max_bytes: int | None = MAX_BYTES) -> pd.DataFrame:
     if sep is None:
         raise DataError("Only one column was found; a fit needs at least two columns (x and y), "
                         "separated by commas, semicolons or tabs.")
+    _check_fields(text, sep)
+    _check_line_length(text)
     sample = "\n".join(lines[1:] if len(lines) > 1 else lines)
     decimal = "," if sep != "," and re.search(r"\d,\d", sample) else "."
 
@@ -213,6 +221,35 @@ def read_table(source, max_bytes: int | None = MAX_BYTES) -> pd.DataFrame:
                     encoding=encoding, header=header, rows=len(df), comment_lines=int(comments),
                     units=dict(zip(names, units)) if units else {})
     return df
+
+
+def _check_rows(text: str) -> None:
+    """Refuse, before any parsing, a file with more lines than ``MAX_ROWS``."""
+    rows = text.count("\n") + 1
+    if rows > MAX_ROWS + 2:
+        raise DataError(f"The file has {rows:,} lines; at most {MAX_ROWS:,} rows of data can be read.")
+
+
+def _check_fields(text: str, sep: str) -> None:
+    """Refuse a line with more than ``MAX_COLUMNS`` fields before pandas reads it (pandas spends
+    seconds on a line of 200,000 empty fields); only lines with at least that many characters can
+    have so many, and a regular expression finds them without a Python loop over every line."""
+    for m in re.finditer(rf"^[^\n]{{{MAX_COLUMNS},}}", text, flags=re.M):
+        line = m.group()
+        fields = len(line.split()) if sep == r"\s+" else line.count(sep) + 1
+        if fields > MAX_COLUMNS:
+            line_no = text.count("\n", 0, m.start()) + 1
+            raise DataError(f"The file has {fields:,} columns (line {line_no:,}); at most {MAX_COLUMNS:,} "
+                            "can be read.")
+
+
+def _check_line_length(text: str) -> None:
+    """Refuse a line longer than ``MAX_LINE_CHARS`` (no table of numbers has one)."""
+    long_line = re.search(rf"[^\n]{{{MAX_LINE_CHARS + 1}}}", text)
+    if long_line:
+        line_no = text.count("\n", 0, long_line.start()) + 1
+        raise DataError(f"Row {line_no:,} of the file is more than {MAX_LINE_CHARS:,} characters long: "
+                        "a field far too long to be a number, or not a table of numbers at all.")
 
 
 def _strip_comment_lines(text: str) -> tuple[str, int]:
