@@ -126,9 +126,17 @@ def describe_rows(table: pd.DataFrame) -> str:
                + ", ".join(f"{k.rsplit(' [', 1)[0]} in {u}" for k, u in units.items()) + "." if units else ""))
 
 
+def inert(text: object) -> str:
+    """A file or column name shown inside markdown as an inline code span, so that nothing in it
+    (``**``, ``[a](b)``, ``![](img)``, ``<b>``, ``www.…``, ``$x$``) is rendered: only the text."""
+    text = " ".join(str(text).split())
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    return f"{fence} {text} {fence}" if "`" in text else f"{fence}{text}{fence}"
+
+
 def describe_upload(upload: Upload) -> str:
     """What was read from an uploaded file: rows, columns, separator, decimal mark, encoding."""
     t = upload.table
-    return (f"Loaded **{upload.name}**: {len(t):,} rows, columns {', '.join(t.columns)} "
+    return (f"Loaded {inert(upload.name)}: {len(t):,} rows, columns {', '.join(inert(c) for c in t.columns)} "
             f"(separator {t.attrs.get('delimiter')!s}, decimal '{t.attrs.get('decimal')}', "
             f"{t.attrs.get('encoding')}).")

@@ -132,7 +132,7 @@ def test_an_upload_that_fails_keeps_the_previous_one():
     good, error = accept_upload("mine.csv", b"x;y\n1;2\n2;3\n3;5\n4;NA\n", None)
     assert error is None and isinstance(good, Upload) and good.name == "mine.csv"
     assert list(good.table.columns) == ["x", "y"] and len(good.digest) == 12
-    assert "Loaded **mine.csv**: 3 rows, columns x, y (separator ;" in describe_upload(good)
+    assert "Loaded `mine.csv`: 3 rows, columns `x`, `y` (separator ;" in describe_upload(good)
     kept, error = accept_upload("photo.csv", b"\x89PNG\r\n\x1a\nxxxx", good)
     assert kept is good and "PNG" in error
     none, error = accept_upload("photo.csv", b"\x89PNG\r\n\x1a\nxxxx", None)
@@ -225,3 +225,18 @@ def test_the_y_sigma_is_preferred_to_the_x_sigma():
     from explorer.regression import guess_sigma_column
     assert guess_sigma_column(["x", "sigma_x", "y", "sigma_y"]) == "sigma_y"
     assert guess_sigma_column(["x", "dx", "y", "dy"]) == "dy"
+
+
+def test_file_and_column_names_are_shown_inert():
+    """A hostile file name or header is shown as a code span: no link, image, bold or HTML."""
+    import re
+    from explorer.regression import accept_upload, describe_upload
+    up, error = accept_upload("![x](http://evil.example/a.png) www.evil.example `q`.csv",
+                              b"**b**,<img src=x>,[a](javascript:alert(1))\n1,2,3\n2,3,4\n3,4,5\n", None)
+    assert error is None
+    text = describe_upload(up)
+    spans = re.findall(r"(`+) ?(.*?) ?\1(?!`)", text)
+    assert [s[1] for s in spans] == ["![x](http://evil.example/a.png) www.evil.example `q`.csv",
+                                     "**b**", "<img src=x>", "[a](javascript:alert(1))"]
+    outside = re.sub(r"(`+) ?(.*?) ?\1(?!`)", "", text)
+    assert not set(outside) & set("[]<>!*`") and "evil" not in outside
