@@ -55,4 +55,9 @@ HOSTILE = [
     "sin", "sin()", "sin(x, y)", "log(x, 2, 3)", "x(", "x)", "x**", "*x", "1e400", "x,y", "",
     "   ", "()", "x ** 1000", "2 ** 1e6", "e ** e ** e ** 999", "oo", "zoo", "nan", "I", "x.real",
     "ｘ.__class__", "exp", "foo(x)", "x y z", "\U0001F600", "1..2", "x ! ",
+    # issue #22: sympy's evaluation while building (stalls, Overflow/Memory errors), and work budgets
+    "exp(-exp(exp(exp(100))))", "1/exp(exp(exp(exp(100))))", "min(exp(exp(exp(100))),1)",
+    "sign(exp(exp(exp(100)))-1)", "exp(-exp(1e12))", "10^100*10^100*10^100*10^100",
+    "(x+1)^100*(x+2)^100*(x+3)^100", "(x+1)^100*(x+2)^100*(x+3)^100*(x+4)^100", "((x+1)^100)^100",
+    "abs(abs(abs(abs(abs(abs(abs(abs(x-y)-y)-y)-y)-y)-y)-y)-y)", "x + acos(2)", "1/exp(-1000)",
 ]

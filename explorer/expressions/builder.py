@@ -12,15 +12,45 @@ from typing import Sequence
 
 import sympy as sp
 
+from explorer.expressions import budget, magnitude
 from explorer.expressions.real_power import real_power
 from explorer.expressions.vocabulary import (CONSTANTS, FUNCTIONS, MAX_DEPTH, MAX_EXPONENT, MAX_INT_DIGITS,
                                              MAX_LITERAL, MAX_NODES, ExpressionError)
+
+_KINK_NAMES = frozenset({"abs", "Abs", "sign", "heaviside", "min", "max"})
+
 
 class Builder:
     def __init__(self, variables: Sequence[str], symbols: dict[str, sp.Symbol]):
         self.variables = list(variables)
         self.symbols = symbols
         self.nodes = 0
+        self.values: dict = {}      # constant part -> its float (magnitude.value's memo)
+
+    def _predict(self, node: ast.AST, kind, operands: list[sp.Expr], rational=None) -> float | None:
+        """The float of ``kind`` applied to constant ``operands``, worked out before sympy builds
+        (and evaluates) it; refused when it is beyond the bound or not real (``magnitude``)."""
+        values: list = []
+        try:
+            values = [magnitude.value(a, self.values) for a in operands]
+            if any(v is None for v in values):
+                return None
+            return magnitude.apply(kind, values, rational)
+        except magnitude.TooLarge:
+            if kind == "/" and values and values[-1] == 0:
+                raise ExpressionError(f"'{_piece(node)}' divides by a number too close to zero to "
+                                      "compute with.") from None
+            raise ExpressionError(f"'{_piece(node)}' is too large to compute with: its size is beyond "
+                                  "1e300, the limit of double-precision numbers.") from None
+        except magnitude.NotReal:
+            raise ExpressionError(f"'{_piece(node)}' has no real value (a function used outside its "
+                                  "domain, e.g. the square root or ln of a negative number, acos of a "
+                                  "number beyond ±1).") from None
+
+    def _remember(self, expr: sp.Expr, v: float | None) -> sp.Expr:
+        if v is not None:
+            self.values.setdefault(expr, v)
+        return expr
 
     def build(self, node: ast.AST, depth: int = 0) -> sp.Expr:
         self.nodes += 1
@@ -73,17 +103,27 @@ class Builder:
             raise ExpressionError("Only + - * / and ^ are allowed as operators.")
         left = self.build(node.left, d)
         right = self.build(node.right, d)
+        if op is ast.Div and right == 0:
+            raise ExpressionError("Division by zero.")
+        kind = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}[op]
+        if op is ast.Pow and right.is_Number and abs(right) > MAX_EXPONENT:
+            raise ExpressionError(f"Exponents are limited to ±{MAX_EXPONENT}.")
+        rational = (int(right.p), int(right.q)) if op is ast.Pow and right.is_Rational else None
+        try:
+            v = self._predict(node, kind, [left, right], rational)
+        except ExpressionError:
+            if op is ast.Pow:
+                _safe_pow(left, right)      # its own message for an even root of a negative number
+            raise
         if op is ast.Add:
-            return left + right
+            return self._remember(left + right, v)
         if op is ast.Sub:
-            return left - right
+            return self._remember(left - right, v)
         if op is ast.Mult:
-            return left * right
+            return self._remember(left * right, v)
         if op is ast.Div:
-            if right == 0:
-                raise ExpressionError("Division by zero.")
-            return left / right
-        return _safe_pow(left, right)
+            return self._remember(left / right, v)
+        return self._remember(_safe_pow(left, right), v)
 
     def _Call(self, node, d):
         if not isinstance(node.func, ast.Name):
@@ -105,8 +145,14 @@ class Builder:
             raise ExpressionError(f"sqrt({sp.sstr(args[0])}) is undefined: the square root of a negative "
                                   "number is not a real number.")
         if name == "log" and len(args) == 2:
-            return sp.log(args[0]) / sp.log(args[1])
-        return fn(*args)
+            num, den = sp.log(args[0]), sp.log(args[1])
+            for part, arg in ((num, args[0]), (den, args[1])):
+                self._remember(part, self._predict(node, sp.log, [arg]))
+            return self._remember(num / den, self._predict(node, "/", [num, den]))
+        kind = sp.Heaviside if name == "heaviside" else fn
+        if name in _KINK_NAMES:      # refused before sympy builds (and simplifies) one more level
+            budget.check_kinks(1 + max(budget.kink_depth(a) for a in args))
+        return self._remember(fn(*args), self._predict(node, kind, args))
 
 
 def _safe_pow(base: sp.Expr, exp: sp.Expr) -> sp.Expr:
@@ -128,6 +174,12 @@ def _safe_pow(base: sp.Expr, exp: sp.Expr) -> sp.Expr:
             raise ExpressionError(f"({sp.sstr(base)})^({sp.sstr(exp)}) is undefined: an even root "
                                   "(a square root, a 4th root, …) of a negative number is not a real number.")
     return sp.Pow(base, exp)
+
+
+def _piece(node: ast.AST) -> str:
+    """The part of the expression a message is about, as typed (^ for powers), shortened."""
+    text = ast.unparse(node).replace(" ** ", "^").replace("**", "^")
+    return text if len(text) <= 60 else text[:57] + "…"
 
 
 def _check_size(expr: sp.Expr) -> None:

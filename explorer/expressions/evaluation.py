@@ -10,7 +10,14 @@ import sympy as sp
 from explorer.expressions.parse import check_variables, parse_expression
 from explorer.expressions.real_power import real_branch
 
-_MODULES = ["scipy", "numpy"]
+def _dirac_delta(u, k=0):
+    """A derivative of a step: 0 away from the jump, undefined (NaN) at it (sympy's DiracDelta,
+    which numpy does not know, comes from differentiating heaviside, sign or max)."""
+    u = np.asarray(u, dtype=np.float64)
+    return np.where(u == 0, np.nan, 0.0)
+
+
+_MODULES = [{"DiracDelta": _dirac_delta}, "scipy", "numpy"]
 
 
 def _nan(*_args) -> float:
@@ -58,7 +65,8 @@ def _as_real_array(raw: Callable, args) -> np.ndarray:
     with np.errstate(all="ignore"):
         try:
             out = raw(*arrays)
-        except (ZeroDivisionError, OverflowError, ValueError, TypeError, FloatingPointError):
+        except (ArithmeticError, ValueError, TypeError, NameError, AttributeError, RecursionError,
+                MemoryError):   # anything numpy cannot evaluate is undefined, never an error box
             return np.full(shape, np.nan)
         out = np.asarray(out)
         if np.iscomplexobj(out):

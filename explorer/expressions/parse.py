@@ -8,7 +8,9 @@ from typing import Sequence
 
 import sympy as sp
 
+from explorer.expressions.budget import check_budget
 from explorer.expressions.builder import Builder
+from explorer.expressions.magnitude import MAX_MAGNITUDE
 from explorer.expressions.text import normalise, tokenise
 from explorer.expressions.vocabulary import CONSTANTS, FUNCTIONS, ExpressionError
 
@@ -98,6 +100,12 @@ def _check_result(expr, variables: tuple[str, ...]) -> None:
         raise ExpressionError("The expression has a complex value; only real functions are drawn.")
     if not expr.free_symbols and expr.is_real is False:
         raise ExpressionError("The expression has no real value.")
+    # sympy gathers the numbers of a product or sum (10^200*x*10^200 = 10^400*x): each must stay
+    # within double precision, or every value computed from it is infinite
+    if any(abs(n) > MAX_MAGNITUDE for n in expr.atoms(sp.Number) if n.is_finite):
+        raise ExpressionError("A number in the expression is too large: beyond 1e300, "
+                              "the limit of double-precision numbers.")
+    check_budget(expr)
 
 
 def parse_expression(text: str, variables: Sequence[str] = ("x",)) -> sp.Expr:

@@ -27,9 +27,19 @@ from explorer.expressions.vocabulary import CONSTANTS, FUNCTIONS, MAX_DEPTH, MAX
 _BEFORE_NFKC = {
     "π": "pi", "·": "*", "×": "*", "⋅": "*", "∗": "*", "÷": "/", "−": "-", "–": "-", "—": "-",
     "√": "sqrt", "∞": " oo ",  # oo is then refused as an unknown name with a clear message
-    "²": "^2", "³": "^3", "¹": "^1", "⁴": "^4", "⁵": "^5", "⁶": "^6", "⁷": "^7", "⁸": "^8",
-    "⁹": "^9", "⁰": "^0", "⁻": "^-",
 }
+_SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+# a run of superscript digits is one exponent (x¹⁰ = x^10, x²³ = x^23), with its sign (x⁻¹²)
+_SUPERSCRIPT = re.compile("(⁻?)([⁰¹²³⁴⁵⁶⁷⁸⁹]*)")
+
+
+def _superscripts(text: str) -> str:
+    def one(m: re.Match) -> str:
+        sign, digits = m.group(1), m.group(2)
+        if not sign and not digits:
+            return ""
+        return "^" + ("-" if sign else "") + digits.translate(_SUPERSCRIPT_DIGITS)
+    return _SUPERSCRIPT.sub(one, text)
 _FORBIDDEN_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn"}   # control, format (bidi, zero-width), ...
 
 
@@ -39,8 +49,7 @@ def normalise(text: str) -> str:
     if len(text) > 4 * MAX_LENGTH:
         raise ExpressionError(f"That is too long: at most {MAX_LENGTH} characters.")
     # superscripts first: NFKC would turn x² into x2
-    text = "".join(_BEFORE_NFKC.get(ch, ch) for ch in text)
-    text = text.replace("^^-", "^-").replace("^-^", "^-")   # x⁻² -> x^-^2 -> x^-2
+    text = _superscripts("".join(_BEFORE_NFKC.get(ch, ch) for ch in text))
     text = unicodedata.normalize("NFKC", text)
     text = "".join(_BEFORE_NFKC.get(ch, ch) for ch in text)
     for ch in text:

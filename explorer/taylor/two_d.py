@@ -16,6 +16,39 @@ from explorer.taylor.jet import TaylorError
 from explorer.taylor.series import exact_point
 
 X, Y = sp.Symbol("x"), sp.Symbol("y")
+XR, YR = sp.Symbol("x", real=True), sp.Symbol("y", real=True)   # |x|' = sign(x), not re/im parts
+_KINKS = (sp.Abs, sp.sign, sp.Heaviside)
+
+
+def _kinks_at(expr: sp.Expr, x0: sp.Expr, y0: sp.Expr) -> bool:
+    """Does one of the abs, sign, heaviside, min or max in ``expr`` switch at (x0, y0)? There f has
+    a corner or a jump (sympy would say sign(0) = 0 and call it a derivative)."""
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, _KINKS):
+            args = [node.args[0]]
+        elif isinstance(node, (sp.Max, sp.Min)):
+            a = node.args
+            args = [a[i] - a[j] for i in range(len(a)) for j in range(i + 1, len(a))]
+        else:
+            continue
+        if any(arg.has(X, Y) and arg.subs({X: x0, Y: y0}) == 0 for arg in args):
+            return True
+    return False
+
+
+def _depth(expr: sp.Expr) -> int:
+    return 1 + max((_depth(a) for a in expr.args), default=0)
+
+
+def _finite(val: sp.Expr) -> bool:
+    """A real number sympy can give as a float (no leftover Derivative, Subs, DiracDelta(0), ∞)."""
+    if val.has(sp.zoo, sp.nan, sp.oo, -sp.oo, sp.I, sp.Derivative, sp.Subs, sp.DiracDelta) \
+            or val.free_symbols:
+        return False
+    try:
+        return math.isfinite(float(sp.N(val)))
+    except (TypeError, ValueError, ArithmeticError, RecursionError):
+        return False
 
 
 def _exact_pair(point) -> tuple[sp.Expr, sp.Expr]:
@@ -25,17 +58,29 @@ def _exact_pair(point) -> tuple[sp.Expr, sp.Expr]:
 @functools.lru_cache(maxsize=256)
 def _derivs_2d(expr: sp.Expr, x0: sp.Expr, y0: sp.Expr, order: int) -> dict:
     """{(i, j): ∂^(i+j) f / ∂xⁱ ∂yʲ at (x0, y0)} for i + j ≤ order (exact)."""
+    if _kinks_at(expr, x0, y0):
+        raise TaylorError("f has a corner or a jump at (x₀, y₀) (an abs, sign, heaviside, min or max "
+                          "switches there), so it has no derivatives there: move the point.")
     out = {}
-    row = expr
+    # sympy does not differentiate sign(u) for u other than a symbol; away from u = 0 (checked
+    # above) sign(u) = 2 H(u) - 1, whose derivatives sympy knows (deltas, zero here)
+    row = expr.xreplace({X: XR, Y: YR}).replace(
+        lambda e: isinstance(e, sp.sign), lambda e: 2 * sp.Heaviside(e.args[0], sp.S.Half) - 1)
     for i in range(order + 1):
         d = row
         for j in range(order + 1 - i):
-            val = d.subs({X: x0, Y: y0})
-            if val.has(sp.zoo, sp.nan, sp.oo, -sp.oo) or val.has(sp.I):
+            try:
+                val = d.subs({XR: x0, YR: y0})
+                if val.has(sp.DiracDelta):   # no kink switches here (checked above): deltas are 0
+                    val = val.replace(lambda e: isinstance(e, sp.DiracDelta), lambda e: sp.S.Zero)
+                ok = _finite(val)
+            except (TypeError, ValueError, ArithmeticError, RecursionError):
+                ok = False
+            if not ok:
                 raise TaylorError("f or one of its derivatives is not defined at (x₀, y₀).")
             out[(i, j)] = sp.nsimplify(val) if val.is_Float else val
-            d = d.diff(Y)
-        row = row.diff(X)
+            d = d.diff(YR)
+        row = row.diff(XR)
     return out
 
 
@@ -128,14 +173,17 @@ def _local_worker(text: str, x0: str, y0: str) -> dict:
 
 def local_2d(text: str, point: tuple[float, float], timeout: float = 1.5) -> Local2D:
     x0, y0 = _exact_pair(point)
+    expr = parse_expression(text, ("x", "y"))     # a refusal (ExpressionError) is the caller's
     try:
-        expr = parse_expression(text, ("x", "y"))
-        if sp.count_ops(expr) <= 40:      # small: second derivatives are instant, skip the worker
+        if sp.count_ops(expr) <= 40 and _depth(expr) <= 6:   # small and shallow: second derivatives
+            # are instant, skip the worker (a deep nest such as log(log(...)) is slow to differentiate)
             d = _derivs_2d(expr, x0, y0, 2)
         else:
             d = call(_local_worker, text, str(x0), str(y0), timeout=timeout)
-    except (TaylorError, SymbolicTimeout) as err:
-        msg = str(err) if isinstance(err, TaylorError) else "The exact derivatives took too long."
+    except (TaylorError, SymbolicTimeout, ArithmeticError, RecursionError, TypeError, ValueError) as err:
+        msg = (str(err) if isinstance(err, TaylorError) else "The exact derivatives took too long."
+               if isinstance(err, SymbolicTimeout) else
+               f"sympy could not work out the derivatives at this point ({type(err).__name__}).")
         nan = sp.nan
         return Local2D(tuple(map(float, point)), nan, sp.Matrix([[nan, nan]]), sp.Matrix([[nan, nan], [nan, nan]]),
                        math.nan, np.full(2, np.nan), np.full((2, 2), np.nan), ok=False, message=msg)
