@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from explorer.figures import fastfig
+from explorer.figures.describe import describe
 
 PRESENT_KEY = "present"
 
@@ -20,7 +21,7 @@ _PRESENTER_CSS = """
 html, body, .stApp, .stMarkdown, .stMarkdown p, .stCaption, label, .stSlider, .stRadio,
 [data-testid="stWidgetLabel"] p { font-size: 1.3rem !important; }
 .stApp { background: #ffffff; color: #000000; }
-.stMarkdown p, .stCaption, [data-testid="stCaptionContainer"] { color: #000000 !important; }
+.stMarkdown p, .stCaption, [data-testid="stCaptionContainer"] { color: #000000 !important; opacity: 1 !important; }
 h1 { font-size: 2.4rem !important; padding: 0 0 0.2rem 0 !important; }
 h2 { font-size: 2rem !important; padding: 0.4rem 0 0.2rem 0 !important; }
 h3 { font-size: 1.6rem !important; padding: 0.3rem 0 0.1rem 0 !important; }
@@ -44,9 +45,26 @@ header[data-testid="stHeader"] { background: transparent !important; height: 2.5
 # operators (KaTeX sets each stretch between them as an unbreakable box) instead of needing a sideways
 # scroll; on a phone the chart toolbar, which would sit over the chart's title, is hidden (a double
 # tap still resets the view).
+#
+# Accessibility (WCAG 2.2 AA, checked by tests/browser/test_axe.py): captions in the text colour a
+# little faded (Streamlit's own caption grey, #828180 on white, is 3.9:1; this is about 8:1, and follows
+# a dark theme too); a wrapped formula's last line no longer overhangs its box by KaTeX's 2 px strut (a
+# 2 px sideways scroll made every wrapped formula a scrollable region that a keyboard cannot reach);
+# a visible focus ring on every control, drawn on the visible box of the widgets whose focused element
+# is a hidden <input> (toggles, checkboxes, radios, pickers, number and text boxes).
 _SHELL_CSS = """
 <style>
 .katex-display > .katex, .katex-display > .katex > .katex-html { white-space: normal !important; }
+.katex-display > .katex > .katex-html { padding-right: 4px !important; box-sizing: border-box; }
+[data-testid="stCaptionContainer"], .stCaption { color: inherit !important; opacity: 0.82; }
+a:focus-visible, button:focus-visible, summary:focus-visible, textarea:focus-visible, select:focus-visible,
+[role="slider"]:focus-visible, [role="tab"]:focus-visible, [role="button"]:focus-visible,
+[role="option"]:focus-visible, [tabindex]:focus-visible,
+label:has(> input:focus-visible), label:has(input[type="checkbox"]:focus-visible),
+label:has(input[type="radio"]:focus-visible),
+[data-baseweb="select"] > div:has(input:focus-visible), [data-baseweb="input"]:has(input:focus-visible),
+[data-baseweb="textarea"]:has(textarea:focus-visible)
+{ outline: 3px solid #0b57d0 !important; outline-offset: 2px !important; }
 @media (max-width: 640px) {
   .js-plotly-plot .modebar-container { display: none !important; }
   .katex-display > .katex { font-size: 1.05em !important; }
@@ -54,8 +72,16 @@ _SHELL_CSS = """
 </style>
 """
 
-# A palette that stays distinct on a washed-out projector.
-PRESENTER_COLOURS = ["#0033cc", "#cc0000", "#007a00", "#000000", "#b35900", "#7a00cc"]
+# The Okabe–Ito palette (Okabe & Ito 2008), whose colours stay apart under the common colour-vision
+# deficiencies (protanopia, deuteranopia, tritanopia), with its light colours darkened, hue kept, to at
+# least 3:1 against white (WCAG 1.4.11, graphics): orange #E69F00 → #BD8200, sky blue #56B4E9 →
+# #4795C1, yellow #F0E442 → #97902A, reddish purple #CC79A7 → #BD709A. The default colour order of
+# every live chart whose builder sets none (most builders set their own: see README, Accessibility).
+OKABE_ITO = ["#0072B2", "#D55E00", "#009E73", "#BD709A", "#BD8200", "#4795C1", "#97902A", "#000000"]
+
+# Presenter mode: the same palette in an order that keeps the first colours the most distinct on a
+# washed-out projector (blue, vermilion, bluish green, black), all >= 3.4:1 against white.
+PRESENTER_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#000000", "#BD8200", "#BD709A"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -105,9 +131,24 @@ def style(fig: go.Figure, height: int | None = None) -> go.Figure:
     return fig
 
 
+# Chart text at least 4.5:1 (WCAG 1.4.3): Streamlit's plotly theme draws tick labels in its faded grey
+# (#808495 on white, 3.7:1); these are its text colours of the light and the dark theme.
+_CHART_TEXT = {"light": "#31333F", "dark": "#FAFAFA"}
+
+
+def _theme_type() -> str:
+    try:
+        return "dark" if st.context.theme.type == "dark" else "light"
+    except Exception:  # noqa: BLE001 - no browser context (AppTest): the configured light theme
+        return "light"
+
+
 def chart(fig: go.Figure, key: str | None = None, **kwargs: Any):
     """Draw a 2D figure (styled) and return what ``st.plotly_chart`` returns."""
     style(fig)
+    text = "#000000" if presenting() else _CHART_TEXT[_theme_type()]
+    fig.update_xaxes(tickfont_color=text, title_font_color=text)
+    fig.update_yaxes(tickfont_color=text, title_font_color=text)
     kwargs.setdefault("config", {"displaylogo": False})
     return st.plotly_chart(fig, key=key, **kwargs)
 
@@ -125,10 +166,27 @@ def chart_live(fig: go.Figure, key: str, **kwargs: Any):
 
     if presenting():
         style(fig)
-    # the margin and uirevision travel beside the figure and are merged in the browser: setting them
-    # here through plotly.py's validated update_layout would cost ~1.5 ms a chart on every step
+    # the chart's accessible name, its description and its data as a table, from its own numbers,
+    # unless the page gave its own (about 0.2 ms a chart: explorer.figures.describe)
+    if not {"label", "description", "table"} <= kwargs.keys():
+        for name, value in zip(("label", "description", "table"), _describe(fig)):
+            kwargs.setdefault(name, value)
+    # the margin, uirevision and default colour order travel beside the figure and are merged in the
+    # browser: setting them here through plotly.py's validated update_layout would cost ~1.5 ms a
+    # chart on every step
+    layout = {"margin": _margin(fig), "uirevision": key}
+    if fastfig.layout_value(fig, "colorway") is None:
+        layout["colorway"] = OKABE_ITO
     kwargs.setdefault("config", {"displaylogo": False})
-    return component.live_chart(fig, key=key, layout={"margin": _margin(fig), "uirevision": key}, **kwargs)
+    return component.live_chart(fig, key=key, layout=layout, **kwargs)
+
+
+def _describe(fig: go.Figure) -> tuple[str | None, str | None, dict | None]:
+    """``describe(fig)``; a figure it cannot read still draws, without the words (never an error)."""
+    try:
+        return describe(fig)
+    except Exception:  # noqa: BLE001 - a description must never stop a chart from drawing
+        return None, None, None
 
 
 def chart3d(fig: go.Figure, key: str, **kwargs: Any):
