@@ -328,7 +328,7 @@ def sidebar(page) -> None:
                      on_change=lambda: _request(lesson.name, st.session_state["_lecture_slide"]))
         url = L.step_url(_app_root(), lesson, index)
         with st.expander("📱 This step on your laptop", expanded=True):
-            st.image(qr_png(url), width=180)
+            st.image(qr_png(url), width=180, alt=f"QR code of this step's link: {url}")
             st.code(url, language=None, wrap_lines=True)
         _editor(lesson, index, page_path)
     if prev:

@@ -77,16 +77,12 @@ class KnownViolation(AssertionError):
     """A violation that a file this test's author does not own causes (see KNOWN)."""
 
 
-_QR = ("ui/lecture.py (lecture mode's owner): the step's QR code is an <img> without alt text; "
-       "st.image(qr_png(url), width=180, alt=f\"QR code of this step's link: {url}\")")
 _TAYLOR_TABLE = ("pages/taylor.py (the Taylor page's owner): the error table sits in "
                  "st.container(height=260), a scrolling region a keyboard cannot reach; show it whole "
                  "(no height) or as st.dataframe / st.table without the fixed height")
 
 # (mode, page) -> {rule id: who must fix it, and how}
-KNOWN: dict[tuple[str, str], dict[str, str]] = {
-    **{("lecture", p.url_path): {"image-alt": _QR} for p in course.MODULES},
-}
+KNOWN: dict[tuple[str, str], dict[str, str]] = {}
 for _mode in MODES:
     KNOWN.setdefault((_mode, "taylor"), {})["scrollable-region-focusable"] = _TAYLOR_TABLE
 
