@@ -199,11 +199,14 @@ def _factor(v: float) -> str:
 
 def reading_tex(at: ChainAt) -> str:
     """The point at t, the chain rule's sum with its numbers, and the slope measured numerically:
-    one formula block, every line short enough for a 1024 px window."""
+    one formula block, every line short enough for a 390 px phone's column (issue 18)."""
     return (r"\begin{aligned}"
-            rf"&\text{{at }} t = {at.t:.2f}:\ (x, y) = ({tex_number(at.x)}, {tex_number(at.y)})\\ "
-            rf"&\frac{{df}}{{dt}} = {_factor(at.f_x)}\cdot{_factor(at.dx_dt)} + "
-            rf"{_factor(at.f_y)}\cdot{_factor(at.dy_dt)} = {tex_number(at.df_dt)}\\[4pt] "
-            r"&\text{slope of } g(t) = f(x(t), y(t)) \text{ measured numerically:}\\ "
+            rf"&\text{{at }} t = {at.t:.2f}:\\ "
+            rf"&(x, y) = ({tex_number(at.x)}, {tex_number(at.y)})\\ "
+            rf"&\frac{{df}}{{dt}} = {_factor(at.f_x)}\cdot{_factor(at.dx_dt)}\\ "
+            rf"&\hphantom{{\frac{{df}}{{dt}}}} \quad + {_factor(at.f_y)}\cdot{_factor(at.dy_dt)}\\ "
+            rf"&\hphantom{{\frac{{df}}{{dt}}}} = {tex_number(at.df_dt)}\\[4pt] "
+            r"&\text{slope of } g(t) = f(x(t), y(t))\\ "
+            r"&\text{measured numerically:}\\ "
             rf"&\frac{{g(t+h)-g(t-h)}}{{2h}} = {tex_number(at.slope_numeric)}"
             r"\end{aligned}")

@@ -47,8 +47,8 @@ def _path_typed():
     st.session_state["path"] = cr.path_preset(st.session_state.get("xt"), st.session_state.get("yt")) or ui.CUSTOM
 
 
-def _path_input() -> tuple[str, str]:
-    """Path preset + x(t), y(t) text boxes bound to the URL; returns the last valid pair."""
+def _path_input() -> tuple[str, str, str | None]:
+    """Path preset + x(t), y(t) boxes bound to the URL: the last valid pair, and its LaTeX (or None)."""
     names, circle = list(cr.PATH_PRESETS), cr.PATH_PRESETS["circle"]
     if "path" not in st.session_state and ("xt" in st.query_params or "yt" in st.query_params):
         # a shared link with a typed path: show it as "type your own" unless it is a preset
@@ -64,24 +64,27 @@ def _path_input() -> tuple[str, str]:
     typed = (st.session_state.get("xt", circle[0]), st.session_state.get("yt", circle[1]))
     (xt, yt), (ex, ey) = ui.last_valid("_path_last_valid", typed, lambda p: cr.parse_path(*p),
                                        fallback=circle, what="path")
-    if (xt, yt) == typed:
-        st.latex(rf"\big(x(t),\,y(t)\big) = \Big({to_latex(ex)},\; {to_latex(ey)}\Big),\quad "
-                 r"0 \le t \le 2\pi")
-    return xt, yt
+    return xt, yt, (rf"\big(x(t),\,y(t)\big) = \Big({to_latex(ex)},\; {to_latex(ey)}\Big),\quad 0 \le t \le 2\pi"
+                    if (xt, yt) == typed else None)
 
 
 @st.fragment
 def chain_rule_section():
     """f and the path: changing them reruns this; the t slider reruns only `at_t` below."""
     f_text, _ = ui.function_input("f", cr.F_PRESETS, key="f", variables=("x", "y"))
-    x_text, y_text = _path_input()
+    x_text, y_text, path_tex = _path_input()
     try:
         sym = _symbolic(f_text, x_text, y_text)
     except SymbolicTimeout:
         sym = None
         st.info("The symbolic derivatives took too long — showing a numeric result instead.", icon="⏱️")
-    st.latex(cr.rule_tex(sym))
+    # presenter mode puts the picture first (on a 1024×768 screen): path and rule go under the charts
+    formulas = [tex for tex in (path_tex, cr.rule_tex(sym)) if tex]
+    for tex in [] if ui.presenting() else formulas:
+        st.latex(tex)
     at_t(f_text, x_text, y_text, sym)
+    for tex in formulas if ui.presenting() else []:
+        st.latex(tex)
 
 
 @st.fragment
@@ -147,6 +150,14 @@ def _knobs() -> tuple[int, float, float]:
     return int(ss.get("steps", 100)), ss.get("rate", 7.0), ss.get("noise", 0.0)
 
 
+def _errors_tex(errors) -> str:
+    """The relative error, then each layer's e⁽ˡ⁾ two a line: every line fits a phone's column."""
+    pairs = [r",\quad ".join(f"e^{{({i + 1})}} = {tex_number(e, 2)}" for i, e in enumerate(errors[j:j + 2], j))
+             for j in range(0, len(errors), 2)]
+    return (r"\begin{gathered}e^{(l)} = \frac{\lVert g_b - g_n\rVert}{\lVert g_b\rVert + \lVert g_n\rVert}\\[4pt] "
+            + r"\\ ".join(pairs) + r"\end{gathered}")
+
+
 def _draw_training() -> None:
     """Readings, the two training charts and the gradient check: rerun every tick while playing."""
     s = _session()
@@ -172,10 +183,10 @@ def _draw_training() -> None:
                   "aggression makes the cost jump up.")
 
     chk = nn.gradient_check(net, x, y)
-    st.markdown("**Gradient check.** Backpropagation's gradient against central finite differences "
-                "$\\frac{C(w+\\varepsilon)-C(w-\\varepsilon)}{2\\varepsilon}$, $\\varepsilon = 10^{-6}$, "
+    st.markdown("**Gradient check.** Backpropagation's gradient $g_b$ against central finite differences "
+                "$g_n = \\frac{C(w+\\varepsilon)-C(w-\\varepsilon)}{2\\varepsilon}$, $\\varepsilon = 10^{-6}$, "
                 f"for every one of the {net.n_parameters} parameters, layer by layer:"
-                + ui.display_math(nn.errors_tex(chk)))
+                + ui.display_math(_errors_tex(chk.layer_errors)))
     if chk.max_error < 1e-6:
         st.success(f"Backprop agrees with finite differences: largest relative error {nice_text(chk.max_error, 2)}.",
                    icon="✅")
@@ -231,7 +242,7 @@ def network_section():
     if target == "typed":
         st.caption("Typed curves are shrunk to fit the box [−0.95, 0.95]² the outputs can reach, when needed.")
     else:
-        st.latex(rf"\begin{{aligned}}&\text{{target:}}\\ &(x(t), y(t)) = {nn.TARGET_LATEX[target]}\end{{aligned}}")
+        st.latex(rf"\begin{{aligned}}&\text{{target:}}\ (x(t), y(t)) =\\ &{nn.TARGET_LATEX[target]}\end{{aligned}}")
 
     knobs()
 
@@ -282,7 +293,7 @@ st.markdown(
     "The network takes one number t ∈ [0, 1] and outputs two, a point (x, y). Steepest descent "
     "moves every weight and bias against the gradient of the cost, which backpropagation "
     "computes with the chain rule:" + ui.display_math(
-    r"\begin{gathered}C = \frac{1}{N}\sum_{k=1}^{N}\big|a^{(L)}_k - y_k\big|^2,\qquad "
+    r"\begin{gathered}C = \frac{1}{N}\sum_{k=1}^{N}\big|a^{(L)}_k - y_k\big|^2\\ "
     r"a^{(l)} = \sigma\big(W^{(l)}a^{(l-1)} + b^{(l)}\big)\\[4pt] "
     r"W \leftarrow W - \eta\,\frac{\partial C}{\partial W},\qquad "
     r"b \leftarrow b - \eta\,\frac{\partial C}{\partial b}\end{gathered}"))

@@ -63,7 +63,15 @@ def keep_in(key: str, options=None, lo=None, hi=None):
 
 # The data
 def data_section() -> rg.Dataset:
+    """The data's controls; folded in presenter mode, so the chart starts on a 1024×768 first screen."""
+    if ui.presenting():
+        with st.expander("The data: choose, generate or upload it", key="data_box"):
+            return data_controls()
     st.header("The data")
+    return data_controls()
+
+
+def data_controls() -> rg.Dataset:
     source = ui.select("Data", SOURCES, 0, key="data", widget=st.radio, horizontal=True)
     if st.session_state.get("_reg_source", source) != source:
         st.session_state.pop("model", None)       # a new data set starts from its suggested model
@@ -271,8 +279,7 @@ def nonlinear_descent(data: rg.Dataset, model, p0, fit, level):
                       "their best values, so the path is a projection.")
 
 
-# The page body is one fragment: a data slider reruns the data and the open tab, not the page's
-# header, navigation and sidebar. The two halves of the module are tabs: only the open one runs.
+# One fragment: a data slider reruns the data and the open tab (only the open one runs), not the header.
 @st.fragment
 def body():
     data = data_section()

@@ -19,6 +19,13 @@ def _f32(a) -> np.ndarray:
     return np.asarray(a, dtype=float).astype(np.float32)
 
 
+# A legend under a chart sits at the bottom of the figure's own box (container coordinates): plotly
+# lifts the plot and its x-axis title above it at any width and font size (at a fraction of the plot
+# height below the axis it grew up over the x-axis title when it wrapped: half columns, phones,
+# presenter mode's fonts; tests/browser/test_chart_geometry.py).
+BOTTOM_LEGEND = dict(orientation="h", yref="container", y=0, yanchor="bottom")
+
+
 # ---------------------------------------------------------------------------------------------
 # Chain rule on a path
 def contour_with_path(g: np.ndarray, Z: np.ndarray, x: np.ndarray, y: np.ndarray, at: ChainAt) -> go.Figure:
@@ -41,7 +48,7 @@ def contour_with_path(g: np.ndarray, Z: np.ndarray, x: np.ndarray, y: np.ndarray
                                 arrowhead=3, arrowwidth=2.5, arrowcolor="#d62728", text=""))
     return fastfig.figure(data, dict(
         title=dict(text="Contour map of f with the path"), height=430, annotations=annotations,
-        legend=dict(orientation="h", y=-0.12),
+        legend=dict(BOTTOM_LEGEND),
         xaxis=dict(title=dict(text="x"), range=[-BOX, BOX]),
         yaxis=dict(title=dict(text="y"), range=[-BOX, BOX], scaleanchor="x", scaleratio=1)))
 
@@ -65,7 +72,7 @@ def composed_with_tangent(t: np.ndarray, gvals: np.ndarray, at: ChainAt) -> go.F
         yaxis["range"] = [lo - pad, hi + pad]
     return fastfig.figure(data, dict(
         title=dict(text="The composed function g(t) = f(x(t), y(t))"), height=430,
-        legend=dict(orientation="h", y=-0.15), xaxis=dict(title=dict(text="t")), yaxis=yaxis))
+        legend=dict(BOTTOM_LEGEND), xaxis=dict(title=dict(text="t")), yaxis=yaxis))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -102,7 +109,7 @@ def drawing(target_plane: np.ndarray, output_plane: np.ndarray, iteration: int) 
              else f"What the network draws (iteration {iteration:,})")
     return fastfig.figure(data, dict(
         title=dict(text=title), height=420, annotations=annotations,
-        legend=dict(orientation="h", y=-0.1),
+        legend=dict(BOTTOM_LEGEND),
         xaxis=dict(range=[-1.05, 1.05], title=dict(text="output 1")),
         yaxis=dict(range=[-1.05, 1.05], title=dict(text="output 2"), scaleanchor="x", scaleratio=1)))
 

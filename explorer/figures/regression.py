@@ -20,6 +20,11 @@ from explorer.regression.models import model_values
 
 MAX_POINTS = 1500       # points drawn in a scatter: the chart never gets the whole file
 MAX_SEGMENTS = 150      # residual segments drawn
+# A legend under the chart sits at the bottom of the figure's own box (container coordinates):
+# plotly then lifts the plot area and its x-axis title above it, at any width and font size. A
+# legend placed at a fraction of the plot's height below the axis grew up over the x-axis title
+# when it wrapped to two rows (a half column, a phone, presenter mode's fonts).
+BOTTOM_LEGEND = dict(orientation="h", yref="container", y=0, yanchor="bottom")
 
 
 def _sub(x, y, s=None, max_points=MAX_POINTS):
@@ -118,7 +123,7 @@ def landscape_figure(ms, cs, Z, hand, best, path_m=None, path_c=None, xname="m",
                      marker=dict(size=15, color="#d62728", symbol="x", line=dict(color="white", width=1))))
     return _fig(data, dict(xaxis=dict(title=_title(xname), range=[float(ms[0]), float(ms[-1])]),
                            yaxis=dict(title=_title(yname), range=[float(cs[0]), float(cs[-1])]),
-                           height=420, title=_title(title), legend=dict(orientation="h", y=-0.18)))
+                           height=420, title=_title(title), legend=dict(BOTTOM_LEGEND)))
 
 
 def parameter_landscape_figure(a, b, Z, best, path, px, py):
@@ -212,7 +217,7 @@ def fit_band_figure(x, y, s, fit, level: float = 0.95, xlabel="x", ylabel="y", e
         data.append(dict(type="scatter", x=np.asarray(cx, float), y=np.asarray(cy, float), mode="lines",
                          name=name, line=dict(color=colour, dash=dash, width=3)))
     return _fig(data, dict(xaxis=dict(title=_title(xlabel)), yaxis=dict(title=_title(ylabel)), height=460,
-                           legend=dict(orientation="h", y=-0.22), title=_title(title or "Data, fit and bands")))
+                           legend=dict(BOTTOM_LEGEND), title=_title(title or "Data, fit and bands")))
 
 
 def comparison_figure(x, y, s, fits, xlabel="x", ylabel="y"):
@@ -224,7 +229,7 @@ def comparison_figure(x, y, s, fits, xlabel="x", ylabel="y"):
         data.append(dict(type="scatter", x=xs, y=ys, mode="lines", name=label,
                          line=dict(color=colour, dash=dash, width=3)))
     return _fig(data, dict(xaxis=dict(title=_title(xlabel)), yaxis=dict(title=_title(ylabel)), height=420,
-                           legend=dict(orientation="h", y=-0.22), title=_title("Two models, the same data")))
+                           legend=dict(BOTTOM_LEGEND), title=_title("Two models, the same data")))
 
 
 def _text_colour(background: str) -> str:
@@ -284,5 +289,5 @@ def residual_histogram_figure(values, label: str, bins: int | None = None):
             dict(type="scatter", x=gx, y=round_sig(gauss, 4), mode="lines", name="standard normal (expected)",
                  line=dict(color="black", dash="dash", width=2))]
     return _fig(data, dict(xaxis=dict(title=_title(label)), yaxis=dict(title=_title("count")), height=300,
-                           bargap=0.02, legend=dict(orientation="h", y=-0.3),
+                           bargap=0.02, legend=dict(BOTTOM_LEGEND),
                            title=_title("Normalised residuals")))

@@ -42,13 +42,15 @@ def test_defaults_render_without_exception(at):
 
 
 def _df_dt_numbers(at):
-    """(chain-rule sum, numeric slope) from the reading at t: the last number of the df/dt line
-    and of the line after "measured numerically"."""
+    """(chain-rule sum, numeric slope) from the reading at t: the number the df/dt lines end with
+    (the sum's two products, then its value on a line of its own) and the line after "measured
+    numerically"."""
     reading = next(l.value for l in at.latex if r"\text{at } t" in l.value)
     body = reading.strip().strip("$").replace(r"\begin{aligned}", "").replace(r"\end{aligned}", "")
     lines = [re.sub(r"^\[\d+pt\]", "", line).strip() for line in body.split("\\\\")]
     last = lambda line: float(re.search(r"= (-?[\d.e+-]+)\s*$", line).group(1))
-    chain = last(next(line for line in lines if line.startswith(r"&\frac{df}{dt}")))
+    start = next(i for i, line in enumerate(lines) if line.startswith(r"&\frac{df}{dt}"))
+    chain = last(next(line for line in lines[start:] if line.startswith(r"&\hphantom{\frac{df}{dt}} =")))
     i = next(i for i, line in enumerate(lines) if "measured numerically" in line)
     return chain, last(lines[i + 1])
 
@@ -118,3 +120,34 @@ def test_play_sets_training_state():
     assert int(_metric(at, "Iteration").replace(",", "")) >= 100   # the first tick trains
     at.button(key="nn_play").click().run()
     assert _metric(at, "Status").startswith("paused")
+
+
+def test_presenter_mode_puts_the_charts_before_the_written_out_rule():
+    """Issue 18: on a projector the picture comes first: the typed path and the chain rule written
+    out move under the charts (after the reading at t, which sits under them); in the normal view
+    they stand above. (tests/browser/test_presenter_layout.py measures the chart's top.)"""
+    def order(at):
+        texts = [l.value for l in at.latex]
+        where = lambda s: next(i for i, t in enumerate(texts) if s in t)
+        return where(r"\big(x(t),\,y(t)\big)"), where(r"\frac{\partial f}{\partial x}\,\frac{dx}{dt}"), where(r"\text{at } t")
+    path, rule, reading = order(run_page(PAGE))
+    assert path < rule < reading
+    at = run_page(PAGE, {"present": "true"})
+    assert not at.exception
+    path, rule, reading = order(at)
+    assert reading < path < rule
+    chain, slope = _df_dt_numbers(at)
+    assert chain == pytest.approx(slope, rel=1e-4)
+
+
+def test_gradient_check_formula_is_two_errors_a_line():
+    """Issue 18 (phones): the gradient check's definition, then the layers' errors two a line."""
+    at = run_page(PAGE, {"hidden": "10, 10, 10"})
+    assert not at.exception
+    md = next(m.value for m in at.markdown if "Gradient check" in m.value)
+    body = md[md.index(r"\begin{gathered}"):md.index(r"\end{gathered}")]
+    lines = body.split("\\\\")
+    assert r"\frac{\lVert g_b - g_n\rVert}{\lVert g_b\rVert + \lVert g_n\rVert}" in lines[0]
+    assert [line.count("e^{(") for line in lines[1:]] == [2, 2], lines
+    errors = [float(m) * 10.0 ** int(e) for m, e in re.findall(r"e\^\{\(\d\)\} = ([\d.]+)\s*\\times 10\^\{(-?\d+)\}", body)]
+    assert len(errors) == 4 and max(errors) < 1e-6, errors

@@ -426,3 +426,23 @@ def test_the_page_shows_the_formulas_broken_over_lines(at):
     assert r"\begin{aligned}\chi^2(" in reading and r"\\ \chi^2_{\min}" in reading
     nl = run_page(PAGE, {"view": NONLINEAR})
     assert fx.DESCENT_RULE in latex_text(nl) and fx.SOLVER_UNCERTAINTY in latex_text(nl)
+
+
+def test_presenter_mode_folds_the_data_controls_and_they_still_work():
+    """Issue 18: on a projector the chart comes first: the data's controls fold into one expander
+    (no "The data" heading above the tabs); inside it they work as before. Normal mode keeps the
+    heading and no such expander. (tests/browser/test_presenter_layout.py measures the chart's top.)"""
+    normal = run_page(PAGE)
+    assert [h.value for h in normal.header][:1] == ["The data"]
+    assert not [e for e in normal.expander if e.label.startswith("The data")]
+    at = run_page(PAGE, {"present": "true"})
+    no_exception(at)
+    assert "The data" not in [h.value for h in at.header]
+    box = next(e for e in at.expander if e.label.startswith("The data"))
+    assert box.radio(key="data").value == "Generated points"
+    slope = float(results(at)["m"].split("±")[0])
+    at.slider(key="tm").set_value(-2.0).run()
+    no_exception(at)
+    assert float(results(at)["m"].split("±")[0]) == pytest.approx(-2.0 + slope - 1.5, abs=0.01), \
+        "a data slider inside the folded box still changes the data (same noise: the slope moves by the change)"
+    assert len(charts(at)) == 2
