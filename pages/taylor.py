@@ -5,13 +5,18 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 import ui
+from ui import audio, live_chart
 from explorer import taylor as tx
 from explorer.figures import taylor as tp
+from explorer.figures import taylor_frames as tf
+from explorer.figures.frames import slider_values
 from explorer.numbers import subscript
 from explorer.taylor.bounds import LAGRANGE_TEX
 
 NPLAY = 20          # the ▶ button plays n = 0 .. max(NPLAY, n)
 NMAX = 30
+A_LO, A_HI = -3.0, 3.0
+A_VALUES, N_VALUES = slider_values(A_LO, A_HI, 0.1), list(range(NMAX + 1))    # drag frames (issue #19)
 
 # Every control reruns only the fragments that draw what it changes (its on_change names them,
 # st.rerun(keys) from a callback): the controls themselves, the headers and the other pictures
@@ -41,6 +46,24 @@ def radius(text: str, a: float, order: int) -> tx.Radius:
 def terms_latex(text: str, a: float, order: int, n: int) -> tuple[str, list[str]]:
     """Tₙ in LaTeX and the coefficient blocks (the first six rows, then the rest)."""
     return expansion(text, a, order).terms_latex(n)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def f_line(text: str, w: float):
+    """f over every window a can reach (so that the frames of a need not carry it)."""
+    return tf.f_line(text, w, A_LO, A_HI)
+
+
+# drag frames (issue #19): each set depends on the OTHER controls only, so a step of its own
+# slider re-sends it as a short reference; the other slider's set is recomputed on release
+@st.cache_resource(max_entries=32, show_spinner=False)
+def a_frames(text: str, n: int, k_eps: float, w: float) -> dict:
+    return tf.a_frames(text, n, 10.0 ** k_eps, w, NPLAY, A_VALUES, f_line(text, w))
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def n_frames(text: str, a: float, k_eps: float, w: float) -> dict:
+    return tf.n_frames(text, a, 10.0 ** k_eps, w, radius(text, a, NPLAY), NPLAY, N_VALUES, f_line(text, w))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -100,7 +123,7 @@ def controls_1d() -> None:
     beside it. Neither the sliders nor the headers are sent again."""
     both = only(CHART_1D, SIDE_1D)
     with ui.row(gap="small"):     # (a small gap: one line at 1024 px too)
-        ui.slider("expansion point a", -3.0, 3.0, DEFAULTS["a"], 0.1, key="a", on_change=both)
+        ui.slider("expansion point a", A_LO, A_HI, DEFAULTS["a"], 0.1, key="a", on_change=both)
         ui.slider("order n", 0, NMAX, DEFAULTS["n"], 1, key="n", on_change=both)
         ui.slider("tolerance ε = 10^k, k =", -8.0, 0.0, DEFAULTS["eps"], 0.5, key="eps",
                   on_change=only(CHART_1D))
@@ -116,12 +139,19 @@ def chart_1d(text: str) -> None:
         return
     if exp.message:
         st.info(exp.message, icon="⏱️")
-    fig = tp.figure_1d(curves(text, a, order, lo, hi), a, n, eps, radius(text, a, order), nplay=order)
+    w = float(_get("w"))
+    c = curves(text, a, order, lo, hi)
+    fig = tp.figure_1d(c, a, n, eps, radius(text, a, order), nplay=order, f_line=f_line(text, w))
     ui.chart_live(fig, key="t1d")
     ui.notice("near a the red Tₙ hugs f, and each extra order widens the green band where the error is "
               "below ε. Press ▶ to watch n grow (it runs in your browser). Below, the error on a log "
               "scale falls like |x − a|ⁿ⁺¹ near a and stays under the grey Lagrange bound; outside the "
-              "purple radius of convergence more terms make it *worse*.")
+              "purple radius of convergence more terms make it *worse*. While you drag a or n, Tₙ "
+              "follows the handle and the error curves wait for you to let go.")
+    audio.play_as_sound(c.x, c.f, "f(x)", key="t1d")
+    # the drag frames last, so the chart and the numbers are not held up by them
+    k_eps = float(_get("eps"))
+    live_chart.send_frames("t1d", {"a": a_frames(text, n, k_eps, w), "n": n_frames(text, a, k_eps, w)})
 
 
 @st.fragment(key=SIDE_1D)

@@ -55,6 +55,15 @@ def _r(a, sig=4):
     return out
 
 
+def _f4(values) -> np.ndarray:
+    """Numbers (None = a gap) as float32: a typed array of 4 bytes a number on the wire (the 4-5
+    significant digits of ``_r`` survive; float64 would send 8 bytes a number). Numbers beyond
+    float32's range (an error of 10⁵⁰ far from a) keep float64."""
+    a = np.array(values, dtype=float)
+    big = np.nanmax(np.abs(a), initial=0.0) if a.size else 0.0
+    return a if big >= 1e38 else a.astype(np.float32)
+
+
 def _clip(y: np.ndarray, lo: float, hi: float) -> np.ndarray:
     span = hi - lo
     y = np.array(y, dtype=float)
@@ -91,16 +100,53 @@ def _shapes(x, err_k, eps, a, radius: Radius | None, window):
     return shapes
 
 
-def figure_1d(c: Curves, a: float, n: int, eps: float, radius: Radius | None, nplay: int,
-              height: int = 640) -> go.Figure:
-    """f and Tₙ (top), |f − Tₙ| and the Lagrange bound on a log scale (bottom), ε-band shaded,
-    radius of convergence marked, and plotly frames n = 0..nplay with a ▶ button (client-side)."""
+def panels_1d(c: Curves, a: float, n: int, eps: float, radius: Radius | None, order: int | None = None,
+              f_line: tuple | None = None) -> tuple[list[dict], dict]:
+    """What the sliders move in the 1D chart: its five traces (f, Tₙ, |f − Tₙ|, the Lagrange bound,
+    ε) and the layout entries that depend on a, n and the window (axis ranges, shapes, title).
+    ``figure_1d`` draws these, and ``taylor_frames`` builds the drag frames from them, so a frame
+    is the figure the release draws. ``order``: the orders the chart offers (rows of ``c`` beyond
+    it are left out of the error axis); ``f_line``: (x, f) to draw f on instead of the window."""
     x = c.x
     window = (float(x[0]), float(x[-1]))
     lo, hi = _y_range(c.f)
-    xr = [round(float(v), 4) for v in x]
+    xr = np.round(np.asarray(x, dtype=float), 4).tolist()
+    order = len(c.T) - 1 if order is None else order
+    fx, fy = (xr, c.f) if f_line is None else f_line
+    fx, fy = _f4(fx), _f4(_r(fy, 5))
     # the two stacked panels of make_subplots(rows=2, shared_xaxes=True), written out
     top, bottom = dict(xaxis="x", yaxis="y"), dict(xaxis="x2", yaxis="y2")
+    # the curves on the window's evenly spaced grid as x0 + i·dx: a drag frame of a moves one number
+    grid = dict(x0=xr[0], dx=(window[1] - window[0]) / (len(x) - 1))
+    data = [
+        dict(type="scatter", x=fx, y=fy, name="f(x)", line=dict(color=F_COLOUR, width=3), **top),
+        dict(type="scatter", **grid, y=_f4(_r(_clip(c.T[n], lo, hi))), name=f"T_{n}(x)",
+             line=dict(color=T_COLOUR, width=3), **top),
+        dict(type="scatter", **grid, y=_f4(_r(np.maximum(c.err[n], ERR_FLOOR), 3)), name=f"|f − T_{n}|",
+             line=dict(color=ERR_COLOUR, width=2), showlegend=False, **bottom),
+        dict(type="scatter", **grid, y=_f4(_r(c.bound[n], 3)), name=f"Lagrange bound (n = {n})",
+             line=dict(color=BOUND_COLOUR, width=2, dash="dash"), legend="legend2", **bottom),
+        dict(type="scatter", x=[xr[0], xr[-1]], y=[eps, eps], name="ε", mode="lines",
+             line=dict(color="#2ca02c", width=1.5, dash="dot"), legend="legend2", **bottom)]
+    errs = c.err[:order + 1]
+    finite_err = errs[np.isfinite(errs)]
+    top_err = max(10.0, float(np.nanmax(finite_err))) if finite_err.size else 10.0
+    layout = dict(xaxis=dict(range=list(window)), yaxis=dict(range=[lo, hi]),
+                  xaxis2=dict(range=list(window)), yaxis2=dict(range=[-16, math.log10(top_err) + 0.5]),
+                  shapes=_shapes(x, c.err[n], eps, a, radius, window), title=dict(text=_title(n)))
+    return data, layout
+
+
+def figure_1d(c: Curves, a: float, n: int, eps: float, radius: Radius | None, nplay: int,
+              height: int = 640, f_line: tuple | None = None) -> go.Figure:
+    """f and Tₙ (top), |f − Tₙ| and the Lagrange bound on a log scale (bottom), ε-band shaded,
+    radius of convergence marked, and plotly frames n = 0..nplay with a ▶ button (client-side).
+    ``f_line``: (x, f) to draw f on (e.g. wider than the window, so that the drag frames of a,
+    which move the window, need not carry f: ``taylor_frames``)."""
+    x = c.x
+    window = (float(x[0]), float(x[-1]))
+    lo, hi = _y_range(c.f)
+    data, moving = panels_1d(c, a, n, eps, radius, f_line=f_line)
 
     def t_y(k):
         return _r(_clip(c.T[k], lo, hi))
@@ -108,17 +154,6 @@ def figure_1d(c: Curves, a: float, n: int, eps: float, radius: Radius | None, np
     def e_y(k):
         return _r(np.maximum(c.err[k], ERR_FLOOR), 3)
 
-    data = [
-        dict(type="scatter", x=xr, y=_r(c.f, 5), name="f(x)", line=dict(color=F_COLOUR, width=3), **top),
-        dict(type="scatter", x=xr, y=t_y(n), name=f"T_{n}(x)", line=dict(color=T_COLOUR, width=3), **top),
-        dict(type="scatter", x=xr, y=e_y(n), name=f"|f − T_{n}|", line=dict(color=ERR_COLOUR, width=2),
-             showlegend=False, **bottom),
-        dict(type="scatter", x=xr, y=_r(c.bound[n], 3), name=f"Lagrange bound (n = {n})",
-             line=dict(color=BOUND_COLOUR, width=2, dash="dash"), legend="legend2", **bottom),
-        dict(type="scatter", x=[xr[0], xr[-1]], y=[eps, eps], name="ε", mode="lines",
-             line=dict(color="#2ca02c", width=1.5, dash="dot"), legend="legend2", **bottom)]
-    finite_err = c.err[np.isfinite(c.err)]
-    top_err = max(10.0, float(np.nanmax(finite_err))) if finite_err.size else 10.0
     # ---- client-side animation over the order: one frame per k, a ▶/⏸ menu and a slider
     frames = [dict(name=str(k),
                    data=[dict(type="scatter", y=t_y(k), name=f"T_{k}(x)"),
@@ -131,20 +166,20 @@ def figure_1d(c: Curves, a: float, n: int, eps: float, radius: Radius | None, np
     anim = dict(frame=dict(duration=600, redraw=True), transition=dict(duration=0), fromcurrent=False,
                 mode="immediate")
     layout = dict(
-        xaxis=dict(anchor="y", domain=[0.0, 1.0], matches="x2", showticklabels=False, range=list(window)),
-        yaxis=dict(anchor="x", domain=[TOP_FROM, 1.0], range=[lo, hi], title=dict(text="y")),
-        xaxis2=dict(anchor="y2", domain=[0.0, 1.0], range=list(window), title=dict(text="x")),
+        xaxis=dict(anchor="y", domain=[0.0, 1.0], matches="x2", showticklabels=False, **moving["xaxis"]),
+        yaxis=dict(anchor="x", domain=[TOP_FROM, 1.0], title=dict(text="y"), **moving["yaxis"]),
+        xaxis2=dict(anchor="y2", domain=[0.0, 1.0], title=dict(text="x"), **moving["xaxis2"]),
         yaxis2=dict(anchor="x2", domain=[0.0, BOTTOM_TO], type="log", title=dict(text="|f − Tₙ|"),
-                    range=[-16, math.log10(top_err) + 0.5], exponentformat="power"),
-        shapes=_shapes(x, c.err[n], eps, a, radius, window), height=height, hovermode="x unified",
+                    exponentformat="power", **moving["yaxis2"]),
+        shapes=moving["shapes"], height=height, hovermode="x unified",
         # neither legend can cover the title above the plot, nor grow into the chart in presenter
         # mode's big fonts: f and Tₙ (one short row) inside the top panel's top left corner, on a
         # background; the bound and ε in the gap between the panels, right-aligned
         legend=dict(orientation="h", x=0.01, xanchor="left", y=1.0, yanchor="top", **LEGEND_BOX),
         legend2=dict(orientation="h", x=1.0, xanchor="right", y=BOTTOM_TO, yanchor="bottom",
                      bgcolor="rgba(0, 0, 0, 0)"),
-        title=dict(text=_title(n), x=0.5, xanchor="center", yref="container", y=1.0, yanchor="top",
-                   pad=dict(t=8)),
+        title=dict(x=0.5, xanchor="center", yref="container", y=1.0, yanchor="top",
+                   pad=dict(t=8), **moving["title"]),
         # the ▶/‖ buttons, and the animation slider in a row of its own under them, hang a fixed
         # number of pixels below the plot: under the x tick labels and the x title even at
         # presenter mode's sizes (the bottom margin grows to hold them)

@@ -14,7 +14,20 @@ def _charts(at):
     out = {}
     for comp in at.get("bidi_component"):
         meta, spec = comp.proto.bytes.decode().split("\n", 1)
-        out[json.loads(meta)["key"]] = json.loads(spec)
+        meta = json.loads(meta)
+        if meta.get("kind") != "frames":       # not the hidden carriers of drag frames
+            out[meta["key"]] = json.loads(spec)
+    return out
+
+
+def _frames(at):
+    """{(chart key, slider key): drag frames} (ui.live_chart.send_frames, issue #19)."""
+    out = {}
+    for comp in at.get("bidi_component"):
+        meta, spec = comp.proto.bytes.decode().split("\n", 1)
+        meta = json.loads(meta)
+        if meta.get("kind") == "frames":
+            out[(meta["chart"], meta["slider"])] = json.loads(spec)
     return out
 
 
