@@ -177,7 +177,7 @@ def side_1d(text: str) -> None:
     st.markdown("### Radius of convergence" + rtext + "### Largest error on the window\n\n"
                 ":small[:gray[The grey curve is Lagrange's bound on the error:]]"
                 + ui.display_math(LAGRANGE_TEX))
-    with st.container(height=260, border=False):
+    with st.expander("The largest error for every order (table)", expanded=not ui.presenting()):
         st.markdown(tx.error_table(curves(text, a, order, lo, hi), n))
     ui.notice("inside the radius the largest error shrinks as n grows (your n is in bold); when the "
               "window reaches past a singularity it grows instead.")

@@ -77,14 +77,8 @@ class KnownViolation(AssertionError):
     """A violation that a file this test's author does not own causes (see KNOWN)."""
 
 
-_TAYLOR_TABLE = ("pages/taylor.py (the Taylor page's owner): the error table sits in "
-                 "st.container(height=260), a scrolling region a keyboard cannot reach; show it whole "
-                 "(no height) or as st.dataframe / st.table without the fixed height")
-
 # (mode, page) -> {rule id: who must fix it, and how}
 KNOWN: dict[tuple[str, str], dict[str, str]] = {}
-for _mode in MODES:
-    KNOWN.setdefault((_mode, "taylor"), {})["scrollable-region-focusable"] = _TAYLOR_TABLE
 
 
 def _cases():
