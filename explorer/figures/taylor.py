@@ -204,7 +204,7 @@ def _title(k: int) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-SURF_COLOURS = {"T0": "#ff7f0e", "T1": "#d62728", "T2": "#2ca02c"}
+SURF_COLOURS = {"T0": "#E69F00", "T1": "#CC79A7", "T2": "#009E73"}   # Okabe–Ito: apart under colour-vision deficiency
 SURF_NAMES = {"T0": "T₀ (constant)", "T1": "T₁ (tangent plane, J)", "T2": "T₂ (quadratic, J and H)"}
 
 
