@@ -113,6 +113,11 @@ def explore(text: str) -> None:
     ui.notice("the height of the lower curve at x₀ is the slope of the upper curve at x₀: where f climbs, "
               "f′ is positive; where f is flat (a peak or a valley), f′ crosses zero."
               + (" Open circles mark one-sided limits at the points where f has no derivative." if g.breaks else ""))
+    # the h slider's drag frames (recomputed when x₀ was released), outside its own fragment
+    hf = h_frames(text, x0)
+    live_chart.send_frames("secant", {"logh": hf["secant"]})
+    live_chart.send_frames("zoom", {"logh": hf["zoom"]})
+    live_chart.send_frames("errors", {"logh": hf.get("errors")})
 
 
 ERROR_FORMULAS = (
@@ -163,7 +168,8 @@ def rise_over_run(text: str, x0: float, g: D.GradientData) -> None:
     st.markdown(ui.display_math(D.secant_latex(s, D.digits_for_step(h))) + ERROR_FORMULAS)
     e = errors(text, x0)
     if e.ok:
-        ui.chart_live(F.errors_figure(e, h), key="errors")
+        fig = F.errors_figure(e, h)
+        ui.chart_live(fig, key="errors", **F.errors_words(fig))
         ui.notice("going right to left, the error first falls (truncation: the secant bends less) and "
                   "then rises again (round-off: f(x₀+h) − f(x₀) loses digits). The stars mark the best h. "
                   "Central differences fall faster (∝ h²) and bottom out at a larger h.",
@@ -174,13 +180,12 @@ def rise_over_run(text: str, x0: float, g: D.GradientData) -> None:
                             "for quadratics), so only round-off is left." if e.central_truncation_free else ""))
     else:
         st.info("f or f′ is not defined at x₀, so there is no error to plot: move x₀.", icon="📍")
-    # the drag frames last (those of the other slider are recomputed on this rerun): x₀ and h
-    xf, hf = x0_frames(text, logh), h_frames(text, x0)
-    live_chart.send_frames("secant", {"x0": xf["secant"], "logh": hf["secant"]})
+    # the x₀ drag frames last (recomputed when h was released); the h frames depend on x₀ only, so
+    # `explore` sends them: an h step then does not send them again
+    xf = x0_frames(text, logh)
+    live_chart.send_frames("secant", {"x0": xf["secant"]})
     if zoom is not None:
-        live_chart.send_frames("zoom", {"x0": xf["zoom"], "logh": hf["zoom"]})
-    if e.ok:
-        live_chart.send_frames("errors", {"logh": hf.get("errors")})
+        live_chart.send_frames("zoom", {"x0": xf["zoom"]})
 
 
 rise_and_gradient(text)

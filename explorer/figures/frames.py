@@ -12,6 +12,9 @@ API (for every page)::
     frames = slider_frames(build, values)      # build(v) -> the figure at slider value v
     ui.chart_live(build(x0), key="secant", frames={"x0": frames})   # "x0" = the slider's key
 
+``spec_frames(specs, values)`` is the fast path: the same frames from figure specs a builder made
+for every value at once (numpy over all positions, only the traces and layout keys that can move;
+``explorer.figures.derivatives.x0_frames`` is an example, ~10x faster than a figure per value).
 ``slider_values(lo, hi, step)`` gives a slider's positions as Streamlit rounds them. The result is
 a plain dict (JSON-ready once encoded by ``frames_json``)::
 
@@ -26,7 +29,8 @@ a plain dict (JSON-ready once encoded by ``frames_json``)::
                                                     # list keeps its length), else the whole list
 
 Traces are matched by index, so a builder should keep its number of traces fixed; at a value
-where it draws a different number (no tangent where f′ is undefined) every moving trace gets
+where it draws a number other than the usual one (the count drawing the most traces over all
+values; no tangent where f′ is undefined) every moving trace gets
 ``visible: False`` rather than a wrong picture, and a chart drawn now with other than ``ntraces``
 traces takes no frames. What never moves (the curve, the surface) is best left out of ``build``
 altogether (e.g. two points instead of the whole curve): it is dropped from the frames anyway. Numbers are rounded to ``digits`` significant
@@ -82,6 +86,23 @@ def _flatten(d: dict, prefix: str = "", out: dict | None = None) -> dict:
 def _same(a: Any, b: Any) -> bool:
     if a is b:
         return True
+    ta = type(a)
+    if ta is type(b) and ta in (str, float, int, list):       # fast paths for plain values
+        if a == b:
+            return True
+        if ta is str or ta is int:
+            return False
+        if ta is list and len(a) == len(b):
+            for x, y in zip(a, b):
+                if x is y or x == y:
+                    continue
+                if type(x) is float and type(y) is float:
+                    if x != x and y != y:       # both NaN
+                        continue
+                    return False
+                break                           # anything else: the general comparison below
+            else:
+                return True
     if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
         try:
             x, y = np.asarray(a), np.asarray(b)
@@ -117,10 +138,12 @@ def _plain(v: Any) -> Any:
 def _number_array(v: Any) -> np.ndarray | None:
     if isinstance(v, np.ndarray) and v.dtype.kind in "fiu" and v.ndim == 1:
         return v.astype(float)
-    if isinstance(v, (list, tuple)) and v and all(x is None or (isinstance(x, (int, float)) and not isinstance(x, bool))
-                                                  for x in v):
-        return np.array([np.nan if x is None else x for x in v], dtype=float)
+    if isinstance(v, (list, tuple)) and v and set(map(type, v)) <= _NUMBER_TYPES:
+        return np.array(v, dtype=float)         # None -> NaN
     return None
+
+
+_NUMBER_TYPES = {float, int, type(None), np.float64}     # what _number_array reads (never bool, str)
 
 
 class _Numbers:
@@ -163,13 +186,19 @@ def _fill(v: Any, flat: list) -> Any:
 
 def _quantised(a: np.ndarray) -> dict:
     """A long array as 16-bit steps between its finite extremes (``{"dtype": "q2", "lo", "step",
-    "bdata"}``; -32768 is NaN): within (max - min) / 131068 of each value, which on a chart
+    "bdata"}``; -32768 is NaN): within (max - min) / 131068 (+0.015%) of each value, which on a chart
     whose axis spans the array is far below a pixel; half the bytes of float32."""
     fin = a[np.isfinite(a)]
     lo = float(fin.min()) if fin.size else 0.0
     hi = float(fin.max()) if fin.size else 0.0
     step = (hi - lo) / 65534 if hi > lo else 0.0
     mid = lo + 32767 * step if step else lo
+    if step and math.isfinite(step):
+        # short numbers on the wire (not 17 digits each): the step rounded UP to 5 figures (at most
+        # 1.5e-4 larger), the middle to a twentieth of a step, so no value clips and each stays
+        # within step / 2 of its own
+        step = float(f"{step * (1 + 1e-4):.4e}")
+        mid = round(mid, 1 - math.floor(math.log10(step)))
     q = np.full(a.shape, -32768, dtype="<i2")
     ok = np.isfinite(a)
     if step:
@@ -207,7 +236,16 @@ def slider_frames(build: Callable[[float], Any], values: Sequence[float], *, dig
     """The drag frames of one slider for one chart: ``build(v)`` for each of ``values``, reduced to
     what differs between them (see the module docstring). They do not depend on the slider's own
     current value, so an unchanged frame set is the same bytes after the slider moved."""
-    specs = [_spec(build(v)) for v in values]
+    return spec_frames([_spec(build(v)) for v in values], values, digits=digits)
+
+
+def spec_frames(specs: Sequence[dict], values: Sequence[float], *, digits: int = DIGITS) -> dict:
+    """``slider_frames`` from figure specs already made: ``specs[k]`` = ``{"data": [trace dicts],
+    "layout": {...}}`` (as plotly.js reads them) at ``values[k]``. The fast path for a builder that
+    computes every value at once (numpy over all slider positions) instead of a figure per value:
+    a spec may hold only what can move (the same number of traces, ``{}`` for a trace that never
+    moves; layout keys that never move left out), which gives the same frames as the whole figure.
+    Plain floats and lists compare fastest (``_same``); share one object for what never changes."""
     # a layout list of dicts (annotations, shapes) of the same length at every value moves item by
     # item ("annotations[0].x"), so only the label's position and text travel, not its styling
     lists = {}
@@ -227,7 +265,10 @@ def slider_frames(build: Callable[[float], Any], values: Sequence[float], *, dig
                 _flatten(item, f"{k}[{i}].", flat)
         figs.append(([_flatten(t) for t in sp.get("data", [])], flat))
     counts = [len(t) for t, _ in figs]
-    n = max(set(counts), key=lambda c: (counts.count(c), c))      # the usual number of traces
+    # the usual number of traces: the count that draws the most traces over all values (ln x: 4
+    # traces right of 0 win over the bare curve left of it, where the moving traces are hidden; a
+    # marker drawn at a few values only does not make every other value odd)
+    n = max(set(counts), key=lambda c: (counts.count(c) * c, c))
     base_traces, base_layout = next(f for f in figs if len(f[0]) == n)
     moving: dict[int, set[str]] = {}
     layout_paths: set[str] = set()

@@ -206,3 +206,24 @@ def test_rules_in_one_place_are_stacked():
     rules = [str(e.value) for e in at.latex if r"(u+v)' &= u' + v'" in str(e.value)]
     assert len(rules) == 1, rules
     assert rules[0].strip("$\n").startswith(r"\begin{aligned}") and rules[0].count(r"\\[2pt]") == 5
+
+
+def test_error_chart_table_names_its_series_briefly():
+    """The error chart's "Show as table" rows say forward / central, not the whole legend formula in
+    each of ~100 rows (half the chart's bytes on every slider step); the description keeps the names."""
+    from explorer import derivatives as D
+    from explorer.figures import derivatives as F
+    from explorer.figures.describe import describe
+    e = D.difference_errors("sin(x)", 1.0)
+    fig = F.errors_figure(e, 0.3)
+    words = F.errors_words(fig)
+    label, description, table = describe(fig)
+    assert words["label"] == label and words["description"] == description
+    assert len(words["table"]["rows"]) == len(table["rows"]) > 50
+    series = [r[0] for r in words["table"]["rows"]]
+    assert {"forward", "central"} <= set(series)
+    assert not any("(f(x₀+h)" in str(name) for name in series)
+    for short, full in zip(words["table"]["rows"], table["rows"]):
+        assert short[1:] == full[1:], "the same numbers"
+        assert full[0].startswith(short[0])
+    assert len(str(words["table"])) < 0.7 * len(str(table))

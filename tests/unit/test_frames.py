@@ -3,6 +3,7 @@ numbers are rounded, long arrays are compact, and the derivatives page's frames 
 from __future__ import annotations
 
 import base64
+import dataclasses
 import math
 
 import numpy as np
@@ -13,7 +14,7 @@ import sympy as sp
 from explorer import derivatives as D
 from explorer.figures import derivatives as F
 from explorer.figures import fastfig
-from explorer.figures.frames import frames_json, slider_frames, slider_values
+from explorer.figures.frames import frames_json, slider_frames, slider_values, spec_frames
 
 CURVE_X = np.linspace(-3, 3, 301)
 
@@ -148,3 +149,110 @@ def test_derivatives_gradient_and_h_frames(sine):
                                                          "shapes[0].x0", "shapes[0].x1"}
     assert math.isclose(lay["shapes[0].x0"], 10 ** logs[4], rel_tol=1e-4)
     assert math.isclose(lay["annotations[0].x"], logs[4], abs_tol=1e-9) and lay["annotations[0].text"] == "your h = 1×10⁻⁷"
+
+
+# --- the fast path: every slider position at once (spec_frames) gives the same frames -------------
+def _generic_x0(text, g, h, values):
+    """The x₀ frames the straightforward way: a whole figure per position (slider_frames)."""
+    e = F._ends(g)
+    return {"secant": slider_frames(lambda v: F.secant_figure(e.x, e.f, D.secant(text, v, h, g.breaks), g.f_range),
+                                    values),
+            "zoom": slider_frames(lambda v: F.zoom_figure(text, D.secant(text, v, h, g.breaks), g.breaks,
+                                                          points=F.ZOOM_FRAME_POINTS, on_grid=True) or F._EMPTY, values)}
+
+
+def _generic_h(text, g, x0, values, errors):
+    e = F._ends(g)
+    stub = dataclasses.replace(errors, hs=errors.hs[:2], forward=errors.forward[:2], central=errors.central[:2])
+    return {"secant": slider_frames(lambda v: F.secant_figure(e.x, e.f, D.secant(text, x0, 10.0 ** v, g.breaks),
+                                                              g.f_range), values),
+            "zoom": slider_frames(lambda v: F.zoom_figure(text, D.secant(text, x0, 10.0 ** v, g.breaks), g.breaks,
+                                                          points=F.ZOOM_FRAME_POINTS, on_grid=True) or F._EMPTY, values),
+            "errors": slider_frames(lambda v: F.errors_figure(stub, 10.0 ** v), values)}
+
+
+@pytest.mark.parametrize("text, x0, logh", [
+    ("x^2", 1.0, -0.5),          # the page's first picture
+    ("sin(x^2)", -2.95, -3.0),
+    ("1/x", 0.05, 0.0),          # a pole inside the zoom window (a gap in the line), no picture at x₀ = 0
+    ("abs(x)", 0.0, -0.25),      # a corner: no tangent at 0 (the secant chart has a trace fewer there)
+    ("sign(x)", 0.0, -2.0),      # a jump
+    ("ln(x)", 1.0, -0.5),        # undefined left of 0: no secant, no zoom
+    ("tan(x)", 1.2, 0.0),        # poles found from the samples
+    ("5", 0.0, -8.0),            # a constant: nothing but the triangle moves
+])
+def test_fast_frames_are_the_frames_of_the_whole_figures(text, x0, logh):
+    """x0_frames / h_frames compute every position at once with numpy; byte for byte they are the
+    frames slider_frames makes from secant_figure, zoom_figure and errors_figure at each position."""
+    g = D.gradient_data(text, -3.0, 3.0)
+    xs, logs = slider_values(-3.0, 3.0, 0.05), slider_values(-8.0, 0.0, 0.25)
+    e = D.difference_errors(text, x0, breaks=g.breaks)
+    fast_x0, slow_x0 = F.x0_frames(text, g, 10.0 ** logh, xs), _generic_x0(text, g, 10.0 ** logh, xs)
+    assert fast_x0.keys() == slow_x0.keys() == {"secant", "zoom"}
+    for k in slow_x0:
+        assert frames_json(fast_x0[k]) == frames_json(slow_x0[k]), (text, "x0", k)
+    fast_h = F.h_frames(text, g, x0, logs, e)
+    slow_h = _generic_h(text, g, x0, logs, e)
+    if not e.ok:
+        del slow_h["errors"]
+    assert fast_h.keys() == slow_h.keys()
+    for k in slow_h:
+        assert frames_json(fast_h[k]) == frames_json(slow_h[k]), (text, "h", k)
+    # and they are real frames: the secant moves, every row has one entry per moving trace
+    assert fast_x0["secant"]["traces"] and fast_h["secant"]["traces"]
+    for fr in (*fast_x0.values(), *fast_h.values()):
+        assert len(fr["steps"]) == len(fr["values"]) and all(len(row) == len(fr["traces"]) for row in fr["steps"])
+
+
+def test_fast_frames_hide_what_cannot_be_drawn():
+    """ln x left of 0: no secant picture there, so every moving trace is hidden (not a wrong one)."""
+    g = D.gradient_data("ln(x)", -3.0, 3.0)
+    xs = slider_values(-3.0, 3.0, 0.05)
+    fr = F.x0_frames("ln(x)", g, 10 ** -0.5, xs)
+    left, right = xs.index(-1.0), xs.index(1.0)
+    # more positions draw no secant (x₀ <= 0) than draw one, yet the secant is what moves
+    assert fr["secant"]["ntraces"] == 4 and fr["secant"]["traces"] == [1, 2, 3]
+    assert fr["secant"]["steps"][left] == [{"visible": False}] * 3
+    assert all(d["visible"] is True for d in fr["secant"]["steps"][right])
+    assert all(d == {"visible": False} for d in fr["zoom"]["steps"][left])
+    assert all(d["visible"] is True for d in fr["zoom"]["steps"][right])
+    curve = dict(zip(fr["zoom"]["traces"], fr["zoom"]["steps"][right]))[0]
+    y = decode(curve["y"])                                  # ln(1 + u) - ln 1 on the window, 41 points
+    u = np.linspace(-2.5 * 10 ** -0.5, 3.5 * 10 ** -0.5, F.ZOOM_FRAME_POINTS)
+    with np.errstate(invalid="ignore"):
+        np.testing.assert_allclose(y, np.log(1 + u), atol=(np.nanmax(y) - np.nanmin(y)) / 131068 * 1.001 + 1e-6)
+
+
+def test_plain_lists_with_nan_in_the_same_place_do_not_move():
+    """A list with a gap (NaN) that is the same at every position is not sent again (fast compare)."""
+    specs = [{"data": [{"x": [0.0, float("nan"), 2.0], "y": [v, v]}], "layout": {}} for v in (0.0, 1.0, 2.0)]
+    fr = spec_frames(specs, [0.0, 1.0, 2.0])
+    assert fr["paths"] == ["y"] and fr["steps"][2] == [{"y": [2.0, 2.0]}]
+
+
+def test_quantised_arrays_travel_as_short_numbers():
+    a = np.linspace(0.6031410098075867, 1.7, 41) ** 2
+    q = slider_frames(lambda v: fastfig.figure([dict(x=CURVE_X[:41], y=a + v)], {}, template=None), [0.0, 0.1])
+    d = q["steps"][1][0]["y"]
+    assert len(repr(d["lo"])) <= 10 and len(repr(d["step"])) <= 11, d
+    assert np.max(np.abs(decode(d) - (a + 0.1))) <= np.ptp(a) / 131068 * 1.00015
+
+
+def test_zoom_frames_keep_their_x_across_a_pole():
+    """1/x: where the zoom window holds the pole, the frame blanks the sample nearest it (no stroke
+    joining +big and −big) instead of adding one, so the samples' x never moves and is not resent
+    in every frame."""
+    g = D.gradient_data("1/x", -3.0, 3.0)
+    xs = slider_values(-3.0, 3.0, 0.05)
+    zoom = F.x0_frames("1/x", g, 10 ** -0.5, xs)["zoom"]
+    curve = zoom["traces"].index(0)
+    assert "x" not in zoom["steps"][xs.index(1.0)][curve], "the curve's x is the same grid at every x₀"
+    k = xs.index(0.5)                       # window 0.5 − 0.79 … 0.5 + 1.1 holds the pole at 0
+    y = decode(zoom["steps"][k][curve]["y"]) + 1 / 0.5
+    u = np.linspace(-2.5 * 10 ** -0.5, 3.5 * 10 ** -0.5, F.ZOOM_FRAME_POINTS)
+    x = 0.5 + u
+    gap = np.nonzero(np.isnan(y))[0]
+    assert len(gap) == 1 and x[gap[0] - 1] < 0 < x[gap[0] + 1]
+    ok = np.isfinite(y)
+    np.testing.assert_allclose(y[ok], 1 / x[ok], rtol=1e-3, atol=(np.nanmax(y) - np.nanmin(y)) / 131068 * 1.001)
+    assert len(frames_json(zoom)) < 50_000
