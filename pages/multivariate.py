@@ -6,6 +6,7 @@ import math
 import streamlit as st
 
 from ui import keypad, live_chart, view3d
+from ui import multivariate_drag as mvui
 import ui
 from explorer import multivariate as mv
 from explorer.figures import multivariate as mf
@@ -51,19 +52,6 @@ PIT = sb.PitSession(st.session_state, _pit)   # the game: an immutable sb.Game, 
 
 # =============================================================================================
 # 1. Explore f(x, y)
-def _ranges(text: str) -> mv.Window:
-    (a, b), (c, d) = mv.default_range(text)
-    # (columns, not a flex row: four boxes in a row would wrap at 1024 px; folded away on a projector)
-    boxes, values = [("x from", a, "xmin"), ("x to", b, "xmax"), ("y from", c, "ymin"), ("y to", d, "ymax")], []
-    with st.expander("Window: x and y from … to …") if ui.presenting() else st.container():
-        for col, (label, default, key) in zip(st.columns(4), boxes):
-            with col:
-                values.append(ui.number(label, float(default), key=key, min_value=-1000.0, max_value=1000.0, step=0.5))
-    win = mv.window(text, *values)
-    if not win.valid:
-        st.error(mv.window_message(win), icon="⚠️")
-    return win
-
 def _point_slider(label, key, lo, hi, default, step):
     POINT.keep_in_window(key, lo, hi, step)
     return ui.slider(label, lo, hi, mv.snap(default, lo, hi, step), step, key=key)
@@ -159,6 +147,9 @@ def explore(text: str, xr: tuple, yr: tuple, planes: bool, tangent: bool) -> Non
         ui.notice("the red curve is the slice y = y₀ and the blue one x = x₀: the surface cut by the two planes. "
                   "With the tangent plane on, it touches the surface at the point and tilts exactly as much as "
                   "∂f/∂x and ∂f/∂y say.")
+    # the drag frames of x₀ and y₀ last: the charts and readings above never wait for them
+    mvui.send_point_frames(text, derivs, grid, xr, yr, (step_x, step_y), (x0, y0), planes, tangent,
+                           ("surf3d", "fmap", "slices") if part == PARTS[0] else ("surf3d", "fmap"))
 
 @st.fragment
 def directional(pa) -> None:
@@ -175,7 +166,7 @@ def surface_section() -> None:
     page's header, navigation and sidebar; a point step reruns only ``explore`` inside it."""
     f_text, _ = ui.function_input("f", mv.PRESETS, key="f", variables=mv.VARS)
     POINT.follow_preset(f_text)
-    win = _ranges(f_text)
+    win = mvui.ranges(f_text)
     symbolic_derivatives(f_text)
     planes, tangent = view_controls(f_text, win.xr, win.yr)
     explore(f_text, win.xr, win.yr, planes, tangent)

@@ -26,15 +26,16 @@ def _f32(a) -> np.ndarray:
     return np.asarray(a, dtype=np.float32)
 
 
-def _zlim(grid: mv.Grid, extra=()) -> tuple[float, float]:
+def zlim(grid: mv.Grid, extra=()) -> tuple[float, float]:
     """The z range of the 3D box: the grid's robust range (``Grid.zrange``: a pole's spikes left
-    out), widened to include ``extra`` values (the point's f) unless they are far outside it."""
+    out) and 8 % either side, widened to include ``extra`` values (the point's f) that lie beyond
+    that but not far beyond (so a point inside it leaves the box as the drag frames draw it)."""
     lo, hi = grid.zrange
-    span = hi - lo
-    vals = [v for v in extra if np.isfinite(v) and lo - span <= v <= hi + span]
+    span, pad = hi - lo, 0.08 * (hi - lo or 1.0)
+    vals = [v for v in extra if np.isfinite(v) and lo - span <= v <= hi + span and not lo - pad <= v <= hi + pad]
     if vals:
         lo, hi = min(lo, *vals), max(hi, *vals)
-    pad = 0.08 * (hi - lo or 1.0)
+        pad = 0.08 * (hi - lo or 1.0)
     return lo - pad, hi + pad
 
 
@@ -64,10 +65,22 @@ def _solid(colour: str) -> list:
 # ---------------------------------------------------------------------------------------------
 # Explore f(x, y)
 def surface_figure(grid: mv.Grid, pa: mv.PointAnalysis, sl: mv.Slices | None = None,
-                   planes: bool = True, tangent: bool = False, height: int = 520) -> go.Figure:
+                   planes: bool = True, tangent: bool = False, height: int = 520,
+                   box: tuple[float, float] | None = None) -> go.Figure:
     """The surface in a box whose z range comes from the grid's robust range; every value outside
-    it (near a pole, say) is left out, so nothing is drawn outside the box."""
-    zlo, zhi = _zlim(grid, [pa.f])
+    it (near a pole, say) is left out, so nothing is drawn outside the box. ``box`` fixes that z
+    range (the drag frames: ``explorer.figures.multivariate_frames``). The number of traces
+    depends on ``planes``, ``sl`` and ``tangent`` only (a tangent plane that cannot be drawn here is
+    a hidden trace), so frames can be matched trace by trace."""
+    zlo, zhi = box if box is not None else zlim(grid, [pa.f])
+    data = surface_traces(grid, pa, sl, planes, tangent, (zlo, zhi))
+    return figure(data, dict(height=height, showlegend=False, scene=_scene("f", (zlo, zhi))))
+
+
+def surface_traces(grid: mv.Grid, pa: mv.PointAnalysis, sl: mv.Slices | None, planes: bool, tangent: bool,
+                   box: tuple[float, float]) -> list[dict]:
+    """The traces of ``surface_figure`` in the z range ``box``."""
+    zlo, zhi = box
     data = [dict(type="surface", x=_f32(grid.x), y=_f32(grid.y), z=_f32(_inside(grid.z, zlo, zhi)),
                  colorscale="Viridis", cmin=zlo, cmax=zhi,
                  opacity=0.92, showscale=False, name="f(x, y)",
@@ -102,10 +115,14 @@ def surface_figure(grid: mv.Grid, pa: mv.PointAnalysis, sl: mv.Slices | None = N
         tx, ty, tz = mv.tangent_plane(pa, k * hx, k * hy)
         data.append(dict(type="surface", x=tx, y=ty, z=tz, opacity=0.65, showscale=False,
                          colorscale=_solid("#ff7f0e"), name="tangent plane", hoverinfo="skip"))
+    elif tangent:               # not drawable here (off the box, ∇f undefined): a hidden stand-in
+        data.append(dict(type="surface", x=[pa.x0, pa.x0], y=[pa.y0, pa.y0], z=[[zlo, zlo], [zlo, zlo]],
+                         opacity=0.65, showscale=False, colorscale=_solid("#ff7f0e"),
+                         name="tangent plane (not drawn here)", hoverinfo="skip", visible=False))
     data.append(dict(type="scatter3d", x=[pa.x0], y=[pa.y0], z=[pa.f if inside else None],
                      mode="markers", marker=dict(size=6, color=POINT, line=dict(width=2, color="white")),
                      name="(x₀, y₀, f)"))
-    return figure(data, dict(height=height, showlegend=False, scene=_scene("f", (zlo, zhi))))
+    return data
 
 
 def contour_figure(grid: mv.Grid, arrows, pa: mv.PointAnalysis, *, theta: float | None = None,
@@ -113,14 +130,32 @@ def contour_figure(grid: mv.Grid, arrows, pa: mv.PointAnalysis, *, theta: float 
     """The contour map with the gradient field, −∇f and the Hessian's eigenvectors at the point.
     The page draws it with ``ui.chart_live(..., on_click=...)``: a click anywhere moves the point."""
     xr, yr = (float(grid.x[0]), float(grid.x[-1])), (float(grid.y[0]), float(grid.y[-1]))
-    zlo, zhi = _zlim(grid)
-    data = [dict(type="contour", x=_f32(grid.x), y=_f32(grid.y), z=_f32(grid.z), colorscale="Viridis",
-                 zmin=zlo, zmax=zhi, ncontours=22, showscale=False,
-                 contours=dict(coloring="heatmap", showlines=True), line=dict(width=0.6),
-                 hoverinfo="skip", name="f"),
-            dict(x=_f32(arrows[0]), y=_f32(arrows[1]), mode="lines",
-                 line=dict(color="rgba(255,255,255,0.85)", width=1.3), hoverinfo="skip", name="∇f field")]
+    data = contour_traces(grid, arrows, pa, theta=theta, eigen=eigen)
+    return figure(data, dict(height=height, showlegend=False, dragmode=False, hovermode="closest",
+                             xaxis=dict(title=dict(text="x"), range=list(xr), constrain="domain"),
+                             yaxis=dict(title=dict(text="y"), range=list(yr), scaleanchor="x", scaleratio=1,
+                                        constrain="domain")))
+
+
+def contour_traces(grid: mv.Grid, arrows, pa: mv.PointAnalysis, *, theta: float | None = None,
+                   eigen: bool = True, static: bool = True) -> list[dict]:
+    """The traces of ``contour_figure``; ``static=False`` leaves out the first two (the map and
+    the field, which never move with the point)."""
+    xr, yr = (float(grid.x[0]), float(grid.x[-1])), (float(grid.y[0]), float(grid.y[-1]))
+    data = []
+    if static:
+        zlo, zhi = zlim(grid)
+        data += [dict(type="contour", x=_f32(grid.x), y=_f32(grid.y), z=_f32(grid.z), colorscale="Viridis",
+                      zmin=zlo, zmax=zhi, ncontours=22, showscale=False,
+                      contours=dict(coloring="heatmap", showlines=True), line=dict(width=0.6),
+                      hoverinfo="skip", name="f"),
+                 dict(x=_f32(arrows[0]), y=_f32(arrows[1]), mode="lines",
+                      line=dict(color="rgba(255,255,255,0.85)", width=1.3), hoverinfo="skip", name="∇f field")]
     span = min(xr[1] - xr[0], yr[1] - yr[0])   # equal axes (scaleanchor): data directions are true directions
+    # (a fixed number of traces whatever the point: what cannot be drawn here is a hidden stand-in,
+    # so the drag frames can be matched trace by trace)
+    hidden = dict(x=[pa.x0], y=[pa.y0], mode="lines", hoverinfo="name", visible=False,
+                  line=dict(color="#17becf", width=3, dash="dot"))
     if eigen and np.all(np.isfinite(pa.eigvecs)):
         L = 0.16 * span
         for k in range(2):
@@ -130,6 +165,8 @@ def contour_figure(grid: mv.Grid, arrows, pa: mv.PointAnalysis, *, theta: float 
                              mode="lines", hoverinfo="name",
                              line=dict(color="#ff7f0e" if pa.eigvals[k] < 0 else "#17becf", width=3, dash="dot"),
                              name=f"H eigenvector v{k + 1} (λ={pa.eigvals[k]:.3g})"))
+    elif eigen:
+        data += [dict(hidden, name=f"H eigenvector v{k + 1} (undefined here)") for k in range(2)]
     g = pa.grad
     if np.all(np.isfinite(g)) and np.hypot(*g) > 0:
         L = 0.22 * span
@@ -137,6 +174,8 @@ def contour_figure(grid: mv.Grid, arrows, pa: mv.PointAnalysis, *, theta: float 
         gx, gy = arrows_xy(pa.x0, pa.y0, -g[0] / n * L, -g[1] / n * L)
         data.append(dict(x=gx, y=gy, mode="lines", line=dict(color=POINT, width=4),
                          name="−∇f (steepest descent)", hoverinfo="name"))
+    else:
+        data.append(dict(hidden, line=dict(color=POINT, width=4), name="−∇f (none here: ∇f = 0 or undefined)"))
     if theta is not None:
         L = 0.18 * span
         ux, uy = arrows_xy(pa.x0, pa.y0, L * math.cos(theta), L * math.sin(theta))
@@ -145,23 +184,27 @@ def contour_figure(grid: mv.Grid, arrows, pa: mv.PointAnalysis, *, theta: float 
     data.append(dict(x=[pa.x0], y=[pa.y0], mode="markers", name="(x₀, y₀)",
                      marker=dict(size=13, color=POINT, line=dict(width=2, color="white")),
                      hovertemplate="(x₀, y₀) = (%{x:.2f}, %{y:.2f})<extra></extra>"))
-    return figure(data, dict(height=height, showlegend=False, dragmode=False, hovermode="closest",
-                             xaxis=dict(title=dict(text="x"), range=list(xr), constrain="domain"),
-                             yaxis=dict(title=dict(text="y"), range=list(yr), scaleanchor="x", scaleratio=1,
-                                        constrain="domain")))
+    return data
 
 
 def slices_figure(sl: mv.Slices, pa: mv.PointAnalysis, height: int = 340) -> go.Figure:
     layout = dict(height=height, showlegend=False,
                   **subplots(2, spacing=0.1, titles=("slice y = y₀:  f(x, y₀), slope ∂f/∂x",
                                                           "slice x = x₀:  f(x₀, y), slope ∂f/∂y")))
+    return figure(*slices_traces(sl, pa, layout))
+
+
+def slices_traces(sl: mv.Slices, pa: mv.PointAnalysis, layout: dict) -> tuple[list[dict], dict]:
+    """The traces of ``slices_figure``, and ``layout`` with its axes' titles and y ranges set."""
     data = []
     for col, (t, c, tan, p0, slope, colr, var) in enumerate(
             [(sl.x, sl.fx_curve, sl.tangent_x, pa.x0, pa.grad[0], XCOL, "x"),
              (sl.y, sl.fy_curve, sl.tangent_y, pa.y0, pa.grad[1], YCOL, "y")], start=1):
         ax = panel(col)
         data += [dict(x=_f32(t), y=_f32(c), mode="lines", line=dict(color=colr, width=3), name=f"f along {var}", **ax),
-                 dict(x=_f32(t), y=_f32(tan), mode="lines", line=dict(color="black", width=2, dash="dash"),
+                 # the tangent is a straight line: its two ends draw it (plotly clips it to the axes)
+                 dict(x=_f32(t[[0, -1]]), y=_f32(tan[[0, -1]]), mode="lines",
+                      line=dict(color="black", width=2, dash="dash"),
                       name=f"tangent, slope {slope:.3g}", **ax),
                  dict(x=[p0], y=[pa.f], mode="markers", marker=dict(size=11, color=POINT), name="point",
                       showlegend=False, **ax)]
@@ -172,7 +215,7 @@ def slices_figure(sl: mv.Slices, pa: mv.PointAnalysis, height: int = 340) -> go.
             lo, hi = float(finite.min()), float(finite.max())
             pad = 0.1 * (hi - lo or 1)
             layout[f"yaxis{sx}"]["range"] = [lo - pad, hi + pad]
-    return figure(data, layout)
+    return data, layout
 
 
 def directional_figure(grad, theta: float, height: int = 320) -> go.Figure:

@@ -13,6 +13,7 @@ against sympy and finite differences.
 - ``clicks``: slider steps, clicks snapped to them, values kept inside a window, arrow buttons.
 - ``camera``: 3D views turned by buttons (standard views, 15° steps), as plotly cameras.
 - ``state``: what the page remembers between reruns (``PointState``, ``follow_map_preset``).
+- ``sweep``: the point at every position of one slider at once (the drag frames of issue #19).
 """
 from explorer.multivariate.clicks import (MOVES, keep_in_window, nice_step, nudge, pad_label, pad_step,
                                           point_from_click, snap)

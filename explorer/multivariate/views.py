@@ -100,7 +100,9 @@ class Slices:
     tangent_y: np.ndarray
 
 
-def slices(text: str, pa: PointAnalysis, xr, yr, n: int = 120) -> Slices:
+def slices(text: str, pa: PointAnalysis, xr, yr, n: int = 61) -> Slices:
+    """The slices through the point, ``n`` samples across the window (61: a tenth of a unit on a
+    6-wide window, smooth on screen; every slider step re-sends them, and every drag frame)."""
     f = compile_expression(text, VARS)
     x = np.linspace(xr[0], xr[1], n)
     y = np.linspace(yr[0], yr[1], n)

@@ -19,15 +19,28 @@ def _captions(at):
     return " ".join(e.value for e in at.caption)
 
 
+def _frame_carriers(at):
+    """The hidden elements carrying drag frames (keys ``lf-<chart>-<slider>``, ui.live_chart.frames_key)."""
+    return [c for c in at.get("bidi_component") if str(c.key).startswith("lf-")]
+
+
+def _live(at):
+    return [c for c in at.get("bidi_component") if not str(c.key).startswith("lf-")]
+
+
 def _spec_bytes(at):
-    return sum(len(c.proto.spec) for c in at.get("plotly_chart")) + \
-        sum(c.proto.ByteSize() for c in at.get("bidi_component"))
+    """The charts' bytes (not the drag frames: ``_frame_bytes``)."""
+    return sum(len(c.proto.spec) for c in at.get("plotly_chart")) + sum(c.proto.ByteSize() for c in _live(at))
+
+
+def _frame_bytes(at):
+    return sum(c.proto.ByteSize() for c in _frame_carriers(at))
 
 
 def _charts(at):
     """Charts drawn by st.plotly_chart, and by ui.chart_live's component (drawn in place with
-    Plotly.react: every chart on this page, the clickable maps included)."""
-    return len(at.get("plotly_chart")), len(at.get("bidi_component"))
+    Plotly.react: every chart on this page, the clickable maps included); not the frame carriers."""
+    return len(at.get("plotly_chart")), len(_live(at))
 
 
 def _button(at, label):
@@ -44,6 +57,12 @@ def test_defaults_draw_every_view_small_enough():
     assert at.button_group(key="part").value == "Partial derivatives (slices)"
     assert r"\frac{\partial f}{\partial x} = 2 x" in _latex(at)
     assert _spec_bytes(at) < 250_000, _spec_bytes(at)
+    # drag frames (issue #19): x₀ and y₀ for the map, the surface and the slices, within the budget
+    # of a first load (1.5 MB over the websocket with the charts)
+    assert sorted(str(c.key) for c in _frame_carriers(at)) == sorted(
+        f"lf-{k}-{s}" for k in ("p3d-fmap", "p3d-surf3d", "p3d-slices") for s in ("x0", "y0")), \
+        [c.key for c in _frame_carriers(at)]
+    assert 100_000 < _frame_bytes(at) < 600_000, _frame_bytes(at)
     assert sum("What to notice" in c.value for c in at.caption) == 3      # one per chart
     # the other two views of the point's derivatives, each in its tab (only the open one runs)
     at.session_state["part"] = "Jacobian and Hessian"

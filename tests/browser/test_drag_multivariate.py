@@ -1,0 +1,174 @@
+"""Live dragging (issue #19) on the multivariate page: while x₀ or y₀ is dragged, the 3D surface's
+point, plane and slice, the contour map's point and arrows and the slices chart follow the pointer
+from frames computed in Python, with no message to the server until release; release commits the
+value (URL, readings); the arrow keys move the value and the charts; a 3D view the learner turned
+stays put through the drag and the release."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+CHARTS = ("fmap", "surf3d", "slices")
+
+STATE_JS = """([chart, slider]) => {
+  // the picture of the traces that move: their x, y and z, as text
+  const G = window.__liveChart;
+  const F = G.frames.get(location.pathname + '|' + chart).get(slider);
+  const gd = document.querySelector('.st-key-p3d-' + chart + ' .live-chart');
+  return JSON.stringify(F.traces.map((t) => [Array.from(gd.data[t].x || []).flat(), Array.from(gd.data[t].y || []).flat(),
+                                               Array.from(gd.data[t].z || []).flat()]));
+}"""
+
+CAMERA_JS = """() => { const gd = document.querySelector('.st-key-p3d-surf3d .live-chart');
+  return gd._fullLayout.scene.camera.eye; }"""
+
+
+def _open(page, app_url, sent):
+    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(time.monotonic())))
+    page.goto(app_url + "multivariate")
+    for slider in ("x0", "y0"):
+        for chart in CHARTS:
+            page.wait_for_function(
+                """([c, s]) => { const G = window.__liveChart; const m = G && G.frames && G.frames.get(location.pathname + '|' + c);
+                   const gd = document.querySelector('.st-key-p3d-' + c + ' .live-chart');
+                   return !!(m && m.get(s) && gd && gd._fullLayout && gd.data && gd.data.length === m.get(s).ntraces); }""",
+                arg=[chart, slider], timeout=90000)
+    _settled(page)
+
+
+def _settled(page):
+    page.wait_for_function("() => document.querySelector('[data-testid=stApp]')"
+                           ".getAttribute('data-test-script-state') !== 'running'", timeout=90000)
+
+
+def _value(page, slider):
+    return float(page.locator(f".st-key-{slider} input[type=range]").first.get_attribute("value"))
+
+
+def _frames_drawn(page, chart):
+    return int(page.locator(f".st-key-p3d-{chart} .live-chart").first.get_attribute("data-live-chart-drag-frames")
+               or 0)
+
+
+def _point_at(page, chart, x0, y0):
+    """The chart's committed point (trace named like '(x₀, y₀...') sits at (x0, y0)."""
+    page.wait_for_function(
+        """([c, x, y]) => { const gd = document.querySelector('.st-key-p3d-' + c + ' .live-chart');
+           const t = gd && gd.data && gd.data.find((d) => (d.name || '').startsWith('(x₀, y₀'));
+           return !!t && Math.abs(t.x[0] - x) < 1e-6 && Math.abs(t.y[0] - y) < 1e-6; }""",
+        arg=[chart, x0, y0], timeout=60000)
+
+
+def _drag(page, slider, sent, charts=CHARTS):
+    """A slow drag (~2 s, 25 moves) of ``slider``; returns (value before, value at release, the
+    different pictures of each chart, websocket messages sent during the drag, frames drawn)."""
+    before = _value(page, slider)
+    rng = page.locator(f".st-key-{slider} input[type=range]").first
+    lo, hi = float(rng.get_attribute("min")), float(rng.get_attribute("max"))
+    step = float(rng.get_attribute("step"))
+    page.locator(f".st-key-{slider} [data-testid=stSlider]").first.evaluate("e => e.scrollIntoView({block: 'center'})")
+    page.wait_for_timeout(300)
+    track = page.locator(f".st-key-{slider} [data-testid=stSlider] [data-orientation=horizontal]").nth(1).bounding_box()
+    thumb = rng.locator("xpath=../..").bounding_box()        # the thumb (the input inside is clipped)
+    x, y = thumb["x"] + thumb["width"] / 2, thumb["y"] + thumb["height"] / 2
+    px_per_step = track["width"] / ((hi - lo) / step)
+    direction = 1 if track["x"] + track["width"] - x > track["width"] / 2 else -1
+    dx = direction * max(4.0, 24 * px_per_step / 25)          # ~24 slider steps in 25 moves
+    states = {c: {page.evaluate(STATE_JS, [c, slider])} for c in charts}
+    drawn0 = {c: _frames_drawn(page, c) for c in charts}
+    n_sent = len(sent)
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for i in range(25):
+        page.mouse.move(x + dx * (i + 1), y, steps=2)
+        page.wait_for_timeout(80)
+        for c in charts:
+            states[c].add(page.evaluate(STATE_JS, [c, slider]))
+    during = len(sent) - n_sent
+    dragged_to = _value(page, slider)
+    page.mouse.up()
+    drawn = {c: _frames_drawn(page, c) - drawn0[c] for c in charts}
+    return before, dragged_to, step, states, during, drawn, n_sent
+
+
+@pytest.mark.parametrize("slider", ["x0", "y0"])
+def test_a_slow_drag_moves_the_point_in_every_chart_and_commits_on_release(page, app_url, slider):
+    sent = []
+    _open(page, app_url, sent)
+    other = _value(page, "y0" if slider == "x0" else "x0")
+    before, dragged_to, step, states, during, drawn, n_sent = _drag(page, slider, sent)
+    assert during == 0, f"{during} websocket messages were sent during the drag"
+    assert abs(dragged_to - before) >= 8 * step - 1e-9, (before, dragged_to)
+    for c in CHARTS:
+        assert len(states[c]) >= 8, f"{c}: only {len(states[c])} different pictures during the drag of {slider}"
+        assert drawn[c] >= 8, (c, drawn[c])
+        # the budget (a benchmark, not asserted on a shared machine): pointer move -> frame drawn
+        ms = page.evaluate(f"() => document.querySelector('.st-key-p3d-{c} .live-chart').__liveChartDragMs || []")
+        print(f"{slider} {c}: {len(ms)} frames, median {sorted(ms)[len(ms) // 2]:.1f} ms from pointer move to drawn")
+    # release commits: a message goes out, the URL, the reading and every chart's point show the new value
+    deadline = time.monotonic() + 60
+    while len(sent) == n_sent and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    assert len(sent) > n_sent, "release sent nothing"
+    page.wait_for_function(f"() => Math.abs(parseFloat(new URLSearchParams(location.search).get('{slider}')) - "
+                           f"{dragged_to}) < 1e-9", timeout=60000)
+    _settled(page)
+    x0, y0 = (dragged_to, other) if slider == "x0" else (other, dragged_to)
+    for chart in ("fmap", "surf3d"):
+        _point_at(page, chart, x0, y0)
+    reading = page.locator("[data-testid=stAlert]").filter(has_text="f(x").first.inner_text()
+    assert f"{x0:g}" in reading.replace("−", "-") and f"{y0:g}" in reading.replace("−", "-"), reading
+
+
+def test_a_turned_3d_view_survives_the_drag_and_the_release(page, app_url):
+    sent = []
+    _open(page, app_url, sent)
+    # turned as a learner turns it, with the mouse: plotly records that as the user's view, which
+    # uirevision keeps through later Plotly.react calls. (A camera set by Plotly.relayout is not
+    # recorded so: the core's plain rerun, a toggle, resets it too, frames or not.)
+    gd = page.locator(".st-key-p3d-surf3d .live-chart").first
+    gd.evaluate("e => e.scrollIntoView({block: 'center'})")
+    page.wait_for_timeout(300)
+    box = gd.bounding_box()
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    start = page.evaluate(CAMERA_JS)
+    page.mouse.move(cx, cy)
+    page.mouse.down()
+    page.mouse.move(cx + 120, cy + 30, steps=8)
+    page.mouse.up()
+    page.wait_for_function("s => { const e = document.querySelector('.st-key-p3d-surf3d .live-chart')"
+                           "._fullLayout.scene.camera.eye; return Math.abs(e.x - s.x) > 0.1; }", arg=start)
+    turned = page.evaluate(CAMERA_JS)
+    _, dragged_to, _, states, during, drawn, _ = _drag(page, "x0", sent, charts=("surf3d",))
+    assert during == 0 and drawn["surf3d"] >= 8 and len(states["surf3d"]) >= 8
+    mid = page.evaluate(CAMERA_JS)
+    page.wait_for_function(f"() => Math.abs(parseFloat(new URLSearchParams(location.search).get('x0')) - "
+                           f"{dragged_to}) < 1e-9", timeout=60000)
+    _settled(page)
+    _point_at(page, "surf3d", dragged_to, _value(page, "y0"))
+    after = page.evaluate(CAMERA_JS)
+    for when, cam in (("during the drag", mid), ("after the release", after)):
+        assert all(abs(cam[k] - turned[k]) < 1e-6 for k in "xyz"), (when, turned, cam)
+
+
+def test_arrow_keys_move_the_value_and_the_charts(page, app_url):
+    sent = []
+    _open(page, app_url, sent)
+    rng = page.locator(".st-key-y0 input[type=range]").first
+    before = _value(page, "y0")
+    step = float(rng.get_attribute("step"))
+    pictures = {c: page.evaluate(STATE_JS, [c, "y0"]) for c in CHARTS}
+    drawn = {c: _frames_drawn(page, c) for c in CHARTS}
+    rng.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("v => Math.abs(parseFloat(document.querySelector('.st-key-y0 input[type=range]')"
+                           ".getAttribute('value')) - v) < 1e-9", arg=before + step)
+    for c in CHARTS:          # the frame is drawn at once, before the rerun's figure
+        page.wait_for_function(f"n => +document.querySelector('.st-key-p3d-{c} .live-chart').dataset"
+                               ".liveChartDragFrames > n", arg=drawn[c], timeout=30000)
+        assert page.evaluate(STATE_JS, [c, "y0"]) != pictures[c], c
+    page.wait_for_function(f"() => Math.abs(parseFloat(new URLSearchParams(location.search).get('y0')) - "
+                           f"{before + step}) < 1e-9", timeout=60000)
+    _settled(page)
+    _point_at(page, "fmap", _value(page, "x0"), before + step)
