@@ -19,7 +19,7 @@ from explorer.expressions import ExpressionError, compile_expression, parse_expr
 from explorer.numbers import tex_number
 
 __all__ = ["F_PRESETS", "PATH_PRESETS", "T_RANGE", "ChainSymbolic", "ChainAt", "chain_rule_symbolic",
-           "chain_rule_at", "chain_rule_numeric", "path_samples", "contour_grid", "parse_path",
+           "chain_rule_at", "chain_rule_numeric", "chain_rule_along", "path_samples", "contour_grid", "parse_path",
            "path_preset", "rule_tex", "reading_tex"]
 
 F_PRESETS = {
@@ -141,6 +141,32 @@ def chain_rule_numeric(f_text: str, x_text: str, y_text: str, t0: float, h: floa
     dx = _num((xf(t0 + h) - xf(t0 - h)) / (2 * h))
     dy = _num((yf(t0 + h) - yf(t0 - h)) / (2 * h))
     return _at(t0, x0, y0, _num(fn(x0, y0)), fx, fy, dx, dy, _slope(fn, xf, yf, t0), False)
+
+
+def chain_rule_along(sym: ChainSymbolic | None, f_text: str, x_text: str, y_text: str, ts,
+                     h: float = 1e-5) -> list[ChainAt]:
+    """``chain_rule_at`` (exact partials from ``sym``) or ``chain_rule_numeric`` (``sym`` None) at
+    every t of ``ts`` at once (numpy over the array; the same numbers, for the t slider's drag frames)."""
+    ts = np.asarray(ts, dtype=float)
+    fn, xf, yf = _composed(f_text, x_text, y_text)
+    arr = lambda v: np.broadcast_to(np.asarray(v, dtype=float), ts.shape)      # noqa: E731
+    x0, y0 = arr(xf(ts)), arr(yf(ts))
+    if sym is not None:
+        fx = arr(compile_expression(sym.f_x, ("x", "y"))(x0, y0))
+        fy = arr(compile_expression(sym.f_y, ("x", "y"))(x0, y0))
+        dx = arr(compile_expression(sym.dx_dt, ("t",))(ts))
+        dy = arr(compile_expression(sym.dy_dt, ("t",))(ts))
+    else:
+        fx = arr((fn(x0 + h, y0) - fn(x0 - h, y0)) / (2 * h))
+        fy = arr((fn(x0, y0 + h) - fn(x0, y0 - h)) / (2 * h))
+        dx = arr((xf(ts + h) - xf(ts - h)) / (2 * h))
+        dy = arr((yf(ts + h) - yf(ts - h)) / (2 * h))
+    g = lambda t: fn(xf(t), yf(t))                      # noqa: E731
+    slope = arr((g(ts + 1e-5) - g(ts - 1e-5)) / (2 * 1e-5))
+    f0 = arr(fn(x0, y0))
+    cols = [arr(v).tolist() for v in (x0, y0, f0, fx, fy, dx, dy, slope)]
+    return [_at(t, *(_num(c[i]) for c in cols[:7]), _num(cols[7][i]), sym is not None)
+            for i, t in enumerate(ts.tolist())]
 
 
 def path_samples(f_text: str, x_text: str, y_text: str, n: int = 161):

@@ -7,10 +7,13 @@ import streamlit as st
 import ui
 from explorer import chain_rule as cr
 from explorer.figures import chain_rule as plots
+from explorer.figures.chain_rule_frames import t_frames
+from explorer.figures.frames import slider_values
 from explorer import network as nn
 from explorer.expressions import to_latex
 from explorer.numbers import nice_text, tex_number
 from explorer.symbolic import SymbolicTimeout, call
+from ui import audio
 
 ui.page_header(
     "Chain rule and neural networks",
@@ -27,14 +30,18 @@ def _symbolic(f_text: str, x_text: str, y_text: str):
     return call(cr.chain_rule_symbolic, f_text, x_text, y_text, timeout=2.0)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def _grid(f_text: str):
-    return cr.contour_grid(f_text, n=61)
-
-
 @st.cache_data(max_entries=64, show_spinner=False)
-def _path(f_text: str, x_text: str, y_text: str):
-    return cr.path_samples(f_text, x_text, y_text)
+def _curves(f_text: str, x_text: str, y_text: str):
+    """The contour grid of f, and the path with g(t) along it."""
+    return cr.contour_grid(f_text, n=61), cr.path_samples(f_text, x_text, y_text)
+
+
+T_VALUES = slider_values(round(cr.T_RANGE[0], 2), round(cr.T_RANGE[1], 2), 0.02)   # the t slider's positions
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)    # drag frames of t (issue #19): per f and path
+def _t_frames(f_text: str, x_text: str, y_text: str, exact: bool, _sym):
+    return t_frames(_sym, f_text, x_text, y_text, T_VALUES)
 
 
 def _path_preset_changed():
@@ -90,19 +97,20 @@ def chain_rule_section():
 @st.fragment
 def at_t(f_text: str, x_text: str, y_text: str, sym) -> None:
     """The t slider, the two charts and the chain rule's numbers at t."""
-    t0 = ui.slider("t", float(round(cr.T_RANGE[0], 2)), float(round(cr.T_RANGE[1], 2)), 1.0, 0.02, key="t")
+    t0 = ui.slider("t", T_VALUES[0], T_VALUES[-1], 1.0, 0.02, key="t")
     at = (cr.chain_rule_at(sym, f_text, x_text, y_text, t0) if sym is not None
           else cr.chain_rule_numeric(f_text, x_text, y_text, t0))
 
-    g, Z = _grid(f_text)
-    t, xs, ys, gs = _path(f_text, x_text, y_text)
+    (g, Z), (t, xs, ys, gs) = _curves(f_text, x_text, y_text)
+    frames = _t_frames(f_text, x_text, y_text, sym is not None, sym)
     c1, c2 = st.columns(2)
     with c1:
-        ui.chart_live(plots.contour_with_path(g, Z, xs, ys, at), key="cr_contour")
+        ui.chart_live(plots.contour_with_path(g, Z, xs, ys, at), key="cr_contour", frames={"t": frames["cr_contour"]})
         ui.notice("the red arrow is the velocity (dx/dt, dy/dt). Where it runs along a contour line "
                   "the height does not change, so df/dt = 0; where it crosses contours uphill, df/dt > 0.")
     with c2:
-        ui.chart_live(plots.composed_with_tangent(t, gs, at), key="cr_curve")
+        ui.chart_live(plots.composed_with_tangent(t, gs, at), key="cr_curve", frames={"t": frames["cr_curve"]})
+        audio.play_as_sound(t, gs, "g(t) = f(x(t), y(t))", key="cr_curve")
         ui.notice("the dashed tangent's slope is the chain-rule sum on the left, computed from the "
                   "partial derivatives alone, yet it touches the curve exactly.")
 
@@ -150,14 +158,6 @@ def _knobs() -> tuple[int, float, float]:
     return int(ss.get("steps", 100)), ss.get("rate", 7.0), ss.get("noise", 0.0)
 
 
-def _errors_tex(errors) -> str:
-    """The relative error, then each layer's e⁽ˡ⁾ two a line: every line fits a phone's column."""
-    pairs = [r",\quad ".join(f"e^{{({i + 1})}} = {tex_number(e, 2)}" for i, e in enumerate(errors[j:j + 2], j))
-             for j in range(0, len(errors), 2)]
-    return (r"\begin{gathered}e^{(l)} = \frac{\lVert g_b - g_n\rVert}{\lVert g_b\rVert + \lVert g_n\rVert}\\[4pt] "
-            + r"\\ ".join(pairs) + r"\end{gathered}")
-
-
 def _draw_training() -> None:
     """Readings, the two training charts and the gradient check: rerun every tick while playing."""
     s = _session()
@@ -186,7 +186,7 @@ def _draw_training() -> None:
     st.markdown("**Gradient check.** Backpropagation's gradient $g_b$ against central finite differences "
                 "$g_n = \\frac{C(w+\\varepsilon)-C(w-\\varepsilon)}{2\\varepsilon}$, $\\varepsilon = 10^{-6}$, "
                 f"for every one of the {net.n_parameters} parameters, layer by layer:"
-                + ui.display_math(_errors_tex(chk.layer_errors)))
+                + ui.display_math(nn.errors_tex(chk)))
     if chk.max_error < 1e-6:
         st.success(f"Backprop agrees with finite differences: largest relative error {nice_text(chk.max_error, 2)}.",
                    icon="✅")

@@ -9,20 +9,16 @@ import streamlit as st
 import ui
 from explorer import regression as rg
 from explorer.figures import regression as rf
+from explorer.figures import regression_frames as rff
+from explorer.figures.frames import slider_values
 from explorer.regression import formulas as fx
 from ui import regression_sections as fs
 
-GENERATED, UPLOAD = "Generated points", "Upload a CSV"
-SOURCES = [GENERATED, *rg.SAMPLES, UPLOAD]
 VIEWS = ["Straight line: χ² by hand", "Nonlinear models and your own"]
 TYPED = "Typed model"
 MODELS = [*rg.BUILTIN_MODELS, TYPED]
-NONE = "(none: all σ = 1)"
 
 
-load_sample = st.cache_data(max_entries=8, show_spinner=False)(rg.sample_table)
-generated = st.cache_data(max_entries=32, show_spinner=False)(rg.generated)
-read_upload = st.cache_data(max_entries=8, ttl=3600, show_spinner=False)(rg.read_table)
 
 
 # The arrays travel unhashed (``_x, _y, _s``) beside ``data.key``, which names them exactly: hashing
@@ -54,78 +50,23 @@ def grid_cached(model, params: tuple, px, py, xr, yr, data_key, _x, _y, _s):
     return rg.chi2_grid(model, _x, _y, dict(params), px, py, xr, yr, _s, n=40)
 
 
+# Drag frames of m and c (issue #19): those of one slider depend on the other's value (and the data),
+# never on its own, so a release of m reuses m's and recomputes c's.
+@st.cache_resource(max_entries=64, ttl=3600, show_spinner=False)
+def hand_frames(slider: str, other: float, values: tuple, best: bool, data_key, _x, _y, _s):
+    return rff.hand_frames(_x, _y, _s, slider, other, values, best)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def landscape_frames(slider: str, other: float, values: tuple, path_drawn: bool):
+    return rff.landscape_frames(slider, other, values, path_drawn)
+
+
 def keep_in(key: str, options=None, lo=None, hi=None):
     """A remembered value no longer valid for the data: the widget starts again from its default."""
     v = st.session_state.get(key)
     if v is not None and ((options is not None and v not in options) or (lo is not None and not lo <= v <= hi)):
         del st.session_state[key]
-
-
-# The data
-def data_section() -> rg.Dataset:
-    """The data's controls; folded in presenter mode, so the chart starts on a 1024×768 first screen."""
-    if ui.presenting():
-        with st.expander("The data: choose, generate or upload it", key="data_box"):
-            return data_controls()
-    st.header("The data")
-    return data_controls()
-
-
-def data_controls() -> rg.Dataset:
-    source = ui.select("Data", SOURCES, 0, key="data", widget=st.radio, horizontal=True)
-    if st.session_state.get("_reg_source", source) != source:
-        st.session_state.pop("model", None)       # a new data set starts from its suggested model
-    st.session_state["_reg_source"] = source
-
-    if source == GENERATED:
-        with ui.row():
-            n = ui.slider("N points", 5, 500, 30, 1, key="n")
-            noise = ui.slider("noise σ", 0.1, 5.0, 1.0, 0.1, key="noise")
-            true_m = ui.slider("true slope", -3.0, 3.0, 1.5, 0.1, key="tm")
-            true_c = ui.slider("true intercept", -5.0, 5.0, 2.0, 0.1, key="tc")
-            seed = int(ui.number("seed", 1, key="seed", min_value=0, max_value=99999, step=1))
-        data = generated(int(n), float(noise), float(true_m), float(true_c), seed)
-        st.caption(f"{len(data.x)} points yᵢ = {true_m:g}·xᵢ + {true_c:g} + noise, noise drawn from a normal "
-                   f"distribution with σ = {noise:g} (each point's σᵢ = {noise:g}). Change the seed for new noise.")
-        return data
-    if source in rg.SAMPLES:
-        table, name, digest = load_sample(rg.SAMPLES[source]), rg.SAMPLES[source], ""
-    else:
-        up = st.file_uploader(f"Upload a CSV (comma, semicolon or tab separated; decimal point or comma; "
-                              f"with or without a header) — limit {rg.MAX_BYTES // 2 ** 20} MB",
-                              type=["csv", "tsv", "txt"], key="upload")
-        if up is not None:
-            loaded, error = rg.accept_upload(up.name, up.getvalue(), st.session_state.get("_reg_table"),
-                                             read=read_upload)
-            st.session_state["_reg_table"] = loaded
-            if error:
-                st.error(f"**{up.name} cannot be used:** {error}", icon="⚠️")
-                if loaded:
-                    st.info(f"Still using the data loaded before: **{loaded.name}**.")
-        loaded = st.session_state.get("_reg_table")
-        if loaded is None:
-            st.info("No file loaded yet — showing the spring sample until you upload one.")
-            table, name, digest = load_sample("spring_line.csv"), "spring_line.csv", ""
-        else:
-            table, name, digest = loaded.table, loaded.name, loaded.digest
-            st.caption(rg.describe_upload(loaded))
-
-    cols = list(table.columns)
-    tag = hashlib.sha1(("|".join(cols) + name).encode()).hexdigest()[:6]   # new columns: new selectboxes
-    scol_opts = [NONE, *cols]
-    with ui.row():
-        xcol = st.selectbox("x column", cols, index=0, key=f"xcol_{tag}")
-        ycol = st.selectbox("y column", cols, index=1, key=f"ycol_{tag}")
-        scol = st.selectbox("σ column (optional)", scol_opts, key=f"scol_{tag}",
-                            index=scol_opts.index(rg.guess_sigma_column(cols) or NONE))
-    data = rg.table_data(table, xcol, ycol, None if scol == NONE else scol, name, digest)
-    st.info(rg.describe_rows(table), icon="🧮")
-    if data.s is not None and not np.all(data.s > 0):
-        st.warning("Some σ values are zero or negative: those points are left out of the fits.")
-    if len(data.x) > rf.MAX_POINTS:
-        st.caption(f"Charts show a random sample of {rf.MAX_POINTS:,} of the {len(data.x):,} points; "
-                   "every fit uses all of them.")
-    return data
 
 
 ui.page_header(
@@ -161,19 +102,22 @@ def by_hand(data: rg.Dataset, line):
         m = ui.slider("slope m", mlo, mhi, mdef, mstep, key="m")
         c = ui.slider("intercept c", clo, chi, cdef, cstep, key="c")
     show_best = ui.toggle("show the least-squares line", False, key="best")
+    values = {"m": tuple(slider_values(mlo, mhi, mstep)), "c": tuple(slider_values(clo, chi, cstep))}
     left, right = st.columns(2)
     with left:
         ui.chart_live(rf.hand_fit_figure(data.x, data.y, data.s, m, c, data.xlabel, data.ylabel,
-                                         (line.m, line.c) if show_best else None), key="hand_plot")
+                                         (line.m, line.c) if show_best else None), key="hand_plot",
+                      frames={k: hand_frames(k, c if k == "m" else m, values[k], show_best, data.key, data.x, data.y,
+                                             data.s) for k in values})
         st.latex(fx.chi2_reading(m, c, rg.chi2_line(m, c, data.x, data.y, data.s), line.chi2))
         ui.notice("each red segment is one residual yᵢ − (m xᵢ + c); χ² adds up their squares "
                   "(divided by σᵢ²). Move m and c to make χ² as small as you can.")
     with right:
-        line_descent_view(line, m, c, (mlo, mhi), (clo, chi))
+        line_descent_view(line, m, c, (mlo, mhi), (clo, chi), values)
 
 
 @st.fragment
-def line_descent_view(line, m, c, mrange, crange):
+def line_descent_view(line, m, c, mrange, crange, values):
     """The χ² landscape with the descent from (m, c): its own fragment, so the step-size and
     step-count sliders rerun only this chart."""
     with ui.row():
@@ -182,7 +126,8 @@ def line_descent_view(line, m, c, mrange, crange):
         steps = ui.slider("descent steps", 1, 300, 60, 1, key="steps")
     path = rg.line_descent(line, m, c, rate, int(steps))
     ms, cs, Z = rg.chi2_line_grid(line, mrange, crange, n=50)   # 0.1 ms: no cache needed
-    ui.chart_live(rf.landscape_figure(ms, cs, Z, (m, c), (line.m, line.c), path.m, path.c), key="landscape")
+    ui.chart_live(rf.landscape_figure(ms, cs, Z, (m, c), (line.m, line.c), path.m, path.c), key="landscape",
+                  frames={k: landscape_frames(k, c if k == "m" else m, values[k], len(path.m) > 1) for k in values})
     ui.notice("χ² is a bowl over (m, c): the optimum (✕) is its bottom. Descent steps go "
               "straight downhill, across the contours — a long narrow valley makes them zigzag; "
               "a step size above 2 makes them fly out.",
@@ -282,7 +227,7 @@ def nonlinear_descent(data: rg.Dataset, model, p0, fit, level):
 # One fragment: a data slider reruns the data and the open tab (only the open one runs), not the header.
 @st.fragment
 def body():
-    data = data_section()
+    data = fs.data_section()
     line = None
     try:
         line = fit_line(data.key, data.x, data.y, data.s)

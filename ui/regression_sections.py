@@ -1,20 +1,98 @@
-"""Sections of the Regression page's nonlinear tab (issue 21): the fit's diagnostics, a second
-model compared with it, and the downloads (report, tables, chart images). Widgets and charts only:
+"""Sections of the Regression page: the data's controls (choose, generate or upload), and the
+nonlinear tab's (issue 21): the fit's diagnostics, a second model compared with it, and the
+downloads (report, tables, chart images). Widgets and charts only:
 every number and sentence comes from ``explorer.regression`` (``report``, ``export``) and every
 figure from ``explorer.figures.regression``."""
 from __future__ import annotations
 
 import hashlib
 
+import numpy as np
 import streamlit as st
 
 from explorer import regression as rg
 from explorer.figures import regression as rf
 from explorer.regression import export as ex
 from explorer.regression import report as rp
-from ui.layout import chart_live, notice, results_table, row
+from ui.layout import chart_live, notice, presenting, results_table, row
+from ui.widgets import number, select, slider
 
 LEVELS = rp.LEVELS
+
+GENERATED, UPLOAD = "Generated points", "Upload a CSV"
+SOURCES = [GENERATED, *rg.SAMPLES, UPLOAD]
+NONE = "(none: all σ = 1)"
+
+load_sample = st.cache_data(max_entries=8, show_spinner=False)(rg.sample_table)
+generated = st.cache_data(max_entries=32, show_spinner=False)(rg.generated)
+read_upload = st.cache_data(max_entries=8, ttl=3600, show_spinner=False)(rg.read_table)
+
+
+# The data
+def data_section() -> rg.Dataset:
+    """The data's controls; folded in presenter mode, so the chart starts on a 1024×768 first screen."""
+    if presenting():
+        with st.expander("The data: choose, generate or upload it", key="data_box"):
+            return data_controls()
+    st.header("The data")
+    return data_controls()
+
+
+def data_controls() -> rg.Dataset:
+    source = select("Data", SOURCES, 0, key="data", widget=st.radio, horizontal=True)
+    if st.session_state.get("_reg_source", source) != source:
+        st.session_state.pop("model", None)       # a new data set starts from its suggested model
+    st.session_state["_reg_source"] = source
+
+    if source == GENERATED:
+        with row():
+            n = slider("N points", 5, 500, 30, 1, key="n")
+            noise = slider("noise σ", 0.1, 5.0, 1.0, 0.1, key="noise")
+            true_m = slider("true slope", -3.0, 3.0, 1.5, 0.1, key="tm")
+            true_c = slider("true intercept", -5.0, 5.0, 2.0, 0.1, key="tc")
+            seed = int(number("seed", 1, key="seed", min_value=0, max_value=99999, step=1))
+        data = generated(int(n), float(noise), float(true_m), float(true_c), seed)
+        st.caption(f"{len(data.x)} points yᵢ = {true_m:g}·xᵢ + {true_c:g} + noise, noise drawn from a normal "
+                   f"distribution with σ = {noise:g} (each point's σᵢ = {noise:g}). Change the seed for new noise.")
+        return data
+    if source in rg.SAMPLES:
+        table, name, digest = load_sample(rg.SAMPLES[source]), rg.SAMPLES[source], ""
+    else:
+        up = st.file_uploader(f"Upload a CSV (comma, semicolon or tab separated; decimal point or comma; "
+                              f"with or without a header) — limit {rg.MAX_BYTES // 2 ** 20} MB",
+                              type=["csv", "tsv", "txt"], key="upload")
+        if up is not None:
+            loaded, error = rg.accept_upload(up.name, up.getvalue(), st.session_state.get("_reg_table"),
+                                             read=read_upload)
+            st.session_state["_reg_table"] = loaded
+            if error:
+                st.error(f"**{up.name} cannot be used:** {error}", icon="⚠️")
+                if loaded:
+                    st.info(f"Still using the data loaded before: **{loaded.name}**.")
+        loaded = st.session_state.get("_reg_table")
+        if loaded is None:
+            st.info("No file loaded yet — showing the spring sample until you upload one.")
+            table, name, digest = load_sample("spring_line.csv"), "spring_line.csv", ""
+        else:
+            table, name, digest = loaded.table, loaded.name, loaded.digest
+            st.caption(rg.describe_upload(loaded))
+
+    cols = list(table.columns)
+    tag = hashlib.sha1(("|".join(cols) + name).encode()).hexdigest()[:6]   # new columns: new selectboxes
+    scol_opts = [NONE, *cols]
+    with row():
+        xcol = st.selectbox("x column", cols, index=0, key=f"xcol_{tag}")
+        ycol = st.selectbox("y column", cols, index=1, key=f"ycol_{tag}")
+        scol = st.selectbox("σ column (optional)", scol_opts, key=f"scol_{tag}",
+                            index=scol_opts.index(rg.guess_sigma_column(cols) or NONE))
+    data = rg.table_data(table, xcol, ycol, None if scol == NONE else scol, name, digest)
+    st.info(rg.describe_rows(table), icon="🧮")
+    if data.s is not None and not np.all(data.s > 0):
+        st.warning("Some σ values are zero or negative: those points are left out of the fits.")
+    if len(data.x) > rf.MAX_POINTS:
+        st.caption(f"Charts show a random sample of {rf.MAX_POINTS:,} of the {len(data.x):,} points; "
+                   "every fit uses all of them.")
+    return data
 
 
 def parameter_table(model: str, p0: dict, typed: bool):

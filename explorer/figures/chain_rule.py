@@ -28,6 +28,41 @@ BOTTOM_LEGEND = dict(orientation="h", yref="container", y=0, yanchor="bottom")
 
 # ---------------------------------------------------------------------------------------------
 # Chain rule on a path
+def path_point(at: ChainAt) -> dict:
+    """The point (x(t), y(t)) on the contour map (it moves with t: also a drag frame's trace)."""
+    return dict(type="scatter", x=[at.x], y=[at.y], mode="markers", name="point at t",
+                marker=dict(color="#d62728", size=13, line=dict(color="white", width=2)))
+
+
+def velocity_arrow(at: ChainAt) -> list[dict]:
+    """The velocity (dx/dt, dy/dt) as an arrow scaled to a readable length (none where it is 0 or
+    undefined): the contour map's annotations."""
+    speed = float(np.hypot(at.dx_dt, at.dy_dt))
+    if not (np.isfinite(speed) and speed > 0):
+        return []
+    s = 0.8 / speed
+    return [dict(x=at.x + s * at.dx_dt, y=at.y + s * at.dy_dt, ax=at.x, ay=at.y,
+                 xref="x", yref="y", axref="x", ayref="y", showarrow=True,
+                 arrowhead=3, arrowwidth=2.5, arrowcolor="#d62728", text="")]
+
+
+TANGENT_SPAN = 0.9      # the dashed tangent reaches this far either side of t
+
+
+def tangent_and_point(at: ChainAt) -> list[dict]:
+    """The dashed tangent (slope df/dt; left out where it is undefined) and the point at t on g(t)."""
+    data = []
+    slope = at.df_dt
+    if np.isfinite(slope) and np.isfinite(at.f):
+        tt = np.array([at.t - TANGENT_SPAN, at.t + TANGENT_SPAN])
+        data.append(dict(type="scatter", x=_f32(tt), y=_f32(at.f + slope * (tt - at.t)), mode="lines",
+                         name=f"tangent, slope df/dt = {nice_text(slope, 4)}",
+                         line=dict(color="#d62728", dash="dash")))
+    data.append(dict(type="scatter", x=[round(at.t, 4)], y=[None if not np.isfinite(at.f) else round(at.f, 5)],
+                     mode="markers", name="t", marker=dict(color="#d62728", size=11)))
+    return data
+
+
 def contour_with_path(g: np.ndarray, Z: np.ndarray, x: np.ndarray, y: np.ndarray, at: ChainAt) -> go.Figure:
     finite = Z[np.isfinite(Z)]
     zmin, zmax = (np.percentile(finite, [2, 98]) if finite.size else (0, 1))
@@ -36,34 +71,17 @@ def contour_with_path(g: np.ndarray, Z: np.ndarray, x: np.ndarray, y: np.ndarray
                  colorbar=dict(title=dict(text="f"), thickness=12), hoverinfo="skip", name="f"),
             dict(type="scatter", x=_f32(x), y=_f32(y), mode="lines", name="path (x(t), y(t))",
                  line=dict(color="white", width=3)),
-            dict(type="scatter", x=[at.x], y=[at.y], mode="markers", name="point at t",
-                 marker=dict(color="#d62728", size=13, line=dict(color="white", width=2)))]
-    annotations = []
-    # the velocity (dx/dt, dy/dt) as an arrow, scaled to a readable length
-    speed = float(np.hypot(at.dx_dt, at.dy_dt))
-    if np.isfinite(speed) and speed > 0:
-        s = 0.8 / speed
-        annotations.append(dict(x=at.x + s * at.dx_dt, y=at.y + s * at.dy_dt, ax=at.x, ay=at.y,
-                                xref="x", yref="y", axref="x", ayref="y", showarrow=True,
-                                arrowhead=3, arrowwidth=2.5, arrowcolor="#d62728", text=""))
+            path_point(at)]
     return fastfig.figure(data, dict(
-        title=dict(text="Contour map of f with the path"), height=430, annotations=annotations,
+        title=dict(text="Contour map of f with the path"), height=430, annotations=velocity_arrow(at),
         legend=dict(BOTTOM_LEGEND),
         xaxis=dict(title=dict(text="x"), range=[-BOX, BOX]),
         yaxis=dict(title=dict(text="y"), range=[-BOX, BOX], scaleanchor="x", scaleratio=1)))
 
 
 def composed_with_tangent(t: np.ndarray, gvals: np.ndarray, at: ChainAt) -> go.Figure:
-    data = [dict(type="scatter", x=_f32(t), y=_f32(gvals), mode="lines", name="f(x(t), y(t))")]
-    slope = at.df_dt
-    if np.isfinite(slope) and np.isfinite(at.f):
-        span = 0.9
-        tt = np.array([at.t - span, at.t + span])
-        data.append(dict(type="scatter", x=_f32(tt), y=_f32(at.f + slope * (tt - at.t)), mode="lines",
-                         name=f"tangent, slope df/dt = {nice_text(slope, 4)}",
-                         line=dict(color="#d62728", dash="dash")))
-    data.append(dict(type="scatter", x=[round(at.t, 4)], y=[None if not np.isfinite(at.f) else round(at.f, 5)],
-                     mode="markers", name="t", marker=dict(color="#d62728", size=11)))
+    data = [dict(type="scatter", x=_f32(t), y=_f32(gvals), mode="lines", name="f(x(t), y(t))"),
+            *tangent_and_point(at)]
     yaxis = dict(title=dict(text="f(x(t), y(t))"))
     finite = gvals[np.isfinite(gvals)]
     if finite.size:

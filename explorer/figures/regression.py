@@ -81,14 +81,23 @@ def data_trace(x, y, s=None, name="data"):
     return go.Scatter(_data_spec(x, y, s, name))
 
 
-def hand_fit_figure(x, y, s, m, c, xlabel="x", ylabel="y", best=None):
+def residual_segments(x, y, s=None):
+    """The drawn residuals' points (at most ``MAX_SEGMENTS``) and the line's ends ``(lo, hi)``:
+    ``segments_y`` and ``line_y`` then place the residuals and the line for any (m, c)."""
     xs, ys, _ = _sub(x, y, s, MAX_SEGMENTS)
+    return xs, ys, np.array([float(np.nanmin(x)), float(np.nanmax(x))])
+
+
+def segments_y(xs, ys, m, c):
+    """The residual segments' y: from each yᵢ to the line m xᵢ + c, then a break (NaN)."""
+    return np.column_stack([ys, m * xs + c, np.full(len(xs), np.nan)]).ravel()
+
+
+def hand_fit_figure(x, y, s, m, c, xlabel="x", ylabel="y", best=None):
+    xs, ys, line_x = residual_segments(x, y, s)
     seg_x = np.column_stack([xs, xs, np.full(len(xs), np.nan)]).ravel()
-    seg_y = np.column_stack([ys, m * xs + c, np.full(len(xs), np.nan)]).ravel()
-    lo, hi = float(np.nanmin(x)), float(np.nanmax(x))
-    line_x = np.array([lo, hi])
     data = [_data_spec(x, y, s),
-            dict(type="scatter", x=seg_x, y=seg_y, mode="lines", name="residuals",
+            dict(type="scatter", x=seg_x, y=segments_y(xs, ys, m, c), mode="lines", name="residuals",
                  line=dict(color="#d62728", width=1)),
             dict(type="scatter", x=line_x, y=m * line_x + c, mode="lines", name="your line",
                  line=dict(color="#ff7f0e", width=3))]
@@ -106,6 +115,12 @@ DESCENT_LINE = dict(color="#000000", width=2, dash="dash")
 DESCENT_MARKER = dict(size=7, symbol="diamond", color="#ffffff", line=dict(color="#000000", width=1.5))
 
 
+def hand_marker(m, c) -> dict:
+    """The landscape's marker at the hand-picked (m, c), where the descent starts."""
+    return dict(type="scatter", x=[float(m)], y=[float(c)], mode="markers", name="start (your hand pick)",
+                marker=dict(size=13, color="#ff7f0e", symbol="circle", line=dict(color="black", width=1)))
+
+
 def landscape_figure(ms, cs, Z, hand, best, path_m=None, path_c=None, xname="m", yname="c",
                      title="χ² landscape"):
     with np.errstate(all="ignore"):
@@ -116,9 +131,7 @@ def landscape_figure(ms, cs, Z, hand, best, path_m=None, path_c=None, xname="m",
     if path_m is not None and len(path_m) > 1:
         data.append(dict(type="scatter", x=np.asarray(path_m, float), y=np.asarray(path_c, float),
                          mode="lines+markers", name="gradient descent", line=DESCENT_LINE, marker=DESCENT_MARKER))
-    data.append(dict(type="scatter", x=[float(hand[0])], y=[float(hand[1])], mode="markers",
-                     name="start (your hand pick)",
-                     marker=dict(size=13, color="#ff7f0e", symbol="circle", line=dict(color="black", width=1))))
+    data.append(hand_marker(*hand))
     data.append(dict(type="scatter", x=[float(best[0])], y=[float(best[1])], mode="markers", name="optimum",
                      marker=dict(size=15, color="#d62728", symbol="x", line=dict(color="white", width=1))))
     return _fig(data, dict(xaxis=dict(title=_title(xname), range=[float(ms[0]), float(ms[-1])]),

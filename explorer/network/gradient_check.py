@@ -51,8 +51,10 @@ def gradient_check(net: Network, x, y, eps: float = 1e-6) -> GradientCheck:
 
 
 def errors_tex(check: GradientCheck) -> str:
-    """The relative error's definition and each layer's value e⁽ˡ⁾ as LaTeX."""
-    return (r"\begin{gathered}e^{(l)} = \frac{\lVert g_{\text{backprop}} - g_{\text{numeric}}\rVert}"
-            r"{\lVert g_{\text{backprop}}\rVert + \lVert g_{\text{numeric}}\rVert}\\[4pt] "
-            + r",\quad ".join(f"e^{{({i + 1})}} = {tex_number(e, 2)}" for i, e in enumerate(check.layer_errors))
-            + r"\end{gathered}")
+    """The relative error's definition, then each layer's e⁽ˡ⁾ two a line (g_b backpropagation's
+    gradient, g_n the finite differences'): every line fits a phone's column."""
+    errors = check.layer_errors
+    pairs = [r",\quad ".join(f"e^{{({i + 1})}} = {tex_number(e, 2)}" for i, e in enumerate(errors[j:j + 2], j))
+             for j in range(0, len(errors), 2)]
+    return (r"\begin{gathered}e^{(l)} = \frac{\lVert g_b - g_n\rVert}{\lVert g_b\rVert + \lVert g_n\rVert}\\[4pt] "
+            + r"\\ ".join(pairs) + r"\end{gathered}")

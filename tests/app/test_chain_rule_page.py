@@ -21,6 +21,12 @@ def _latex(at):
     return "\n".join([l.value for l in at.latex] + [m.value for m in at.markdown if "$$" in m.value])
 
 
+def _charts(at):
+    """The in-place charts (ui.chart_live), not the hidden elements carrying their drag frames
+    (keys ``lf-...``, ui.live_chart.frames_key)."""
+    return [c for c in at.get("bidi_component") if not str(c.key).startswith("lf-")]
+
+
 @pytest.fixture(scope="module")
 def at():
     return run_page(PAGE)
@@ -28,7 +34,7 @@ def at():
 
 def test_defaults_render_without_exception(at):
     assert not at.exception
-    assert len(at.get("bidi_component")) == 5        # contour, g(t), drawing, cost, ledger (ui.chart_live)
+    assert len(_charts(at)) == 5        # contour, g(t), drawing, cost, ledger (ui.chart_live)
     text = _latex(at)
     assert r"\frac{df}{dt}" in text and "slope of" in text
     assert float(_metric(at, "Cost C")) > 0.1
@@ -74,7 +80,7 @@ def test_path_preset_fills_the_boxes_and_bad_path_keeps_last_valid(at):
     assert not at.exception
     assert any("Cannot read that path" in e.value for e in at.error)
     assert at.text_input(key="yt").value == "1 - t/3 +* 2"          # what was typed is kept
-    assert len(at.get("bidi_component")) == 5
+    assert len(_charts(at)) == 5
 
 
 def test_step_reset_and_settings():
@@ -151,3 +157,83 @@ def test_gradient_check_formula_is_two_errors_a_line():
     assert [line.count("e^{(") for line in lines[1:]] == [2, 2], lines
     errors = [float(m) * 10.0 ** int(e) for m, e in re.findall(r"e\^\{\(\d\)\} = ([\d.]+)\s*\\times 10\^\{(-?\d+)\}", body)]
     assert len(errors) == 4 and max(errors) < 1e-6, errors
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue #19: the t slider's drag frames, and the composed curve as sound
+def _decode(v):
+    """A frame array as floats: short ones are plain lists, long ones 16-bit steps (``q2``)."""
+    import base64
+
+    import numpy as np
+    if isinstance(v, dict):
+        q = np.frombuffer(base64.b64decode(v["bdata"]), dtype="<i2").astype(float)
+        return np.where(q == -32768, np.nan, v["lo"] + q * v["step"])
+    return np.array([np.nan if u is None else u for u in v], dtype=float)
+
+
+def test_t_frames_follow_the_chain_rule_exactly():
+    """Every frame shows the picture at its own t: the point (x(t), y(t)), the velocity arrow along
+    (x'(t), y'(t)), and a tangent on g whose slope is the exact derivative. Path (t, t²) on f = x²y:
+    g(t) = t⁴, g'(t) = 4t³ (sympy), x' = 1, y' = 2t."""
+    import math
+
+    import sympy as sp
+
+    from explorer import chain_rule as cr
+    from explorer.figures.chain_rule import TANGENT_SPAN
+    from explorer.figures.chain_rule_frames import t_frames
+    from explorer.figures.frames import slider_values
+
+    tt = sp.Symbol("t")
+    dg = sp.lambdify(tt, sp.diff((tt) ** 2 * tt ** 2, tt))
+    values = slider_values(0.0, 2.0, 0.02)
+    for sym in (cr.chain_rule_symbolic("x^2 y", "t", "t^2"), None):      # exact, and the numeric fallback
+        fr = t_frames(sym, "x^2 y", "t", "t^2", values)
+        contour, curve = fr["cr_contour"], fr["cr_curve"]
+        # only what moves travels: the point on the map (trace 2), the tangent and point on g (1, 2)
+        assert contour["traces"] == [2] and contour["ntraces"] == 3 and curve["traces"] == [1, 2]
+        assert contour["values"] == values and len(contour["steps"]) == len(values) == 101
+        for k in (1, 37, 50, 100):
+            t = values[k]
+            px, py = contour["steps"][k][0]["x"][0], contour["steps"][k][0]["y"][0]
+            assert px == pytest.approx(t, rel=1e-4, abs=1e-9) and py == pytest.approx(t * t, rel=1e-4, abs=1e-9)
+            arrow = contour["layout"][k]
+            ang = math.atan2(arrow["annotations[0].y"] - arrow["annotations[0].ay"],
+                             arrow["annotations[0].x"] - arrow["annotations[0].ax"])
+            assert ang == pytest.approx(math.atan2(2 * t, 1.0), abs=1e-3)
+            tangent, point = curve["steps"][k]
+            ty = _decode(tangent["y"])
+            assert (ty[1] - ty[0]) / (2 * TANGENT_SPAN) == pytest.approx(dg(t), rel=2e-3, abs=2e-3)
+            assert "slope df/dt" in tangent["name"]
+            assert point["y"][0] == pytest.approx(t ** 4, rel=1e-4, abs=6e-6)     # drawn to 5 decimals
+        # t = 0: the velocity (1, 0) still draws an arrow, and the frame at t = 0 is the point (0, 0)
+        assert contour["steps"][0][0]["x"][0] == 0 and contour["layout"][0]["annotations[0].ay"] == 0
+
+
+def test_t_frames_hide_the_tangent_where_it_is_undefined():
+    """ln x on the path x = t − 1: no tangent for t ≤ 1 (a picture with fewer traces): there the
+    moving traces are hidden rather than left at a wrong place; beyond it they are drawn."""
+    from explorer.figures.chain_rule_frames import t_frames
+    from explorer.figures.frames import slider_values
+    values = slider_values(0.0, 3.0, 0.1)
+    curve = t_frames(None, "ln(x) + y", "t - 1", "1", values)["cr_curve"]
+    visible = [all(d.get("visible", True) is not False for d in step) for step in curve["steps"]]
+    assert visible == [v > 1.0 + 1e-9 for v in values]
+
+
+def test_page_sends_the_t_frames_and_plays_g_as_sound():
+    at = run_page(PAGE)
+    keys = {str(c.key) for c in at.get("bidi_component")}
+    assert {"lf-p3d-cr_contour-t", "lf-p3d-cr_curve-t"} <= keys
+    # the frames do not depend on t itself: another t sends the same element (and bytes)
+    before = [c.proto for c in at.get("bidi_component") if str(c.key) == "lf-p3d-cr_curve-t"][0]
+    at.slider(key="t").set_value(2.5).run()
+    after = [c.proto for c in at.get("bidi_component") if str(c.key) == "lf-p3d-cr_curve-t"][0]
+    assert not at.exception and before == after
+    box = next(e for e in at.expander if "Play g(t) = f(x(t), y(t)) as sound" in e.label)
+    assert len(box.get("audio")) == 0                      # closed: no sound made or sent
+    at.session_state["_sound_cr_curve"] = True
+    at.run()
+    assert not at.exception and len(at.get("audio")) == 1
+    assert "Hz" in " ".join(c.value for c in at.caption)

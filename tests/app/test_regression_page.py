@@ -21,8 +21,9 @@ def at():
 
 def charts(at):
     """Every chart on the page: the page draws them through ui.chart3d's component (Plotly.react,
-    updated in place on a slider step), so they show up as bidi_component elements."""
-    return [*at.get("plotly_chart"), *at.get("bidi_component")]
+    updated in place on a slider step), so they show up as bidi_component elements; not the hidden
+    elements carrying a chart's drag frames (keys ``lf-...``, ui.live_chart.frames_key)."""
+    return [*at.get("plotly_chart"), *(c for c in at.get("bidi_component") if not str(c.key).startswith("lf-"))]
 
 
 def latex_text(at):
@@ -190,6 +191,8 @@ def figures(at) -> dict:
     """{chart key: figure} of every ui.chart_live chart (a line of options, then the figure's JSON)."""
     out = {}
     for comp in at.get("bidi_component"):
+        if str(comp.key).startswith("lf-"):         # a chart's drag frames, not a chart
+            continue
         meta, spec = comp.proto.bytes.decode().split("\n", 1)
         out[json.loads(meta)["key"]] = json.loads(spec)
     return out
@@ -446,3 +449,76 @@ def test_presenter_mode_folds_the_data_controls_and_they_still_work():
     assert float(results(at)["m"].split("±")[0]) == pytest.approx(-2.0 + slope - 1.5, abs=0.01), \
         "a data slider inside the folded box still changes the data (same noise: the slope moves by the change)"
     assert len(charts(at)) == 2
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue #19: drag frames of slope m and intercept c
+def frame_sets(at) -> dict:
+    """{(chart key, slider): (raw bytes, frames)} of the hidden drag-frame elements (``lf-...``)."""
+    out = {}
+    for comp in at.get("bidi_component"):
+        if str(comp.key).startswith("lf-"):
+            meta, body = comp.proto.bytes.decode().split("\n", 1)
+            meta = json.loads(meta)
+            out[meta["chart"], meta["slider"]] = (comp.proto.bytes, json.loads(body))
+    return out
+
+
+def frame_values(v) -> np.ndarray:
+    """A frame's array: short ones plain lists (None = NaN), long ones 16-bit steps (``q2``)."""
+    if isinstance(v, dict):
+        q = np.frombuffer(base64.b64decode(v["bdata"]), dtype="<i2").astype(float)
+        return np.where(q == -32768, np.nan, v["lo"] + q * v["step"])
+    return np.array([np.nan if u is None else u for u in v], float)
+
+
+def test_m_and_c_frames_are_the_pictures_the_page_draws_there():
+    """Each frame of m (c held) is the fit chart the page draws once m is released at that value:
+    the same line and residual segments (within the frames' 16-bit steps, 1/65534 of the span), and
+    the landscape's marker at (m, c); only those move (never the data, the contour, the optimum);
+    the descent path from the old start is hidden during the drag. Releasing m keeps m's frames
+    byte for byte (they depend on c only) and recomputes c's."""
+    at = run_page(PAGE, {"data": SPRING})
+    no_exception(at)
+    sets = frame_sets(at)
+    assert set(sets) == {("hand_plot", "m"), ("hand_plot", "c"), ("landscape", "m"), ("landscape", "c")}
+    c0 = at.slider(key="c").value
+    hand_m, land_m = sets["hand_plot", "m"][1], sets["landscape", "m"][1]
+    assert hand_m["traces"] == [1, 2] and hand_m["paths"] == ["y"]          # residuals, line: y only
+    assert land_m["traces"] == [1, 2] and land_m["ntraces"] == 4             # path (hidden), marker
+    k = len(hand_m["values"]) // 3
+    v = hand_m["values"][k]
+    assert all(step[0] == {"visible": False} for step in land_m["steps"])
+    assert land_m["steps"][k][1]["x"] == [pytest.approx(v, rel=1e-5)]
+    at.slider(key="m").set_value(v).run()
+    no_exception(at)
+    fig = figures(at)["hand_plot"]
+    span = lambda a: np.nanmax(a) - np.nanmin(a)       # noqa: E731
+    for i, trace in zip(hand_m["traces"], hand_m["steps"][k]):
+        want = values(fig["data"][i]["y"])
+        got = frame_values(trace["y"])
+        assert got.shape == want.shape and np.array_equal(np.isnan(got), np.isnan(want))
+        ok = ~np.isnan(want)
+        assert np.allclose(got[ok], want[ok], rtol=1e-4, atol=span(want) / 60000 + 1e-12)
+    line_x = values(fig["data"][2]["x"])
+    assert np.allclose(frame_values(hand_m["steps"][k][1]["y"]), v * line_x + c0, rtol=1e-4)
+    after = frame_sets(at)
+    assert after["hand_plot", "m"][0] == sets["hand_plot", "m"][0]           # same bytes: depends on c only
+    assert after["landscape", "m"][0] == sets["landscape", "m"][0]
+    assert after["hand_plot", "c"][0] != sets["hand_plot", "c"][0]           # c's frames now hold m = v
+    hand_c = after["hand_plot", "c"][1]
+    j = len(hand_c["values"]) // 2
+    assert np.allclose(frame_values(hand_c["steps"][j][1]["y"]), v * line_x + hand_c["values"][j], rtol=1e-4)
+
+
+def test_frames_follow_the_least_squares_toggle_and_the_bad_slider_name():
+    """With the least-squares line drawn (a fourth trace that never moves) the frames say so, so
+    the chart takes them; a slider other than m or c is refused."""
+    from explorer import regression as rg
+    from explorer.figures import regression_frames as rff
+    data = rg.generated(12, 1.0, 1.5, 2.0, 3)
+    assert rff.hand_frames(data.x, data.y, data.s, "m", 2.0, [1.0, 1.5], best=True)["ntraces"] == 4
+    assert rff.hand_frames(data.x, data.y, data.s, "c", 1.5, [1.0, 1.5])["ntraces"] == 3
+    assert rff.landscape_frames("c", 1.5, [1.0, 2.0], path_drawn=False)["traces"] == [1]
+    with pytest.raises(ValueError):
+        rff.hand_frames(data.x, data.y, data.s, "slope", 2.0, [1.0])
