@@ -7,7 +7,7 @@ import random
 import streamlit as st
 
 import ui
-from ui import live_chart
+from ui import audio, live_chart
 from explorer import derivatives as D
 from explorer.figures import derivatives as F
 from explorer.numbers import nice, nice_text
@@ -152,6 +152,7 @@ def rise_over_run(text: str, x0: float, g: D.GradientData) -> None:
     a, b_ = st.columns([3, 2])
     with a:
         ui.chart_live(F.secant_figure(g.x, g.f, s, g.f_range), key="secant")
+        audio.play_as_sound(g.x, g.f, "f(x)", key="secant")
     with b_:
         zoom = F.zoom_figure(text, s, g.breaks)
         if zoom is not None:
