@@ -115,8 +115,13 @@ def test_one_lesson_ships_for_each_module():
 
 
 def _page_keys(page_file: str) -> set[str]:
-    """Widget keys a page binds to the URL (keys of ui.* widgets, and tabs with bind=...)."""
+    """Widget keys a page binds to the URL (keys of ui.* widgets, and tabs with bind=...), also in
+    the page's own ui helper modules (``from ui import regression_sections``)."""
     src = (ROOT / page_file).read_text()
+    for line in re.findall(r"^from ui import (.+)$", src, re.M):
+        for name in (n.split(" as ")[0].strip() for n in line.split(",")):
+            helper = ROOT / "ui" / f"{name}.py"
+            src += helper.read_text() if helper.is_file() else ""
     keys = set(re.findall(r'key\s*=\s*"([A-Za-z0-9_]+)"', src))
     keys |= set(re.findall(r'_point_slider\("[^"]*",\s*"([A-Za-z0-9_]+)"', src))   # multivariate's x0, y0
     keys |= {k + "_preset" for k in keys}
