@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import math
-import time
 
 import streamlit as st
 
 from ui import audio, keypad, live_chart, view3d
 import ui
 from explorer import optimise as opt
-from explorer.optimise import presets
+from explorer.optimise import drag, presets
 from explorer.figures import optimise as figs
 
 NEWTON_MAX = 50
@@ -23,6 +22,25 @@ surface_grid = st.cache_data(opt.grid, max_entries=32, show_spinner=False)
 lagrange = st.cache_data(opt.lagrange_solve, max_entries=32, show_spinner=False)
 walk = st.cache_data(opt.constraint_walk, max_entries=32, show_spinner=False)
 
+
+# Drag frames (#19) and Play frames (#18): each set depends on the OTHER controls only; shared, not
+# copied (cache_resource: read-only dicts), so an unchanged set is re-sent as a short reference
+@st.cache_resource(max_entries=32, show_spinner=False)
+def newton_frames(text: str, n: int, half: float) -> dict:
+    return drag.newton_frames(text, n, (-half, half), NEWTON_MAX)
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def basin_frames(text: str, half: float) -> dict:
+    return drag.basin_frames(basins(text, -half, half, 400, NEWTON_MAX), (-half, half))
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def play_frames(text: str, x0: float, half: float) -> list:
+    return drag.play_frames(newton_run(text, x0, NEWTON_MAX), (-half, half))
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def step_frames(text: str, start: tuple, methods: tuple, iters: int, bounds, window: tuple) -> dict:
+    return drag.step_frames(text, start, methods, iters, bounds, surface_grid(text, window), window)
+
 ui.page_header(
     "Optimisation",
     "Three tools for finding where functions are zero, lowest or best under a constraint — each drawn "
@@ -34,19 +52,14 @@ ui.page_header(
 def _step(delta: int) -> None:
     st.session_state["n"] = int(min(NEWTON_MAX, max(0, st.session_state.get("n", 3) + delta)))
 
-def _play() -> None:
-    st.session_state["_play_from"] = 0
-    st.session_state["n"] = int(min(NEWTON_MAX, st.session_state.get("_newton_steps", NEWTON_MAX)))
-
 @st.fragment
-def newton_steps(res, half: float) -> None:
+def newton_steps(text: str, x0: float, res, half: float) -> None:
     """The steps drawn: a nested fragment, so n and its buttons rerun only this (not the basins)."""
     # one flex row (st.columns would send a block per column): the slider takes the width left
     with ui.row(gap="small", vertical_alignment="bottom"):
         n = ui.slider("Steps drawn n", 0, NEWTON_MAX, 3, 1, key="n")
         st.button("◀ Back", on_click=_step, args=(-1,))
         st.button("Step ▶", on_click=_step, args=(1,))
-        st.button("▶ Play", on_click=_play, help="Draw the steps one by one")
 
     # the verdict and what happened on the way, in one box (one element to send, not one per note);
     # in presenter mode under the chart, so that the chart starts on the projector's first screen
@@ -56,26 +69,15 @@ def newton_steps(res, half: float) -> None:
     if not ui.presenting():
         say()
 
-    play_from = st.session_state.pop("_play_from", None)
+    # drawn in place (Plotly.react); its ▶ Play runs the steps in the browser, dragging x₀ swaps frames
     shown = min(n, res.nit)
-    if play_from is not None and shown > 0:
-        chart = st.empty()          # the animation's frames replace each other in this one slot
-        delay = min(0.6, 8.0 / max(shown, 1))
-        for k in range(play_from, shown):
-            with chart:
-                ui.chart(figs.newton_figure(res, k, (-half, half)))
-            time.sleep(delay)
-        with chart:
-            ui.chart_live(figs.newton_figure(res, shown, (-half, half)), key="newton_plot")
-    else:
-        # drawn in place (Plotly.react) rather than remounted: a slider step stays cheap in the browser
-        ui.chart_live(figs.newton_figure(res, shown, (-half, half)), key="newton_plot")
+    ui.chart_live(drag.newton_play(res, shown, (-half, half), play_frames(text, x0, half)), key="newton_plot")
     if ui.presenting():
         say()
     xs, ys, yr = figs.newton_curve(res, shown, (-half, half))       # the curve as the chart shows it
     audio.play_as_sound(xs, ys, "f(x)", key="newton", ylim=yr)
     ui.notice("each red tangent line starts at (xₙ, f(xₙ)) and its crossing of the axis is the next "
-              "guess (the chart zooms to the guesses drawn, within ±w). Near a root the crossings pile up "
+              "guess (the chart zooms to the guesses drawn, within ±w; ▶ Play draws them one by one). Near a root the crossings pile up "
               "fast; where the tangent is nearly flat the next guess is thrown far away (try x₀ = 1.99).")
 
     h = res.history
@@ -83,6 +85,7 @@ def newton_steps(res, half: float) -> None:
     table = {"n": list(range(rows)), "xₙ": h[:rows], "f(xₙ)": res.fx[:rows], "f′(xₙ)": res.dfx[:rows]}
     st.dataframe(table, hide_index=True, width="stretch", height=min(300, 38 + 35 * rows),
                  column_config={c: st.column_config.NumberColumn(format="%.10g") for c in ("xₙ", "f(xₙ)", "f′(xₙ)")})
+    live_chart.send_frames("newton_plot", {"x0": newton_frames(text, int(n), float(half))})
 
 def newton_section() -> None:
     """The header and the iteration formula stay put; the fragments below them are what reruns."""
@@ -102,11 +105,10 @@ def newton_view(text: str) -> None:
         x0 = ui.slider("Start x₀", -10.0, 10.0, 3.1, 0.01, key="x0")
         half = ui.slider("Window: x from −w to w", 1.0, 40.0, 5.0, 0.5, key="w")
     res = newton_run(text, x0, NEWTON_MAX)
-    st.session_state["_newton_steps"] = res.nit
-    newton_steps(res, half)
+    newton_steps(text, x0, res, half)
 
     b = basins(text, -half, half, 400, NEWTON_MAX)
-    ui.chart_live(figs.basin_figure(b, x0), key="basin_plot")
+    ui.chart_live(figs.basin_figure(b, x0), key="basin_plot", frames={"x0": basin_frames(text, float(half))})
     ui.notice("the strip colours every starting point x₀ in the window by the root Newton ends at "
               f"(grey: no root within {NEWTON_MAX} steps). Basins are not intervals around each root — "
               "near the places where f′ = 0 the colours interleave, so a tiny change of x₀ changes the "
@@ -216,6 +218,10 @@ def descent_view(text: str, method: str, race: bool) -> None:
     ui.chart_live(figs.descent_values(runs), key="dvals")
     ui.notice("on a log scale a straight falling line means steady (linear) convergence; Newton's "
               "curve plunges once it is close — the number of correct digits doubles each step.")
+    # the step γ's drag frames last (recomputed when the start, strategy or step budget changed)
+    fr = step_frames(text, start, tuple(methods), int(iters), bounds, tuple(window))
+    for key in ("dmap", "dsurf", "dvals"):
+        live_chart.send_frames(key, {"lr": fr[key]})
 
 
 # ---------------------------------------------------------------------------------------------

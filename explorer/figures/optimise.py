@@ -93,16 +93,20 @@ def legible_labels(xs: np.ndarray, xrange: list, max_labels: int = MAX_LABELS,
     return sorted(taken)
 
 
-def newton_figure(res: NewtonResult, shown: int, window: tuple[float, float]) -> go.Figure:
+def newton_figure(res: NewtonResult, shown: int, window: tuple[float, float], curve: bool = True) -> go.Figure:
+    """``curve=False`` leaves f out (a drag frame: the curve drawn never moves)."""
     h, fx = res.history, res.fx
     shown = max(0, min(shown, len(h) - 1, len(fx)))
     xr, yr = newton_view(res, shown, window)
-    f = compile_expression(res.f, ("x",))
-    # f over the view and as far again either side, so a pan or zoom out still finds the curve
-    w = xr[1] - xr[0]
-    xs = np.linspace(xr[0] - w, xr[1] + w, 600)
-    ys = f(xs)
-    data = [dict(type="scatter", x=round_to_scale(xs, SIG), y=round_to_scale(ys, SIG), name="f(x)",
+    # f over the view and as far again either side (a pan or zoom out still finds it), and over every
+    # view x₀ can give (the window and 15 % either side) for the drag frames; 5 significant figures
+    # each (to the largest value's, a minimum far below it would be drawn as steps), as float32
+    w, span = xr[1] - xr[0], window[1] - window[0]
+    xs = np.union1d(np.linspace(xr[0] - w, xr[1] + w, 600),
+                    np.linspace(window[0] - 0.15 * span, window[1] + 0.15 * span, 400)) if curve else np.zeros(0)
+    xs = round_to_scale(xs, SIG).astype(np.float32)            # f at the x sent: each point on the curve
+    ys = np.asarray(compile_expression(res.f, ("x",))(xs.astype(float)), dtype=float) * np.ones(len(xs))
+    data = [dict(type="scatter", x=xs, y=round_sig(ys, SIG).astype(np.float32), name="f(x)",
                  line=dict(color="#333", width=2))]
     tx, ty, vx, vy = [], [], [], []
     for k in range(shown):
@@ -204,8 +208,9 @@ def _thin(path: np.ndarray, keep: int = 400) -> np.ndarray:
     return path[idx]
 
 
-def descent_contour(grid, runs: list[DescentResult], window, newton_marks: bool = True) -> go.Figure:
-    """The contour map with the paths. It is drawn with ``ui.chart_live(..., on_click=...)``: a
+def descent_contour(grid, runs: list[DescentResult], window, newton_marks: bool = True,
+                    keep: int = 400) -> go.Figure:
+    """The contour map with the paths (each thinned to ``keep`` points). It is drawn with ``ui.chart_live(..., on_click=...)``: a
     click anywhere on the plotting area picks the start (see ``optimise.start_from_click``)."""
     xs, ys, Z = grid
     # shade and space the contours by log(1 + f − min f): deep narrow valleys (Rosenbrock,
@@ -216,7 +221,7 @@ def descent_contour(grid, runs: list[DescentResult], window, newton_marks: bool 
                  contours=dict(coloring="heatmap", showlines=True), hoverinfo="skip",
                  name="f", opacity=0.85)]
     for r in runs:
-        p = _thin(r.history)
+        p = _thin(r.history, keep)
         col = METHOD_COLOURS.get(r.method, "#000")
         data.append(dict(type="scatter", x=round_to_scale(p[:, 0], SIG), y=round_to_scale(p[:, 1], SIG),
                          mode="lines+markers",
@@ -258,7 +263,7 @@ def surface_camera(window, start) -> dict:
     return dict(eye=dict(x=1.6 * ex, y=1.6 * ey, z=1.3))
 
 
-def descent_surface(grid, runs: list[DescentResult], window) -> go.Figure:
+def descent_surface(grid, runs: list[DescentResult], window, keep: int = 300) -> go.Figure:
     xs, ys, Z = grid
     fin = Z[np.isfinite(Z)]
     zr = [float(fin.min()), float(fin.max())] if len(fin) else [-1, 1]
@@ -266,8 +271,8 @@ def descent_surface(grid, runs: list[DescentResult], window) -> go.Figure:
                  name="f", hoverinfo="skip")]
     lift = SURFACE_LIFT * (zr[1] - zr[0])       # just above the surface, so it is not hidden in it
     for r in runs:
-        p = _thin(r.history, 300)
-        v = _thin(r.values[:, None], 300)[:, 0] if len(r.values) == len(r.history) else None
+        p = _thin(r.history, keep)
+        v = _thin(r.values[:, None], keep)[:, 0] if len(r.values) == len(r.history) else None
         if v is None:
             continue
         m = (p[:, 0] >= window[0]) & (p[:, 0] <= window[1]) & (p[:, 1] >= window[2]) & (p[:, 1] <= window[3])
@@ -284,8 +289,8 @@ def descent_surface(grid, runs: list[DescentResult], window) -> go.Figure:
     return fastfig.figure(data, layout)
 
 
-def descent_values(runs: list[DescentResult]) -> go.Figure:
-    """f(x_k) − (lowest f reached by any run) on a log scale, against k."""
+def descent_values(runs: list[DescentResult], keep: int = 600) -> go.Figure:
+    """f(x_k) − (lowest f reached by any run) on a log scale, against k (``keep`` points a run)."""
     lows = [np.nanmin(r.values) for r in runs if len(r.values)]
     low = min(lows) if lows else 0.0
     data = []
@@ -294,8 +299,8 @@ def descent_values(runs: list[DescentResult]) -> go.Figure:
         k = np.arange(len(gap))
         m = np.isfinite(gap) & (gap > 0)
         k, gap = k[m], gap[m]
-        if len(k) > 600:
-            idx = np.unique(np.geomspace(1, len(k), 600).astype(int) - 1)
+        if len(k) > keep:
+            idx = np.unique(np.geomspace(1, len(k), keep).astype(int) - 1)
             k, gap = k[idx], gap[idx]
         data.append(dict(type="scatter", x=k, y=round_sig(gap, 4), mode="lines", name=METHODS[r.method],
                          line=dict(color=METHOD_COLOURS.get(r.method, "#000"), width=2)))

@@ -75,11 +75,12 @@ def test_click_on_the_contour_map_sets_the_start(page, app_url):
 
 
 def test_play_walks_newton_to_the_end(page, app_url):
+    """Play runs in the browser: plotly.js steps through the iterates computed in Python (frames)."""
     page.goto(app_url + "optimisation?nf=x%5E2%20-%202&x0=3")
     wait_for_app(page)
-    page.get_by_role("button", name="▶ Play").click()
-    _wait_value(page, "Steps drawn n", lambda v: v == 6)        # √2 from 3: 6 steps to converge
-    wait_for_app(page)
-    table = page.locator('[data-testid="stDataFrame"]').first
-    assert table.is_visible()
+    gd = ".st-key-p3d-newton_plot .live-chart"
+    page.wait_for_function(f"() => {{ const g = document.querySelector('{gd}'); return g && g._transitionData "
+                           f"&& g._transitionData._frames.length === 7; }}")     # √2 from 3: x₀…x₆
+    page.locator(f"{gd} .updatemenu-button").first.click()
+    page.wait_for_function(f"() => document.querySelector('{gd}')._fullData[3].x.length === 7", timeout=30000)
     assert page.locator('[data-testid="stException"]').count() == 0
