@@ -1,37 +1,29 @@
 """Symbolic work that may run long (simplify, limit, series, solve, ...), behind a deadline.
 
-API (pages and explorer modules call only this):
+API: ``call(func, *args, timeout=2.0)`` -> ``func(*args)``, or raises ``SymbolicTimeout``; ``func``
+must be module-level and its arguments and result picklable (strings, numbers, sympy expressions).
+An exception raised by ``func`` is re-raised with its type (or as a ``RuntimeError`` naming it).
 
-    call(func, *args, timeout=2.0)   -> func(*args), or raises SymbolicTimeout
+The work runs in a small pool of warm worker processes (sympy already imported): a normal call costs
+a few ms.  A call past its deadline gets its worker killed (SIGKILL: sympy cannot be interrupted
+politely), a fresh worker takes its place and the caller gets ``SymbolicTimeout``.  A worker that
+dies during a call (killed, crashed) is replaced and the call retried once in a newly started worker
+within what is left of the deadline; a second death raises ``SymbolicWorkerDied`` (a ``SymbolicTimeout``,
+so a page's "took too long" fallback covers it).  An idle worker found dead is replaced before use.
 
-``func`` must be a module-level function (picklable) and its arguments and result picklable
-(strings, numbers, sympy expressions).  An exception raised by ``func`` is re-raised in the caller
-with the same type (when it pickles; otherwise as a ``RuntimeError`` naming it).
-
-How it works: the work runs in a small pool of warm worker processes (sympy already imported), so
-a normal call costs a few milliseconds of inter-process overhead.  A call that passes its deadline
-gets its worker killed (SIGKILL: sympy cannot be interrupted politely) and a fresh worker takes its
-place; the caller gets ``SymbolicTimeout``.  A worker that dies (e.g. out of memory) is reported as
-``SymbolicTimeout`` too, so a page's "took too long" fallback covers it.
-
-- Workers come from a ``forkserver`` (or ``spawn``) multiprocessing context, never ``fork``: the
-  Streamlit server is multi-threaded and forking it could copy a held lock into the child.  The
-  fork server preloads sympy, so replacing a killed worker takes milliseconds.
-- Thread-safe: every Streamlit session runs in its own thread.  Each call takes an idle worker for
-  itself; when all are busy (someone else's slow request), the pool grows up to ``MAX_WORKERS``, so
-  one user's slow request never makes another user's normal request wait for it.
-- The deadline counts the work, not the one-off start of the first worker.
-- Workers are daemonic, ignore Ctrl-C (the parent handles it), die with their parent, and are shut
-  down at interpreter exit (``shutdown()``); nothing is started at import time.
-
-Why not ``pebble.ProcessPool`` (measured): a trivial call took 0.24-0.33 ms against 0.05 ms here
-(its tasks pass through two threads and a shared channel), and work stuck in C code outlived a 0.5 s
-deadline by 3 s (pebble sends SIGTERM, which Python handles only between bytecodes, and waits 3 s
-before SIGKILL); it also keeps every worker running, not two warm ones growing to four.
+- Workers come from a ``forkserver`` (or ``spawn``) context, never ``fork`` (the server is
+  multi-threaded: a fork could copy a held lock); the fork server preloads sympy, so replacing a
+  killed worker takes milliseconds.
+- Thread-safe (every Streamlit session runs in its own thread).  Each call takes an idle worker; when
+  all are busy, the pool grows up to ``MAX_WORKERS``, so one user's slow request never makes
+  another's normal request wait.  The deadline counts the work, not the start of a worker.
+- Workers are daemonic, ignore Ctrl-C, die with their parent, and are shut down at interpreter exit
+  (``shutdown()``); nothing is started at import time.  (Not ``pebble``: see README, "Libraries".)
 """
 from __future__ import annotations
 
 import atexit
+import contextlib
 import multiprocessing
 import os
 import pickle
@@ -53,16 +45,17 @@ class SymbolicTimeout(TimeoutError):
     """The symbolic computation did not finish within its deadline."""
 
 
+class SymbolicWorkerDied(SymbolicTimeout):
+    """The worker process died during the call, and again (or with no time left) on the retry."""
+
+
 # ---------------------------------------------------------------------------------------------
 # The worker process
 def _die_with_parent() -> None:
     """Linux: get SIGKILL when the parent (the fork server / spawning process) dies."""
-    try:
+    with contextlib.suppress(Exception):  # not Linux: nothing to do
         import ctypes
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except Exception:  # pragma: no cover - not Linux
-        pass
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
 def _worker_main(conn, path: list[str]) -> None:
@@ -70,10 +63,8 @@ def _worker_main(conn, path: list[str]) -> None:
     _die_with_parent()
     sys.path[:] = path
     for mod in PRELOAD:
-        try:
+        with contextlib.suppress(ImportError):
             __import__(mod)
-        except ImportError:  # pragma: no cover
-            pass
     conn.send(("ready", os.getpid()))
     while True:
         try:
@@ -95,12 +86,9 @@ def _worker_main(conn, path: list[str]) -> None:
         try:
             data = pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL)
         except Exception as exc:  # result or exception does not pickle
-            if out[0] == "ok":
-                msg = f"the result of the symbolic call cannot be pickled: {exc}"
-                data = pickle.dumps(("err", TypeError(msg), ""))
-            else:
-                err = out[1]
-                data = pickle.dumps(("err", RuntimeError(f"{type(err).__name__}: {err}"), out[2]))
+            err = (TypeError(f"the result of the symbolic call cannot be pickled: {exc}") if out[0] == "ok"
+                   else RuntimeError(f"{type(out[1]).__name__}: {out[1]}"))
+            data = pickle.dumps(("err", err, "" if out[0] == "ok" else out[2]))
         try:
             conn.send_bytes(data)
         except (EOFError, OSError):
@@ -113,12 +101,9 @@ _WORKER_NAME = "symbolic-worker"
 
 
 def _no_main_reimport() -> None:
-    """Make worker start-up skip multiprocessing's re-import of ``__main__``.
-
-    A spawned or fork-server child normally re-runs the parent's ``__main__`` file; under Streamlit
-    (and AppTest) ``__main__`` is the page script being run, which must not run in a worker (it
-    would draw a page and call us again).  Only processes named ``symbolic-worker`` are affected.
-    """
+    """Make worker start-up skip multiprocessing's re-import of ``__main__``: under Streamlit (and
+    AppTest) ``__main__`` is the page script being run, which must not run in a worker (it would
+    draw a page and call us again).  Only processes named ``symbolic-worker`` are affected."""
     from multiprocessing import spawn
     if getattr(spawn.get_preparation_data, "_symbolic_patched", False):
         return
@@ -140,10 +125,8 @@ def _context():
     methods = multiprocessing.get_all_start_methods()
     if "forkserver" in methods:
         ctx = multiprocessing.get_context("forkserver")
-        try:
+        with contextlib.suppress(Exception):
             ctx.set_forkserver_preload(PRELOAD)
-        except Exception:  # pragma: no cover
-            pass
         return ctx
     return multiprocessing.get_context("spawn")  # pragma: no cover - Windows
 
@@ -165,8 +148,6 @@ class _Worker:
     def prepare(self, module: str, timeout: float) -> None:
         """Import ``module`` in the worker (with the caller's sys.path), outside any deadline."""
         path = tuple(sys.path)
-        if (module, path) in self.modules:
-            return
         self.conn.send_bytes(pickle.dumps(("import", list(path), module)))
         if not self.conn.poll(timeout):
             raise SymbolicTimeout(f"the symbolic worker could not import {module}")
@@ -185,10 +166,8 @@ class _Worker:
 
     def kill(self) -> None:
         for stop in (self.proc.kill, lambda: self.proc.join(5), self.conn.close):
-            try:
+            with contextlib.suppress(Exception):
                 stop()
-            except Exception:  # pragma: no cover
-                pass
 
 
 class _Pool:
@@ -210,13 +189,18 @@ class _Pool:
             raise SymbolicTimeout("the symbolic worker did not start")
         return w
 
-    def acquire(self, deadline: float) -> _Worker:
+    def acquire(self, deadline: float, fresh: bool = False) -> _Worker:
         with self._cond:
             while True:
                 if self._closed:
                     raise RuntimeError("explorer.symbolic was shut down")
-                if self._idle:
-                    return self._idle.pop()
+                if self._idle and not (fresh and self._count < MAX_WORKERS):   # fresh: a retry
+                    w = self._idle.pop()
+                    if w.proc.is_alive() and not w.conn.poll(0):   # a dead worker's end of the pipe
+                        return w          # closes at once; is_alive waits for the fork server's reaping
+                    w.kill()              # died while idle (killed from outside): start another
+                    self._count -= 1
+                    continue
                 if self._count < MAX_WORKERS:
                     self._count += 1
                     self._starting += 1
@@ -248,13 +232,11 @@ class _Pool:
 
     def release(self, w: _Worker) -> None:
         with self._cond:
-            if self._closed or w.calls >= MAX_CALLS_PER_WORKER or (
-                    len(self._idle) >= WARM_WORKERS):
+            retire = self._closed or w.calls >= MAX_CALLS_PER_WORKER or len(self._idle) >= WARM_WORKERS
+            if retire:
                 self._count -= 1
-                retire = True
             else:
                 self._idle.append(w)
-                retire = False
             self._cond.notify()
         if retire:
             w.kill()
@@ -275,10 +257,9 @@ class _Pool:
 
     def _replace(self) -> None:
         try:
-            fresh = self._start_counted()
+            self.release(self._start_counted())
         except BaseException:
-            return
-        self.release(fresh)
+            pass
 
     def preparing(self, delta: int) -> None:
         with self._cond:
@@ -332,26 +313,43 @@ def warm_up() -> None:
 
 
 def shutdown() -> None:
-    """Stop every idle worker and refuse new calls on this pool (called at interpreter exit).
-
-    A later ``call`` starts a new pool."""
+    """Stop every idle worker and refuse new calls on this pool (at interpreter exit); a later
+    ``call`` starts a new pool."""
     _pool.shutdown()
 
 
 atexit.register(shutdown)
 
 
+class _Died(Exception):  # the worker died during one attempt; args[0] = seconds of work spent
+    pass
+
+
 def call(func: Callable[..., Any], *args: Any, timeout: float = 2.0) -> Any:
-    """Run ``func(*args)`` in a worker process; raise ``SymbolicTimeout`` after ``timeout`` s."""
+    """Run ``func(*args)`` in a worker process; raise ``SymbolicTimeout`` after ``timeout`` s
+    (``SymbolicWorkerDied`` if the worker dies, is replaced, and dies again on the one retry)."""
     pool = _get_pool()
     try:
         raw = pickle.dumps(("call", func, args), protocol=pickle.HIGHEST_PROTOCOL)
     except Exception as exc:
-        raise TypeError(f"symbolic.call needs a module-level function and picklable arguments: {exc}") \
-            from exc
-    # Waiting for a busy worker is bounded by ``timeout`` too (the pool grows first, so this only
-    # happens when MAX_WORKERS calls are already running); the work itself then gets ``timeout``.
-    w = pool.acquire(time.monotonic() + max(timeout, 0.05))
+        raise TypeError(f"symbolic.call needs a module-level function and picklable arguments: {exc}") from exc
+    budget = max(timeout, 0.05)
+    for attempt in (1, 2):
+        try:
+            return _attempt(pool, func, raw, budget, timeout, fresh=attempt == 2)
+        except _Died as died:
+            budget -= died.args[0]          # the work time spent in the dead worker
+            if attempt == 2 or budget <= 0.01:
+                raise SymbolicWorkerDied(
+                    "the symbolic worker stopped unexpectedly (it was killed or crashed)"
+                    + (" twice" if attempt == 2 else "") + "; the computation was not finished"
+                ) from died.__cause__
+
+
+def _attempt(pool: _Pool, func, raw: bytes, budget: float, timeout: float, fresh: bool) -> Any:
+    """One try in one worker (a new one if ``fresh``); raises ``_Died(seconds of work spent)`` if it dies.
+    Waiting for a busy worker (only when MAX_WORKERS calls run already) is bounded by ``budget`` too."""
+    w = pool.acquire(time.monotonic() + budget, fresh)
     module = getattr(func, "__module__", None)
     try:
         if module and not w.has(module):
@@ -366,27 +364,30 @@ def call(func: Callable[..., Any], *args: Any, timeout: float = 2.0) -> Any:
         raise
     except (EOFError, OSError) as exc:
         pool.discard(w)
-        raise SymbolicTimeout("the symbolic worker stopped unexpectedly") from exc
+        raise _Died(0.0) from exc
     except Exception:
         pool.release(w)
         raise
-    deadline = time.monotonic() + timeout
+    start = time.monotonic()
+    deadline = start + budget
     try:
         w.conn.send_bytes(raw)
         w.calls += 1
-        if not w.conn.poll(max(0.0, deadline - time.monotonic())):
-            pool.discard(w)
-            raise SymbolicTimeout(f"the symbolic computation took longer than {timeout:g} s")
-        out = pickle.loads(w.conn.recv_bytes())
-    except SymbolicTimeout:
-        raise
-    except (EOFError, OSError, pickle.UnpicklingError) as exc:
+        done = w.conn.poll(max(0.0, deadline - time.monotonic()))
+        out = pickle.loads(w.conn.recv_bytes()) if done else None
+    except (EOFError, OSError) as exc:
         pool.discard(w)
-        raise SymbolicTimeout("the symbolic worker stopped unexpectedly") from exc
+        raise _Died(time.monotonic() - start) from exc
+    except pickle.UnpicklingError as exc:
+        pool.discard(w)
+        raise SymbolicTimeout("the result of the symbolic worker could not be read") from exc
     except BaseException:
         # e.g. KeyboardInterrupt while waiting: the worker's state is unknown
         pool.discard(w)
         raise
+    if not done:
+        pool.discard(w)
+        raise SymbolicTimeout(f"the symbolic computation took longer than {timeout:g} s")
     pool.release(w)
     kind = out[0]
     if kind == "ok":
