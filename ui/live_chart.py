@@ -27,9 +27,11 @@ read after it (aria-describedby, visually hidden), ``table`` a native "Show as t
 (text only, never HTML). ``camera`` is applied to every 3D scene when ``camera_rev`` changes (view
 buttons); otherwise the learner's view stays. ``frames`` maps a slider's key to its drag frames:
 each set travels as its own small hidden element (``lf-<chart>-<slider>``), which Streamlit re-sends
-as a short reference when its bytes did not change (``send_frames`` sends them later in the run), and the chart code swaps them in with
-``Plotly.update`` while that slider (``.st-key-<slider> input[type=range]``) is dragged, before its
-value reaches the server; the release rerun draws the exact figure as before.
+as a short reference when its bytes did not change (``send_frames`` sends them later in the run), and the chart code swaps them in
+while that slider (``.st-key-<slider> input[type=range]``) is dragged, before its value reaches the
+server: at most once per animation frame (intermediate values dropped, an unchanged frame skipped),
+with ``Plotly.restyle`` of the moving traces only and the layout touched only where it changes
+(``drawWanted`` in the JavaScript); the release rerun draws the exact figure as before.
 """
 from __future__ import annotations
 

@@ -35,7 +35,10 @@ values; no tangent where f′ is undefined) every moving trace gets
 traces takes no frames. What never moves (the curve, the surface) is best left out of ``build``
 altogether (e.g. two points instead of the whole curve): it is dropped from the frames anyway. Numbers are rounded to ``digits`` significant
 figures; arrays of ``LONG`` or more numbers travel as 16-bit steps between their extremes
-(``{"dtype": "q2", "lo", "step", "bdata"}``, see ``_quantised``), which the chart code decodes. Frames for slider A do not depend on A's own value
+(``{"dtype": "q2", "lo", "step", "bdata"}``, see ``_quantised``), or, when every one of them is the
+same number (a 3D slice curve's constant coordinate), as that number and the length
+(``{"dtype": "c", "v": value, "n": length}``; ``v`` None = all gaps), which the chart code decodes
+(``decode`` here does the same in Python). Frames for slider A do not depend on A's own value
 at all, so build them from a cache keyed by the OTHER controls; the chart sends them as a separate element, which Streamlit re-sends as a short
 reference when its bytes did not change.
 """
@@ -208,9 +211,38 @@ def _quantised(a: np.ndarray) -> dict:
     return {"dtype": "q2", "lo": mid, "step": step, "bdata": base64.b64encode(q.tobytes()).decode("ascii")}
 
 
+def _constant(a: np.ndarray, numbers: _Numbers) -> dict | None:
+    """``{"dtype": "c", "v", "n"}`` for an array whose values are all the same number (or all gaps:
+    NaN, infinities), else None: a few bytes where 16-bit steps of 0 cost ~2.7 bytes a number."""
+    fin = np.isfinite(a)
+    if fin.all():
+        if a.min() != a.max():
+            return None
+        return {"dtype": "c", "v": numbers.add(a[:1].astype(float), True), "n": int(a.size)}
+    if fin.any():
+        return None
+    return {"dtype": "c", "v": None, "n": int(a.size)}
+
+
+def decode(v: Any) -> Any:
+    """A frame value as the chart code decodes it (``decode`` in ui/live_chart_js/live_chart.js):
+    ``q2`` and ``c`` arrays as lists of floats with None for a gap; everything else as it is."""
+    if isinstance(v, dict):
+        if v.get("dtype") == "q2" and isinstance(v.get("bdata"), str):
+            q = np.frombuffer(base64.b64decode(v["bdata"]), dtype="<i2")
+            return [None if k == -32768 else v["lo"] + v["step"] * int(k) for k in q]
+        if v.get("dtype") == "c" and isinstance(v.get("n"), int):
+            return [v.get("v")] * v["n"]
+        return {k: decode(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [decode(x) for x in v]
+    return v
+
+
 def encode(v: Any, digits: int = DIGITS, numbers: _Numbers | None = None) -> Any:
     """A frame value ready for JSON: numbers rounded to ``digits`` significant figures, NaN and
-    infinities as None, arrays of ``LONG`` or more numbers quantised (``_quantised``)."""
+    infinities as None, arrays of ``LONG`` or more numbers as one number and a length when they
+    are all equal (``_constant``), else quantised (``_quantised``)."""
     own = numbers is None
     numbers = _Numbers() if own else numbers
     out = _encode(v, numbers)
@@ -220,7 +252,9 @@ def encode(v: Any, digits: int = DIGITS, numbers: _Numbers | None = None) -> Any
 def _encode(v: Any, numbers: _Numbers) -> Any:
     a = _number_array(v)
     if a is not None:
-        return _quantised(a) if a.size >= LONG else numbers.add(a, False)
+        if a.size < LONG:
+            return numbers.add(a, False)
+        return _constant(a, numbers) or _quantised(a)
     if isinstance(v, (float, np.floating)) or (isinstance(v, int) and not isinstance(v, bool) and abs(v) > 2**53):
         return numbers.add(np.array([float(v)]), True)
     if isinstance(v, np.integer):

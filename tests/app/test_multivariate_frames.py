@@ -38,6 +38,8 @@ def _decode(v):
     if isinstance(v, dict) and v.get("dtype") == "q2":
         q = np.frombuffer(base64.b64decode(v["bdata"]), dtype="<i2")
         return [None if k == -32768 else v["lo"] + v["step"] * float(k) for k in q]
+    if isinstance(v, dict) and v.get("dtype") == "c":       # a constant array: one value and a length
+        return [v["v"]] * v["n"]
     if isinstance(v, dict):
         return {k: _decode(x) for k, x in v.items()}
     if isinstance(v, list):

@@ -26,6 +26,8 @@ def _decode(v):
     if isinstance(v, dict) and v.get("dtype") == "q2":
         q = np.frombuffer(base64.b64decode(v["bdata"]), dtype="<i2")
         return np.where(q == -32768, np.nan, v["lo"] + v["step"] * q.astype(float))
+    if isinstance(v, dict) and v.get("dtype") == "c":       # a constant array: one value and a length
+        return np.full(v["n"], np.nan if v["v"] is None else v["v"], dtype=float)
     if isinstance(v, dict) and "bdata" in v:
         return np.frombuffer(base64.b64decode(v["bdata"]), dtype={"f8": "<f8", "f4": "<f4"}[v["dtype"]])
     return np.array([np.nan if x is None else x for x in v], dtype=float) if isinstance(v, list) else v

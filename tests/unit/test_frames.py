@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import json
 import math
+import re
+import shutil
+import subprocess
+from pathlib import Path
 
 import numpy as np
 import orjson
@@ -16,6 +21,7 @@ from explorer.figures import derivatives as F
 from explorer.figures import fastfig
 from explorer.figures.frames import frames_json, slider_frames, slider_values, spec_frames
 
+ROOT = Path(__file__).resolve().parents[2]
 CURVE_X = np.linspace(-3, 3, 301)
 
 
@@ -33,6 +39,8 @@ def decode(v):
     if isinstance(v, dict) and v.get("dtype") == "q2":      # what drag.js does
         q = np.frombuffer(base64.b64decode(v["bdata"]), dtype="<i2")
         return np.where(q == -32768, np.nan, v["lo"] + v["step"] * q.astype(float))
+    if isinstance(v, dict) and v.get("dtype") == "c":       # one number, n times
+        return np.full(v["n"], np.nan if v["v"] is None else v["v"], dtype=float)
     return np.array([np.nan if x is None else x for x in v], dtype=float)
 
 
@@ -256,3 +264,152 @@ def test_zoom_frames_keep_their_x_across_a_pole():
     ok = np.isfinite(y)
     np.testing.assert_allclose(y[ok], 1 / x[ok], rtol=1e-3, atol=(np.nanmax(y) - np.nanmin(y)) / 131068 * 1.001)
     assert len(frames_json(zoom)) < 50_000
+
+
+# --- constant arrays: one number and a length ({"dtype": "c"}) -------------------------------------
+
+def test_an_array_of_one_repeated_number_travels_as_that_number_and_its_length():
+    from explorer.figures.frames import decode as fdecode, encode
+    assert encode(np.full(9, 4.2)) == {"dtype": "c", "v": 4.2, "n": 9}
+    assert encode(np.full(300, 1 / 3)) == {"dtype": "c", "v": 0.33333, "n": 300}, "rounded like every number"
+    assert encode([2] * 8) == {"dtype": "c", "v": 2.0, "n": 8}
+    assert encode(np.full(8, np.nan)) == {"dtype": "c", "v": None, "n": 8}, "all gaps"
+    assert encode([math.inf, -math.inf, None] * 3) == {"dtype": "c", "v": None, "n": 9}
+    assert encode(np.full(7, 4.2)) == [4.2] * 7, "shorter than LONG: a plain list, as before"
+    gap = np.full(9, 2.0)
+    gap[4] = np.nan
+    assert encode(gap)["dtype"] == "q2", "a gap among equal numbers is not constant"
+    assert encode(np.linspace(0, 1, 9))["dtype"] == "q2", "other arrays: 16-bit steps, as before"
+    assert fdecode(encode(np.full(9, 4.2))) == [4.2] * 9
+    assert fdecode(encode(np.full(8, np.nan))) == [None] * 8
+    # a few bytes instead of ~2.7 a number
+    assert len(orjson.dumps(encode(np.full(1000, -1.25)))) < 40
+    assert len(orjson.dumps(frames_mod()._quantised(np.full(1000, -1.25)))) > 2600
+
+
+def frames_mod():
+    from explorer.figures import frames
+    return frames
+
+
+def test_frames_decode_is_the_decoder_of_the_tests_for_both_forms():
+    from explorer.figures.frames import decode as fdecode, encode
+    rng = np.random.default_rng(7)
+    for a in (rng.normal(size=50), np.full(12, -0.5), np.r_[rng.normal(size=10), np.nan]):
+        got = np.array([np.nan if x is None else x for x in fdecode(encode(a))], dtype=float)
+        np.testing.assert_array_equal(got, decode(encode(a)))
+    nested = {"x": [np.full(10, 3.0), [1.0, 2.0]], "y": np.arange(10.0)}
+    out = fdecode(encode(nested))
+    assert out["x"][0] == [3.0] * 10 and out["x"][1] == [1.0, 2.0]
+    np.testing.assert_allclose(out["y"], np.arange(10.0), atol=9 / 131068 * 1.001)
+
+
+def test_a_slice_curve_s_constant_coordinate_moves_as_one_number():
+    """A 3D curve along x = v (a slice of a surface): its x is the same number at every point."""
+    ys = np.linspace(-2, 2, 200)
+
+    def build3d(v):
+        return {"data": [dict(type="surface", z=[[0.0, 1.0], [1.0, 0.0]]),
+                         dict(type="scatter3d", x=np.full(200, v), y=ys, z=np.sin(v + ys), mode="lines")],
+                "layout": {}}
+    values = slider_values(-2.0, 2.0, 0.05)
+    fr = slider_frames(build3d, values)
+    assert fr["traces"] == [1] and fr["paths"] == ["x", "z"], "y never moves"
+    for k in (0, 17, 40, 80):
+        assert fr["steps"][k][0]["x"] == {"dtype": "c", "v": round(values[k], 10), "n": 200}
+        np.testing.assert_allclose(decode(fr["steps"][k][0]["z"]), np.sin(values[k] + ys), atol=2 / 131068 * 1.01)
+    # against the same frames with the constant coordinate as 16-bit steps (the previous encoding)
+    old = sum(len(orjson.dumps(frames_mod()._quantised(np.full(200, v)))) for v in values)
+    new = sum(len(orjson.dumps(fr["steps"][k][0]["x"])) for k in range(len(values)))
+    assert new < old / 10
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+def test_the_chart_code_decodes_both_forms_as_python_does(tmp_path):
+    """``decode`` of ui/live_chart_js/live_chart.js, run by node, against ``frames.decode``."""
+    from explorer.figures.frames import decode as fdecode, encode
+    src = (ROOT / "ui" / "live_chart_js" / "live_chart.js").read_text(encoding="utf-8")
+    m = re.search(r"^function decode\(v\) \{\n.*?^\}\n", src, re.S | re.M)
+    assert m, "decode() not found in live_chart.js"
+    values = [encode(np.full(9, 4.2)), encode(np.full(8, np.nan)), encode(np.linspace(-1, 3, 11)),
+              encode(np.r_[np.arange(9.0), np.nan]), {"x": encode(np.full(20, -0.75)), "name": "a"},
+              [encode(np.full(3, 1.0)), encode(np.zeros(8))]]
+    (tmp_path / "in.json").write_bytes(orjson.dumps(values))
+    script = tmp_path / "run.mjs"
+    script.write_text(m.group(0) + "\nimport fs from 'node:fs';\n"
+                      f"const v = JSON.parse(fs.readFileSync({json.dumps(str(tmp_path / 'in.json'))}, 'utf8'));\n"
+                      "process.stdout.write(JSON.stringify(v.map(decode)));\n", encoding="utf-8")
+    out = subprocess.run(["node", str(script)], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout) == fdecode(orjson.loads(orjson.dumps(values)))
+
+
+# --- the drag path of the chart code: one plotly call an animation frame, only what moves ---------
+
+NODE_DRAG = r"""
+globalThis.window = globalThis;
+globalThis.location = { pathname: "/p", origin: "http://x" };
+const rafs = [];
+globalThis.requestAnimationFrame = (f) => { rafs.push(f); return rafs.length; };
+globalThis.document = { addEventListener() {}, createElement() { return { style: {} }; },
+                        head: { appendChild() {} }, body: {}, querySelectorAll() { return []; } };
+globalThis.MutationObserver = class { observe() {} };
+globalThis.HTMLInputElement = class {};
+const calls = [];
+const setPath = (o, p, v) => { const ks = p.replace(/\[(\d+)\]/g, ".$1").split("."); const last = ks.pop();
+  for (const k of ks) o = o[k] = o[k] || {}; o[last] = v; };
+const restyle = (gd, upd, idx) => { idx.forEach((t, j) => Object.entries(upd).forEach(([p, v]) => setPath(gd.data[t], p, v[j]))); };
+globalThis.Plotly = {
+  restyle(gd, upd, idx) { calls.push(["restyle", upd, idx]); restyle(gd, upd, idx); return Promise.resolve(gd); },
+  relayout(gd, lay) { calls.push(["relayout", lay]); Object.entries(lay).forEach(([p, v]) => setPath(gd.layout, p, v)); return Promise.resolve(gd); },
+  update(gd, upd, lay, idx) { calls.push(["update", upd, lay, idx]); restyle(gd, upd, idx);
+    Object.entries(lay).forEach(([p, v]) => setPath(gd.layout, p, v)); return Promise.resolve(gd); },
+};
+__SOURCE__
+const tick = async () => { const fs = rafs.splice(0); fs.forEach((f) => f()); await new Promise((r) => setTimeout(r, 0)); };
+const gd = { _fullLayout: {}, isConnected: true, dataset: {},
+  data: [{ x: [0, 1], y: [0, 1] }, { x: [0], y: [0] }, { x: [0, 1], y: [0, 0] }],
+  layout: { title: { text: "<b>at A</b>" }, annotations: [{ x: 0, text: "p" }] } };
+__t.chartDrawn(gd, "c");
+__t.registerFrames({ kind: "frames", chart: "c", slider: "s" }, JSON.stringify(__FRAMES__), { isConnected: true });
+const log = [];
+const step = async (label, values) => { const n0 = calls.length, r0 = rafs.length;
+  values.forEach((v) => __t.sliderMoved("s", v)); const scheduled = rafs.length - r0; await tick();
+  log.push({ label, scheduled, calls: calls.slice(n0), y: gd.data[2].y, title: gd.layout.title.text,
+             frames: +(gd.dataset.liveChartDragFrames || 0) }); };
+await step("three moves in one animation frame", [0.2, 0.9, 1.1]);
+await step("the same frame again", [1.2, 0.8]);
+await step("traces and layout move", [2]);
+await step("traces only", [3]);
+process.stdout.write(JSON.stringify(log));
+"""
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+def test_a_drag_frame_restyles_the_moving_traces_and_touches_the_layout_only_when_it_changes(tmp_path):
+    src = (ROOT / "ui" / "live_chart_js" / "live_chart.js").read_text(encoding="utf-8")
+    assert "export default function (component)" in src
+    src = src.replace("export default function (component)", "function __main(component)")
+    src += "\nglobalThis.__t = { sliderMoved, registerFrames, chartDrawn };\n"
+
+    def build_(v):        # trace 1 a point, trace 2 a constant 10-point line at height v; title moves at 2
+        return fastfig.figure([dict(x=[0, 1], y=[0, 1]), dict(x=[v], y=[v]), dict(x=np.arange(10.0), y=np.full(10, v))],
+                              dict(title=dict(text="at A" if v < 2 else "at B"), annotations=[dict(x=0, text="p")]),
+                              template=None)
+    fr = slider_frames(build_, [0.0, 1.0, 2.0, 3.0])
+    assert fr["traces"] == [1, 2] and fr["steps"][1][1]["y"] == {"dtype": "c", "v": 1.0, "n": 10}
+    script = tmp_path / "drag.mjs"
+    script.write_text(NODE_DRAG.replace("__SOURCE__", src).replace("__FRAMES__", frames_json(fr).decode()),
+                      encoding="utf-8")
+    out = subprocess.run(["node", str(script)], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    first, same, both, traces = json.loads(out.stdout)
+    # three slider moves before the animation frame: one scheduled draw, the last value's frame only
+    assert first["scheduled"] == 1 and len(first["calls"]) == 1 and first["frames"] == 1
+    kind, upd, idx = first["calls"][0]
+    assert kind == "restyle" and idx == [1, 2], "only the moving traces, no layout call (the title is shown)"
+    assert upd["y"] == [[1.0], [1.0] * 10] and first["y"] == [1.0] * 10
+    assert same["calls"] == [] and same["frames"] == 1, "the frame on screen is not drawn again"
+    assert [c[0] for c in both["calls"]] == ["update"] and both["calls"][0][2] == {"title.text": "<b>at B</b>"}
+    assert both["calls"][0][3] == [1, 2] and both["y"] == [2.0] * 10 and both["title"] == "<b>at B</b>"
+    assert [c[0] for c in traces["calls"]] == ["restyle"] and traces["y"] == [3.0] * 10 and traces["frames"] == 3

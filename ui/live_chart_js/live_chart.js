@@ -272,18 +272,20 @@ export default function (component) {
 // (explorer/figures/frames.py). Streamlit's slider (react-aria, a native <input type=range> inside
 // .st-key-<slider>) updates its value attribute at every pointer move and tells the server only on
 // release; one MutationObserver on the document sees those changes, and each chart holding frames
-// for that slider swaps in the nearest frame with ONE Plotly.update (only the moving traces and
-// layout entries) in the next animation frame. No maths here, no message to the server: the release
+// for that slider swaps in the nearest frame in the next animation frame with ONE plotly call
+// (Plotly.restyle of the moving traces only; the layout only where it changes: see drawWanted). No maths here, no message to the server: the release
 // rerun then draws the exact figure with Plotly.react.
 //
 // Counters for tests and benchmarks, on the plot div: dataset.liveChartDragFrames (frames drawn),
-// __liveChartDragMs (ms from the last pointer/key event to the end of Plotly.update, last 500).
+// __liveChartDragMs (ms from the last pointer/key event to the end of the plotly call, last 500).
 G.frames = G.frames || new Map();      // chart view key -> Map(slider -> frames)
 G.charts = G.charts || new Map();      // chart view key -> plot div
 
 function decode(v) {
-  // long arrays from frames._quantised: 16-bit steps from lo (-32768 = a gap) -> plain numbers
+  // long arrays from frames._quantised: 16-bit steps from lo (-32768 = a gap) -> plain numbers;
+  // from frames._constant: one number (null = a gap) repeated n times
   if (v && typeof v === "object" && !Array.isArray(v)) {
+    if (v.dtype === "c" && Number.isInteger(v.n) && v.n >= 0) return new Array(v.n).fill(v.v == null ? null : v.v);
     if (v.dtype === "q2" && typeof v.bdata === "string") {
       const bin = atob(v.bdata);
       const bytes = new Uint8Array(bin.length);
@@ -340,9 +342,21 @@ function sliderMoved(slider, value) {
 }
 
 function getPath(obj, path) {
-  return path.split(".").reduce((o, k) => (o == null ? undefined : o[k]), obj);
+  // "line.color", "annotations[0].x"
+  return path.replace(/\[(\d+)\]/g, ".$1").split(".").reduce((o, k) => (o == null ? undefined : o[k]), obj);
 }
 
+function sameValue(a, b) {
+  if (a === b) return true;
+  if (a == null || b == null || typeof a !== "object" || typeof b !== "object") return false;
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+// At most one drag frame per animation frame and per chart: sliderMoved only records the wanted
+// frame (intermediate values are dropped) and schedules drawWanted once; a frame already on screen
+// is not drawn again. A drawn frame restyles only the moving traces (F.traces) and touches the
+// layout only for the entries whose value differs from what is shown: Plotly.restyle when only
+// traces move, Plotly.relayout when only the layout does, one Plotly.update when both do.
 function drawWanted(gd) {
   gd.__liveChartRaf = 0;
   const want = gd.__liveChartWant;
@@ -357,13 +371,19 @@ function drawWanted(gd) {
     // a trace that does not move this path keeps its own value (undefined = leave it)
     upd[p] = F.traces.map((t, j) => (p in step[j] ? step[j][p] : getPath(gd.data[t], p)));
   });
-  const lay = F.layout ? Object.assign({}, F.layout[i]) : {};
-  const title = lay["title.text"];
-  if (typeof title === "string" && title && !title.startsWith("<b>")) lay["title.text"] = "<b>" + title + "</b>";
+  const lay = {};
+  if (F.layout) {
+    Object.entries(F.layout[i]).forEach(([p, v]) => {
+      if (p === "title.text" && typeof v === "string" && v && !v.startsWith("<b>")) v = "<b>" + v + "</b>";
+      if (!sameValue(getPath(gd.layout, p), v)) lay[p] = v;
+    });
+  }
+  const traces = F.traces.length > 0, layout = Object.keys(lay).length > 0;
   const t0 = G.lastInput || performance.now();
-  gd.__liveChartBusy = true;
   gd.__liveChartDrawn = null;          // the next rerun's figure is drawn even if it is the last one
   gd.__liveChartShown = { F, i };
+  if (!traces && !layout) return;      // nothing on screen differs
+  gd.__liveChartBusy = true;
   const done = () => {
     gd.__liveChartBusy = false;
     const ms = performance.now() - t0;
@@ -375,8 +395,12 @@ function drawWanted(gd) {
     if (again && (again.F !== F || again.i !== i) && !gd.__liveChartRaf)
       gd.__liveChartRaf = requestAnimationFrame(() => drawWanted(gd));
   };
-  Promise.resolve(F.traces.length ? Plotly.update(gd, upd, lay, F.traces) : Plotly.relayout(gd, lay))
-    .then(done, (err) => { console.error("live_chart frames", err); done(); });
+  const call = !layout ? () => Plotly.restyle(gd, upd, F.traces)
+    : !traces ? () => Plotly.relayout(gd, lay)
+    : () => Plotly.update(gd, upd, lay, F.traces);
+  let p;
+  try { p = Promise.resolve(call()); } catch (err) { p = Promise.reject(err); }
+  p.then(done, (err) => { console.error("live_chart frames", err); done(); });
 }
 
 // The hidden element carrying one slider's frames for one chart.
