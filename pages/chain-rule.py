@@ -106,7 +106,7 @@ def at_t(f_text: str, x_text: str, y_text: str, sym) -> None:
     c1, c2 = st.columns(2)
     with c1:
         ui.chart_live(plots.contour_with_path(g, Z, xs, ys, at), key="cr_contour", frames={"t": frames["cr_contour"]})
-        ui.notice("the red arrow is the velocity (dx/dt, dy/dt). Where it runs along a contour line "
+        ui.notice("the red-orange arrow is the velocity (dx/dt, dy/dt). Where it runs along a contour line "
                   "the height does not change, so df/dt = 0; where it crosses contours uphill, df/dt > 0.")
     with c2:
         ui.chart_live(plots.composed_with_tangent(t, gs, at), key="cr_curve", frames={"t": frames["cr_curve"]})
@@ -175,7 +175,7 @@ def _draw_training() -> None:
         ui.chart_live(plots.drawing(nn.to_plane(y, act), nn.to_plane(net.predict(x), act), s.iteration),
                       key="nn_drawing")
         ui.notice("the input is just t from 0 to 1; each output neuron draws one coordinate. "
-                  "Watch the red curve bend toward the grey target as the cost falls.")
+                  "Watch the red-orange curve bend toward the grey target as the cost falls.")
     with c2:
         ui.chart_live(plots.cost_history(s.history), key="nn_cost")
         ui.notice("on a log scale steady progress is a straight line; plateaus are the network "

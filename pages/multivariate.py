@@ -113,9 +113,9 @@ def explore(text: str, xr: tuple, yr: tuple, planes: bool, tangent: bool) -> Non
                       on_click=lambda: POINT.click(live_chart.clicked_point("fmap"), xr, yr, step_x, step_y))
         keypad.arrow_pad(mv.pad_label(xr, yr, step_x, step_y), "fmap", lambda m: POINT.nudge(m, xr, yr, step_x, step_y))
         ui.notice("**click the map (or press the arrows above) to move the point.** The white arrows are ∇f: they cross the contour lines at "
-                  "right angles and point uphill; the red arrow −∇f points straight downhill. The dotted lines "
+                  "right angles and point uphill; the red-orange arrow −∇f points straight downhill. The dotted lines "
                   "through the point are the Hessian's eigenvectors: the directions of greatest and least "
-                  "curvature (turquoise: curving up, orange: curving down).")
+                  "curvature (sky blue: curving up, orange: curving down).")
     # the point's value and gradient, and what kind of point it is: one box
     # (\displaystyle in $…$, not $$…$$: the line may break after "," on a narrow screen)
     icon, box = BADGES[pa.classification.kind]
@@ -144,7 +144,7 @@ def explore(text: str, xr: tuple, yr: tuple, planes: bool, tangent: bool) -> Non
         cam, rev = view3d.view_buttons("surf3d")
         ui.chart3d(mf.surface_figure(grid, pa, sl, planes=planes, tangent=tangent), key="surf3d", camera=cam,
                    camera_rev=rev)
-        ui.notice("the red curve is the slice y = y₀ and the blue one x = x₀: the surface cut by the two planes. "
+        ui.notice("the red-orange curve is the slice y = y₀ and the blue one x = x₀: the surface cut by the two planes. "
                   "With the tangent plane on, it touches the surface at the point and tilts exactly as much as "
                   "∂f/∂x and ∂f/∂y say.")
     # the drag frames of x₀ and y₀ last: the charts and readings above never wait for them
@@ -223,7 +223,7 @@ def map_point(mj, u_text: str, v_text: str, xr: tuple, yr: tuple, p0: tuple) -> 
     cl, cr = st.columns([1, 1])
     with cl:
         ui.chart_live(mf.square_zoom_figure(sq), key="mapzoom")
-        ui.notice("close up, the true image of the square (red) is the parallelogram spanned by J·dx and "
+        ui.notice("close up, the true image of the square (red-orange) is the parallelogram spanned by J·dx and "
                   "J·dy (dashed). Shrink the square and the two agree.")
     with cr: st.latex(mv.square_latex(sq, a, b))
     box, icon = ORIENTATION[sq.orientation]

@@ -76,7 +76,7 @@ def newton_steps(text: str, x0: float, res, half: float) -> None:
         say()
     xs, ys, yr = figs.newton_curve(res, shown, (-half, half))       # the curve as the chart shows it
     audio.play_as_sound(xs, ys, "f(x)", key="newton", ylim=yr)
-    ui.notice("each red tangent line starts at (xₙ, f(xₙ)) and its crossing of the axis is the next "
+    ui.notice("each red-orange tangent line starts at (xₙ, f(xₙ)) and its crossing of the axis is the next "
               "guess (the chart zooms to the guesses drawn, within ±w; ▶ Play draws them one by one). Near a root the crossings pile up "
               "fast; where the tangent is nearly flat the next guess is thrown far away (try x₀ = 1.99).")
 
@@ -253,7 +253,7 @@ def lagrange_walk(ftext: str, gtext: str, window: tuple, wk, points) -> None:
     c1, c2 = _pair([3, 2])
     with c1:
         ui.chart_live(figs.lagrange_figure(fg, gg, wk, idx, points, window), key="lmap")
-        ui.notice("slide the point along the red curve: where f is largest or smallest on it, the curve "
+        ui.notice("slide the point along the red-orange curve: where f is largest or smallest on it, the curve "
                   "just touches a contour of f, so ∇f and ∇g point along the same line (|cos θ| = 1). "
                   "λ is the ratio of their lengths.")
     with c2:

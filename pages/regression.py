@@ -110,7 +110,7 @@ def by_hand(data: rg.Dataset, line):
                       frames={k: hand_frames(k, c if k == "m" else m, values[k], show_best, data.key, data.x, data.y,
                                              data.s) for k in values})
         st.latex(fx.chi2_reading(m, c, rg.chi2_line(m, c, data.x, data.y, data.s), line.chi2))
-        ui.notice("each red segment is one residual yᵢ − (m xᵢ + c); χ² adds up their squares "
+        ui.notice("each dark red segment is one residual yᵢ − (m xᵢ + c); χ² adds up their squares "
                   "(divided by σᵢ²). Move m and c to make χ² as small as you can.")
     with right:
         line_descent_view(line, m, c, (mlo, mhi), (clo, chi), values)

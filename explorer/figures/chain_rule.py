@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from explorer.figures import colours as C  # Okabe–Ito, each >= 3:1 on white
 from explorer.figures import fastfig
 from explorer.chain_rule import BOX, ChainAt
 from explorer.network import LayerLedger
@@ -31,7 +32,7 @@ BOTTOM_LEGEND = dict(orientation="h", yref="container", y=0, yanchor="bottom")
 def path_point(at: ChainAt) -> dict:
     """The point (x(t), y(t)) on the contour map (it moves with t: also a drag frame's trace)."""
     return dict(type="scatter", x=[at.x], y=[at.y], mode="markers", name="point at t",
-                marker=dict(color="#d62728", size=13, line=dict(color="white", width=2)))
+                marker=dict(color=C.VERMILION, size=13, line=dict(color="white", width=2)))
 
 
 def velocity_arrow(at: ChainAt) -> list[dict]:
@@ -43,7 +44,7 @@ def velocity_arrow(at: ChainAt) -> list[dict]:
     s = 0.8 / speed
     return [dict(x=at.x + s * at.dx_dt, y=at.y + s * at.dy_dt, ax=at.x, ay=at.y,
                  xref="x", yref="y", axref="x", ayref="y", showarrow=True,
-                 arrowhead=3, arrowwidth=2.5, arrowcolor="#d62728", text="")]
+                 arrowhead=3, arrowwidth=2.5, arrowcolor=C.VERMILION, text="")]
 
 
 TANGENT_SPAN = 0.9      # the dashed tangent reaches this far either side of t
@@ -57,9 +58,9 @@ def tangent_and_point(at: ChainAt) -> list[dict]:
         tt = np.array([at.t - TANGENT_SPAN, at.t + TANGENT_SPAN])
         data.append(dict(type="scatter", x=_f32(tt), y=_f32(at.f + slope * (tt - at.t)), mode="lines",
                          name=f"tangent, slope df/dt = {nice_text(slope, 4)}",
-                         line=dict(color="#d62728", dash="dash")))
+                         line=dict(color=C.VERMILION, dash="dash")))
     data.append(dict(type="scatter", x=[round(at.t, 4)], y=[None if not np.isfinite(at.f) else round(at.f, 5)],
-                     mode="markers", name="t", marker=dict(color="#d62728", size=11)))
+                     mode="markers", name="t", marker=dict(color=C.VERMILION, size=11)))
     return data
 
 
@@ -106,20 +107,20 @@ def drawing(target_plane: np.ndarray, output_plane: np.ndarray, iteration: int) 
     closed_t = np.vstack([target_plane, target_plane[:1]])
     out = np.asarray(output_plane, dtype=float)
     data = [dict(type="scatter", x=_f32(closed_t[:, 0]), y=_f32(closed_t[:, 1]), mode="lines+markers",
-                 name="target", line=dict(color="#bbbbbb", width=2), marker=dict(size=4, color="#999999")),
+                 name="target", line=dict(color=C.GREY, width=2), marker=dict(size=4, color=C.DARK_GREY)),
             dict(type="scatter", x=_f32(out[:, 0]), y=_f32(out[:, 1]), mode="lines",
-                 name="network's drawing", line=dict(color="#d62728", width=3))]
+                 name="network's drawing", line=dict(color=C.VERMILION, width=3))]
     annotations = []
     finite = out[np.isfinite(out).all(axis=1)]
     spread = finite.max(axis=0) - finite.min(axis=0) if len(finite) else np.zeros(2)
     if len(finite) and spread.max() < SMALL_DRAWING:
         cx, cy = (float(v) for v in finite.mean(axis=0))
-        data[1].update(mode="lines+markers", marker=dict(size=7, color="#d62728"))
+        data[1].update(mode="lines+markers", marker=dict(size=7, color=C.VERMILION))
         data.append(dict(type="scatter", x=[cx], y=[cy], mode="markers", hoverinfo="skip",
                          name=f"the whole drawing: {nice_text(spread[0], 2)} × {nice_text(spread[1], 2)}",
-                         marker=dict(size=26, symbol="circle-open", color="#d62728", line=dict(width=2))))
+                         marker=dict(size=26, symbol="circle-open", color=C.VERMILION, line=dict(width=2))))
         annotations.append(dict(x=cx, y=cy, xref="x", yref="y", ax=(-60 if cx > 0 else 60),
-                                ay=(50 if cy > 0 else -50), showarrow=True, arrowhead=2, arrowcolor="#d62728",
+                                ay=(50 if cy > 0 else -50), showarrow=True, arrowhead=2, arrowcolor=C.VERMILION,
                                 text=("untrained: every t lands at<br>almost the same point" if iteration == 0
                                       else "every t lands at<br>almost the same point"),
                                 font=dict(color="#a01c1c", size=13), bgcolor="rgba(255,255,255,0.85)"))
@@ -144,9 +145,9 @@ def cost_history(costs: np.ndarray, max_points: int = 400) -> go.Figure:
         it, costs = it[keep], costs[keep]
     short = costs.size <= 20
     trace = dict(type="scatter", x=it.tolist(), y=_f32(costs), mode="lines+markers" if short else "lines",
-                 name="cost C", line=dict(color="#1f77b4", width=2.5))
+                 name="cost C", line=dict(color=C.BLUE, width=2.5))
     if short:
-        trace["marker"] = dict(size=10 if costs.size == 1 else 6, color="#1f77b4")
+        trace["marker"] = dict(size=10 if costs.size == 1 else 6, color=C.BLUE)
     yaxis = dict(type="log", title=dict(text="C (log scale)"))
     finite = costs[np.isfinite(costs) & (costs > 0)]
     if finite.size and finite.max() <= 10 * finite.min():   # a flat history: a decade each side

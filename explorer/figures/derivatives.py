@@ -11,13 +11,13 @@ import plotly.graph_objects as go
 import dataclasses
 
 from explorer.figures import fastfig
+# Okabe–Ito, ≥ 3:1 on white (colours.py): f blue, secant orange, tangent green dashed, run/rise dark vermilion + markers
+from explorer.figures.colours import BLUE, DARK_VERMILION as RED, GREEN, GREY, ORANGE, PURPLE
 from explorer.figures.describe import describe
 from explorer.figures.frames import slider_frames, slider_values, spec_frames  # noqa: F401  (slider_values: for pages)
 from explorer.derivatives import DifferenceErrors, GradientData, Secant, derivative_function, secant
 from explorer.numbers import nice, nice_text, round_sig
 from explorer.expressions import compile_expression
-
-BLUE, RED, GREEN, GREY, ORANGE, PURPLE = "#1f5fbf", "#d62728", "#2ca02c", "#7f7f7f", "#ff7f0e", "#9467bd"
 
 
 # Room for the tick labels and axis titles: a margin of its own on every figure, and automargin on

@@ -13,12 +13,17 @@ import plotly.graph_objects as go
 from explorer import multivariate as mv
 from explorer import sandpit as sb
 from explorer.multivariate.views import arrows_xy
+from explorer.figures import colours as C
 from explorer.figures.fastfig import figure, panel, subplots
 
-POINT = "#d62728"
-XCOL, YCOL = "#d62728", "#1f77b4"     # x-slice (y = y0) red, y-slice (x = x0) blue
-DIRCOL = "#2ca02c"
+# Okabe–Ito (explorer/figures/colours.py), each >= 3:1 on white and apart under the common
+# colour-vision deficiencies; the two slices also differ by name and panel, the eigenvectors by name.
+POINT = C.VERMILION
+XCOL, YCOL = C.VERMILION, C.BLUE      # x-slice (y = y0) vermilion, y-slice (x = x0) blue
+DIRCOL = C.GREEN
 GRADCOL = "#111111"
+EIG_NEG, EIG_POS = C.ORANGE, C.SKY    # Hessian eigenvectors: λ < 0 orange, λ ≥ 0 sky blue
+BOTTOM = C.ORANGE                     # the Sandpit's bottom (a star / diamond outlined in black)
 DU = "D<sub>u</sub>f"      # the directional derivative, as plotly writes a subscript
 
 
@@ -114,10 +119,10 @@ def surface_traces(grid: mv.Grid, pa: mv.PointAnalysis, sl: mv.Slices | None, pl
         k = min(1.0, room / rise) if rise > 0 else 1.0
         tx, ty, tz = mv.tangent_plane(pa, k * hx, k * hy)
         data.append(dict(type="surface", x=tx, y=ty, z=tz, opacity=0.65, showscale=False,
-                         colorscale=_solid("#ff7f0e"), name="tangent plane", hoverinfo="skip"))
+                         colorscale=_solid(C.ORANGE), name="tangent plane", hoverinfo="skip"))
     elif tangent:               # not drawable here (off the box, ∇f undefined): a hidden stand-in
         data.append(dict(type="surface", x=[pa.x0, pa.x0], y=[pa.y0, pa.y0], z=[[zlo, zlo], [zlo, zlo]],
-                         opacity=0.65, showscale=False, colorscale=_solid("#ff7f0e"),
+                         opacity=0.65, showscale=False, colorscale=_solid(C.ORANGE),
                          name="tangent plane (not drawn here)", hoverinfo="skip", visible=False))
     data.append(dict(type="scatter3d", x=[pa.x0], y=[pa.y0], z=[pa.f if inside else None],
                      mode="markers", marker=dict(size=6, color=POINT, line=dict(width=2, color="white")),
@@ -155,7 +160,7 @@ def contour_traces(grid: mv.Grid, arrows, pa: mv.PointAnalysis, *, theta: float 
     # (a fixed number of traces whatever the point: what cannot be drawn here is a hidden stand-in,
     # so the drag frames can be matched trace by trace)
     hidden = dict(x=[pa.x0], y=[pa.y0], mode="lines", hoverinfo="name", visible=False,
-                  line=dict(color="#17becf", width=3, dash="dot"))
+                  line=dict(color=EIG_POS, width=3, dash="dot"))
     if eigen and np.all(np.isfinite(pa.eigvecs)):
         L = 0.16 * span
         for k in range(2):
@@ -163,7 +168,7 @@ def contour_traces(grid: mv.Grid, arrows, pa: mv.PointAnalysis, *, theta: float 
             n = math.hypot(vx, vy) or 1.0
             data.append(dict(x=[pa.x0 - L * vx / n, pa.x0 + L * vx / n], y=[pa.y0 - L * vy / n, pa.y0 + L * vy / n],
                              mode="lines", hoverinfo="name",
-                             line=dict(color="#ff7f0e" if pa.eigvals[k] < 0 else "#17becf", width=3, dash="dot"),
+                             line=dict(color=EIG_NEG if pa.eigvals[k] < 0 else EIG_POS, width=3, dash="dot"),
                              name=f"H eigenvector v{k + 1} (λ={pa.eigvals[k]:.3g})"))
     elif eigen:
         data += [dict(hidden, name=f"H eigenvector v{k + 1} (undefined here)") for k in range(2)]
@@ -225,7 +230,7 @@ def directional_figure(grad, theta: float, height: int = 320) -> go.Figure:
                              titles=("u(θ) and ∇f/|∇f| at the point", f"{DU} = ∇f · u for every θ")))
     gn = float(np.hypot(*grad))
     c = np.linspace(0, 2 * math.pi, 73)
-    data = [dict(x=_f32(np.cos(c)), y=_f32(np.sin(c)), mode="lines", line=dict(color="#ccc", width=1),
+    data = [dict(x=_f32(np.cos(c)), y=_f32(np.sin(c)), mode="lines", line=dict(color=C.GREY, width=1),
                  hoverinfo="skip")]
     ux, uy = math.cos(theta), math.sin(theta)
     if np.isfinite(gn) and gn > 0:
@@ -233,7 +238,7 @@ def directional_figure(grad, theta: float, height: int = 320) -> go.Figure:
         ax, ay = arrows_xy(0, 0, gx, gy)
         data.append(dict(x=ax, y=ay, mode="lines", line=dict(color=GRADCOL, width=3), name="∇f/|∇f|"))
         p = gx * ux + gy * uy          # the projection of the unit gradient onto u
-        data.append(dict(x=[gx, p * ux], y=[gy, p * uy], mode="lines", line=dict(color="grey", dash="dot"),
+        data.append(dict(x=[gx, p * ux], y=[gy, p * uy], mode="lines", line=dict(color=C.GREY, dash="dot"),
                          hoverinfo="skip"))
     ax, ay = arrows_xy(0, 0, ux, uy)
     data.append(dict(x=ax, y=ay, mode="lines", line=dict(color=DIRCOL, width=3), name="u(θ)"))
@@ -246,7 +251,7 @@ def directional_figure(grad, theta: float, height: int = 320) -> go.Figure:
                      line=dict(color=DIRCOL, width=3), **right))
     if np.isfinite(gn):
         best = math.degrees(mv.steepest_angle(grad))
-        data.append(dict(x=[0, 360], y=[gn, gn], mode="lines", line=dict(color="grey", dash="dot"), name="|∇f|",
+        data.append(dict(x=[0, 360], y=[gn, gn], mode="lines", line=dict(color=C.GREY, dash="dot"), name="|∇f|",
                          **right))
         data.append(dict(x=[best], y=[gn], mode="markers", marker=dict(size=12, symbol="star", color="black"),
                          name="largest: along ∇f", **right))
@@ -270,10 +275,10 @@ def map_figure(mg: mv.MapGrid, sq: mv.SquareImage, shade, point, height: int = 4
     finite = sd[np.isfinite(sd)]
     m = float(np.max(np.abs(finite))) if finite.size else 1.0
     m = m if m > 0 else 1.0
-    data = [dict(x=_f32(mg.x), y=_f32(mg.y), mode="lines", line=dict(color="#888", width=1), hoverinfo="skip",
+    data = [dict(x=_f32(mg.x), y=_f32(mg.y), mode="lines", line=dict(color=C.GREY, width=1), hoverinfo="skip",
                  name="grid"),
             dict(x=_f32(sq.square[0]), y=_f32(sq.square[1]), fill="toself", mode="lines",
-                 line=dict(color=POINT, width=2), fillcolor="rgba(214,39,40,0.35)", name="square"),
+                 line=dict(color=POINT, width=2), fillcolor="rgba(213,94,0,0.35)", name="square"),
             dict(x=ex[:6], y=ey[:6], mode="lines", line=dict(color=XCOL, width=3), name="dx"),
             dict(x=ex[6:], y=ey[6:], mode="lines", line=dict(color=YCOL, width=3), name="dy"),
             # RdBu: det < 0 (orientation flipped) red, det > 0 (kept) blue, pale near det = 0
@@ -284,7 +289,7 @@ def map_figure(mg: mv.MapGrid, sq: mv.SquareImage, shade, point, height: int = 4
             dict(x=_f32(mg.u), y=_f32(mg.v), mode="lines", line=dict(color="#555", width=1), hoverinfo="skip",
                  name="image of grid", **right),
             dict(x=_f32(sq.image[0]), y=_f32(sq.image[1]), fill="toself", mode="lines",
-                 line=dict(color=POINT, width=2), fillcolor="rgba(214,39,40,0.5)", name="image of square", **right)]
+                 line=dict(color=POINT, width=2), fillcolor="rgba(213,94,0,0.5)", name="image of square", **right)]
     layout["xaxis"].update(title=dict(text="x"), constrain="domain")
     layout["yaxis"].update(title=dict(text="y"), scaleanchor="x", scaleratio=1, constrain="domain")
     layout["xaxis2"].update(title=dict(text="u"), constrain="domain")
@@ -297,7 +302,7 @@ def square_zoom_figure(sq: mv.SquareImage, height: int = 380) -> go.Figure:
     p = sq.parallelogram
     ax, ay = arrows_xy([p[0, 0], p[0, 0]], [p[1, 0], p[1, 0]], sq.edges[0], sq.edges[1], head=0.3)
     data = [dict(x=_f32(sq.image[0]), y=_f32(sq.image[1]), fill="toself", mode="lines",
-                 line=dict(color=POINT, width=2), fillcolor="rgba(214,39,40,0.35)", name="image of the square"),
+                 line=dict(color=POINT, width=2), fillcolor="rgba(213,94,0,0.35)", name="image of the square"),
             dict(x=_f32(p[0]), y=_f32(p[1]), mode="lines", line=dict(color="black", width=2, dash="dash"),
                  name="parallelogram J·(dx, dy)"),
             dict(x=ax[:6], y=ay[:6], mode="lines", line=dict(color=XCOL, width=3), name="J·dx"),
@@ -323,7 +328,7 @@ def pit_board(game: sb.Game, pit: sb.Pit | None = None, minima: sb.Minima | None
     if game.revealed and pit is not None:
         g = np.linspace(0, sb.SIZE, 61)
         Z = pit.value(*np.meshgrid(g, g))
-        data.append(dict(type="contour", x=_f32(g), y=_f32(g), z=_f32(-Z), colorscale="YlOrBr", ncontours=20,
+        data.append(dict(type="contour", x=_f32(g), y=_f32(g), z=_f32(-Z), colorscale="Cividis_r", ncontours=20,
                          colorbar=dict(title=dict(text="depth")), hoverinfo="skip", name="depth"))
     if game.dips:
         dx = np.array([d.x for d in game.dips])
@@ -348,9 +353,9 @@ def pit_board(game: sb.Game, pit: sb.Pit | None = None, minima: sb.Minima | None
         loc = minima.traps          # true local minima (∇f = 0, H positive definite) besides the bottom
         if loc:
             data.append(dict(x=[m[0] for m in loc], y=[m[1] for m in loc], mode="markers",
-                             marker=dict(symbol="x", size=12, color="#1f77b4"), name="local minima"))
+                             marker=dict(symbol="x", size=12, color=C.VERMILION), name="local minima"))
         data.append(dict(x=[minima.global_min[0]], y=[minima.global_min[1]], mode="markers",
-                         marker=dict(symbol="star", size=20, color="#ffd700", line=dict(width=2, color="black")),
+                         marker=dict(symbol="star", size=20, color=BOTTOM, line=dict(width=2, color="black")),
                          name="the bottom"))
     if aim is not None and not game.over:
         data.append(dict(x=[aim[0]], y=[aim[1]], mode="markers", name="aim of “Dip here”",
@@ -366,7 +371,7 @@ def pit_board(game: sb.Game, pit: sb.Pit | None = None, minima: sb.Minima | None
 def pit_3d(pit: sb.Pit, game: sb.Game, minima: sb.Minima, n: int = 50, height: int = 520) -> go.Figure:
     g = np.linspace(0, sb.SIZE, n)
     Z = np.round(pit.value(*np.meshgrid(g, g)), 4)
-    data = [dict(type="surface", x=_f32(g), y=_f32(g), z=_f32(Z), colorscale="YlOrBr_r", showscale=False,
+    data = [dict(type="surface", x=_f32(g), y=_f32(g), z=_f32(Z), colorscale="Cividis", showscale=False,
                  opacity=0.9, name="the pit",
                  hovertemplate="(%{x:.2f}, %{y:.2f})<br>depth %{customdata:.3f}<extra></extra>",
                  customdata=_f32(-Z))]
@@ -383,6 +388,6 @@ def pit_3d(pit: sb.Pit, game: sb.Game, minima: sb.Minima, n: int = 50, height: i
                          name="dips"))
     gx, gy = minima.global_min
     data.append(dict(type="scatter3d", x=[gx], y=[gy], z=[minima.global_value], mode="markers",
-                     marker=dict(size=7, color="#ffd700", symbol="diamond", line=dict(width=2, color="black")),
+                     marker=dict(size=7, color=BOTTOM, symbol="diamond", line=dict(width=2, color="black")),
                      name="the bottom"))
     return figure(data, dict(height=height, showlegend=False, scene=_scene("f (height)", z_ratio=0.6)))

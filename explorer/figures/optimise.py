@@ -13,6 +13,7 @@ import pandas  # noqa: F401  - finish importing pandas here: plotly only peeks a
 #                             half-imported pandas (another thread warming up) breaks its checks
 import plotly.graph_objects as go
 
+from explorer.figures import colours as C
 from explorer.figures import fastfig
 from explorer.expressions import compile_expression
 from explorer.numbers import round_sig, round_to_scale, subscript
@@ -20,10 +21,12 @@ from explorer.optimise import METHODS, Basins, ConstraintWalk, DescentResult, La
 
 SIG = 5   # significant figures of the largest value kept in the numbers sent (small JSON)
 
-METHOD_COLOURS = {"gradient": "#d62728", "newton": "#1f77b4", "hybrid": "#2ca02c",
-                  "momentum": "#9467bd", "adam": "#ff7f0e"}
-ROOT_COLOURS = ["#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#bcbd22"]
-FAIL_COLOUR = "#b0b0b0"
+# Okabe–Ito (figures/colours.py): >= 3:1 on white, apart under colour-vision deficiencies, and a dash each.
+METHOD_COLOURS = {"gradient": C.VERMILION, "newton": C.BLUE, "hybrid": C.GREEN,
+                  "momentum": C.PURPLE, "adam": C.ORANGE}
+METHOD_DASHES = {"gradient": "solid", "newton": "dash", "hybrid": "dot", "momentum": "dashdot", "adam": "longdash"}
+ROOT_COLOURS = [C.BLUE, C.VERMILION, C.GREEN, C.ORANGE, C.PURPLE, C.YELLOW]   # neighbours apart for all
+FAIL_COLOUR = C.DARK_GREY
 
 
 def _yrange(y: np.ndarray, include=()):
@@ -120,17 +123,17 @@ def newton_figure(res: NewtonResult, shown: int, window: tuple[float, float], cu
             vy += [0, fx[k + 1], None]
     data.append(dict(type="scatter", x=round_to_scale(tx, SIG), y=round_to_scale(ty, SIG), mode="lines",
                      name="tangent lines",
-                     line=dict(color="#d62728", width=2)))
+                     line=dict(color=C.VERMILION, width=2)))
     data.append(dict(type="scatter", x=round_to_scale(vx, SIG), y=round_to_scale(vy, SIG), mode="lines",
                      name="back up to f",
-                     line=dict(color="#d62728", width=1, dash="dot"), showlegend=False))
+                     line=dict(color=C.VERMILION, width=1, dash="dot"), showlegend=False))
     px = h[: shown + 1]
     labelled = set(legible_labels(px, xr))
     data.append(dict(type="scatter", x=round_to_scale(px, SIG), y=np.zeros(len(px)), mode="markers+text",
                      name="xₙ on the axis",
                      text=[f"x{subscript(k)}" if k in labelled else "" for k in range(len(px))],
                      textposition="bottom center",
-                     marker=dict(color="#d62728", size=9, symbol="x")))
+                     marker=dict(color=C.VERMILION, size=9, symbol="x")))
     annotations = []
     for left in (True, False):      # one arrow a side: the first guess thrown off it, and a count
         off = [(k, xk) for k, xk in enumerate(px) if (xk < xr[0] if left else xk > xr[1])]
@@ -138,19 +141,19 @@ def newton_figure(res: NewtonResult, shown: int, window: tuple[float, float], cu
             k, xk = off[0]
             more = f" (and {len(off) - 1} more)" if len(off) > 1 else ""
             annotations.append(dict(x=xr[0] if left else xr[1], y=0, text=f"x{subscript(k)} = {xk:.4g} is off the chart{more}",
-                                    showarrow=True, ax=25 if left else -25, ay=-45, arrowcolor="#d62728",
+                                    showarrow=True, ax=25 if left else -25, ay=-45, arrowcolor=C.VERMILION,
                                     xanchor="left" if left else "right", bgcolor="rgba(255,255,255,0.85)",
                                     font=dict(color="#b71c1c"), arrowhead=2))
     cur = min(shown, len(fx) - 1)
     if cur >= 0:
         data.append(dict(type="scatter", x=[float(h[cur])], y=[float(fx[cur])], mode="markers",
-                         name=f"(x{subscript(cur)}, f(x{subscript(cur)}))", marker=dict(color="#1f77b4", size=12)))
+                         name=f"(x{subscript(cur)}, f(x{subscript(cur)}))", marker=dict(color=C.BLUE, size=12)))
     layout = dict(height=450, xaxis=dict(range=xr, title=dict(text="x")),
                   yaxis=dict(range=yr, title=dict(text="f(x)")),
                   legend=LEGEND_BELOW,
                   title=dict(text="Newton-Raphson: follow the tangent to the axis"),
                   shapes=[dict(type="line", xref="x domain", x0=0, x1=1, yref="y", y0=0, y1=0,
-                               line=dict(color="#888", width=1))])
+                               line=dict(color=C.GREY, width=1))])
     if annotations:
         layout["annotations"] = annotations
     return fastfig.figure(data, layout)
@@ -191,7 +194,7 @@ def basin_figure(b: Basins, x0: float) -> go.Figure:
                      name="roots",
                      marker=dict(symbol="triangle-down", size=13, color="black")))
     data.append(dict(type="scatter", x=[float(x0)], y=[-0.6], mode="markers", name="your x₀",
-                     marker=dict(symbol="triangle-up", size=13, color="#d62728")))
+                     marker=dict(symbol="triangle-up", size=13, color=C.VERMILION)))
     layout = dict(height=250, yaxis=dict(visible=False, range=[-1, 1]),
                   xaxis=dict(range=[float(b.x0[0]), float(b.x0[-1])], title=dict(text="starting point x₀")),
                   legend=LEGEND_BELOW,
@@ -226,7 +229,7 @@ def descent_contour(grid, runs: list[DescentResult], window, newton_marks: bool 
         data.append(dict(type="scatter", x=round_to_scale(p[:, 0], SIG), y=round_to_scale(p[:, 1], SIG),
                          mode="lines+markers",
                          name=f"{METHODS[r.method]} ({r.nit} steps)",
-                         line=dict(color=col, width=2), marker=dict(size=4, color=col)))
+                         line=dict(color=col, width=2, dash=METHOD_DASHES.get(r.method, "solid")), marker=dict(size=4, color=col)))
         data.append(dict(type="scatter", x=[float(round_to_scale(p[-1, 0], SIG))],
                          y=[float(round_to_scale(p[-1, 1], SIG))],
                          mode="markers", showlegend=False,
@@ -279,7 +282,7 @@ def descent_surface(grid, runs: list[DescentResult], window, keep: int = 300) ->
         col = METHOD_COLOURS.get(r.method, "#000")
         data.append(dict(type="scatter3d", x=round_to_scale(p[m, 0], SIG), y=round_to_scale(p[m, 1], SIG),
                          z=round_to_scale(v[m] + lift, SIG),
-                         mode="lines+markers", name=METHODS[r.method], line=dict(color=col, width=7),
+                         mode="lines+markers", name=METHODS[r.method], line=dict(color=col, width=7, dash=METHOD_DASHES.get(r.method, "solid")),
                          marker=dict(size=4, color=col, line=dict(color="white", width=1))))
     scene = dict(xaxis=dict(title=dict(text="x")), yaxis=dict(title=dict(text="y")),
                  zaxis=dict(title=dict(text="f"), range=[zr[0], zr[1] + 2 * lift]), aspectmode="cube")
@@ -302,8 +305,8 @@ def descent_values(runs: list[DescentResult], keep: int = 600) -> go.Figure:
         if len(k) > keep:
             idx = np.unique(np.geomspace(1, len(k), keep).astype(int) - 1)
             k, gap = k[idx], gap[idx]
-        data.append(dict(type="scatter", x=k, y=round_sig(gap, 4), mode="lines", name=METHODS[r.method],
-                         line=dict(color=METHOD_COLOURS.get(r.method, "#000"), width=2)))
+        line = dict(color=METHOD_COLOURS.get(r.method, "#000"), width=2, dash=METHOD_DASHES.get(r.method, "solid"))
+        data.append(dict(type="scatter", x=k, y=round_sig(gap, 4), mode="lines", name=METHODS[r.method], line=line))
     layout = dict(height=360,
                   yaxis=dict(type="log", title=dict(text="f(xₖ) − lowest f reached"), exponentformat="power"),
                   xaxis=dict(title=dict(text="iteration k")), legend=dict(orientation="h", y=-0.3),
@@ -317,7 +320,7 @@ def lagrange_figure(fgrid, ggrid, walk: ConstraintWalk | None, idx: int, points:
                     window) -> go.Figure:
     xs, ys, F = fgrid
     G = ggrid[2] if ggrid is not None else None
-    data = [dict(type="contour", x=xs, y=ys, z=F, ncontours=25, colorscale="Blues", showscale=False,
+    data = [dict(type="contour", x=xs, y=ys, z=F, ncontours=25, colorscale=C.VIRIDIS_DARK, showscale=False,
                  contours=dict(coloring="lines"), line=dict(width=1.5), name="contours of f",
                  hoverinfo="skip", showlegend=True)]
     if walk is not None and len(walk.x):
@@ -327,14 +330,14 @@ def lagrange_figure(fgrid, ggrid, walk: ConstraintWalk | None, idx: int, points:
             m = walk.component == c
             cx += round_to_scale(walk.x[m], SIG).tolist() + [None]
             cy += round_to_scale(walk.y[m], SIG).tolist() + [None]
-        data.append(dict(type="scatter", x=cx, y=cy, mode="lines", line=dict(color="#d62728", width=3),
+        data.append(dict(type="scatter", x=cx, y=cy, mode="lines", line=dict(color=C.VERMILION, width=3),
                          name="g(x, y) = 0", hoverinfo="skip"))
     elif G is not None:
         data.append(dict(type="contour", x=xs, y=ys, z=G, contours=dict(start=0, end=0, size=1, coloring="none"),
-                         line=dict(color="#d62728", width=3), showscale=False, name="g(x, y) = 0",
+                         line=dict(color=C.VERMILION, width=3), showscale=False, name="g(x, y) = 0",
                          hoverinfo="skip", showlegend=True))
-    for kind, sym, col in (("max", "triangle-up", "#2ca02c"), ("min", "triangle-down", "#9467bd"),
-                           ("other", "circle", "#555")):
+    for kind, sym, col in (("max", "triangle-up", C.GREEN), ("min", "triangle-down", C.PURPLE),
+                           ("other", "circle", C.DARK_GREY)):
         pts = [p for p in points if p.kind == kind]
         if pts:
             data.append(dict(type="scatter", x=[float(p.x) for p in pts], y=[float(p.y) for p in pts],
@@ -346,9 +349,9 @@ def lagrange_figure(fgrid, ggrid, walk: ConstraintWalk | None, idx: int, points:
         i = int(np.clip(idx, 0, len(walk.x) - 1))
         px, py = float(walk.x[i]), float(walk.y[i])
         data.append(dict(type="scatter", x=[px], y=[py], mode="markers", name="moving point",
-                         marker=dict(size=14, color="#ff7f0e", line=dict(color="black", width=1.5))))
+                         marker=dict(size=14, color=C.ORANGE, line=dict(color="black", width=1.5))))
         L = 0.12 * max(window[1] - window[0], window[3] - window[2])
-        for vec, col, label in ((walk.grad_f[i], "#1f77b4", "∇f"), (walk.grad_g[i], "#d62728", "∇g")):
+        for vec, col, label in ((walk.grad_f[i], C.BLUE, "∇f"), (walk.grad_g[i], C.VERMILION, "∇g")):
             n = float(np.hypot(*vec))
             if not np.isfinite(n) or n == 0:
                 continue
@@ -377,7 +380,7 @@ def along_figure(walk: ConstraintWalk, idx: int, points: list[LagrangePoint]) ->
         m = walk.component == c
         xs_ += round_to_scale(s[m], SIG).tolist() + [None]
         fs_ += round_to_scale(f[m], SIG).tolist() + [None]
-    data = [dict(type="scatter", x=xs_, y=fs_, mode="lines", name="f along g = 0", line=dict(color="#1f77b4"))]
+    data = [dict(type="scatter", x=xs_, y=fs_, mode="lines", name="f along g = 0", line=dict(color=C.BLUE))]
     # the solutions, located on the traced curve
     for p in points:
         d = np.hypot(walk.x - p.x, walk.y - p.y)
@@ -386,11 +389,11 @@ def along_figure(walk: ConstraintWalk, idx: int, points: list[LagrangePoint]) ->
             data.append(dict(type="scatter", x=[float(s[j])], y=[float(p.f)], mode="markers", showlegend=False,
                              marker=dict(size=12, symbol="triangle-up" if p.kind == "max" else
                                          "triangle-down" if p.kind == "min" else "circle",
-                                         color="#2ca02c" if p.kind == "max" else "#9467bd"),
+                                         color=C.GREEN if p.kind == "max" else C.PURPLE),
                              hovertemplate=f"{p.kind}: f = {p.f:.5g}<extra></extra>"))
     i = int(np.clip(idx, 0, len(s) - 1))
     data.append(dict(type="scatter", x=[float(s[i])], y=[float(f[i])], mode="markers", name="moving point",
-                     marker=dict(size=14, color="#ff7f0e", line=dict(color="black", width=1.5))))
+                     marker=dict(size=14, color=C.ORANGE, line=dict(color="black", width=1.5))))
     layout = dict(height=330, xaxis=dict(title=dict(text="distance travelled along the constraint")),
                   yaxis=dict(title=dict(text="f")), showlegend=False,
                   title=dict(text="f along the constraint"))

@@ -4,6 +4,8 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from explorer.figures import colours as C  # Okabe–Ito, each >= 3:1 on white
+
 
 def _small(fig: go.Figure) -> go.Figure:
     fig.update_layout(height=170, margin=dict(l=0, r=0, t=0, b=0), showlegend=False,
@@ -15,11 +17,11 @@ def _small(fig: go.Figure) -> go.Figure:
 def derivatives() -> go.Figure:
     x = np.linspace(-0.2, 2.2, 60)
     x0, h = 0.8, 0.9
-    fig = go.Figure([go.Scatter(x=x, y=x ** 2, line=dict(width=3)),
+    fig = go.Figure([go.Scatter(x=x, y=x ** 2, line=dict(color=C.BLUE, width=3)),
                      go.Scatter(x=[x0, x0 + h], y=[x0 ** 2, (x0 + h) ** 2], mode="lines+markers",
-                                line=dict(color="crimson", width=3)),
+                                line=dict(color=C.VERMILION, width=3)),
                      go.Scatter(x=[x0, x0 + h, x0 + h], y=[x0 ** 2, x0 ** 2, (x0 + h) ** 2],
-                                mode="lines", line=dict(color="gray", dash="dot"))])
+                                mode="lines", line=dict(color=C.GREY, dash="dot"))])
     return _small(fig)
 
 
@@ -41,18 +43,18 @@ def chain_rule() -> go.Figure:
     x = 16 * np.sin(2 * np.pi * t) ** 3 / 20
     y = (13 * np.cos(2 * np.pi * t) - 5 * np.cos(4 * np.pi * t) - 2 * np.cos(6 * np.pi * t)
          - np.cos(8 * np.pi * t)) / 20
-    fig = go.Figure(go.Scatter(x=x, y=y, line=dict(color="crimson", width=3)))
+    fig = go.Figure(go.Scatter(x=x, y=y, line=dict(color=C.VERMILION, width=3)))
     fig.update_yaxes(scaleanchor="x")
     return _small(fig)
 
 
 def taylor() -> go.Figure:
     x = np.linspace(-6, 6, 200)
-    fig = go.Figure([go.Scatter(x=x, y=np.sin(x), line=dict(width=3))])
-    for n, c in [(1, "#bbb"), (3, "#999"), (7, "crimson")]:
+    fig = go.Figure([go.Scatter(x=x, y=np.sin(x), line=dict(color=C.BLUE, width=3))])
+    for n, c, dash in [(1, C.GREY, "dot"), (3, C.DARK_GREY, "dash"), (7, C.VERMILION, "solid")]:
         k = np.arange(n + 1)
         terms = [((-1) ** (j // 2) * x ** j / np.prod(np.arange(1, j + 1))) if j % 2 else 0 * x for j in k]
-        fig.add_trace(go.Scatter(x=x, y=np.sum(terms, axis=0), line=dict(color=c, width=2)))
+        fig.add_trace(go.Scatter(x=x, y=np.sum(terms, axis=0), line=dict(color=c, width=2, dash=dash)))
     fig.update_yaxes(range=[-2, 2])
     return _small(fig)
 
@@ -77,7 +79,7 @@ def regression() -> go.Figure:
     m, c = np.polyfit(x, y, 1)
     xs = np.column_stack([x, x, np.full_like(x, np.nan)]).ravel()
     ys = np.column_stack([y, m * x + c, np.full_like(x, np.nan)]).ravel()
-    fig = go.Figure([go.Scatter(x=xs, y=ys, mode="lines", line=dict(color="gray", width=1)),
-                     go.Scatter(x=x, y=y, mode="markers", marker=dict(size=7)),
-                     go.Scatter(x=[0, 10], y=[c, 10 * m + c], mode="lines", line=dict(color="crimson", width=3))])
+    fig = go.Figure([go.Scatter(x=xs, y=ys, mode="lines", line=dict(color=C.GREY, width=1)),
+                     go.Scatter(x=x, y=y, mode="markers", marker=dict(size=7, color=C.BLUE)),
+                     go.Scatter(x=[0, 10], y=[c, 10 * m + c], mode="lines", line=dict(color=C.VERMILION, width=3))])
     return _small(fig)

@@ -13,6 +13,7 @@ import plotly.colors
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from explorer.figures import colours as C  # Okabe–Ito, each >= 3:1 on white
 from explorer.figures import fastfig
 from explorer.numbers import nice_text, round_sig
 from explorer.regression.data import subsample
@@ -71,7 +72,7 @@ def _title(text):
 def _data_spec(x, y, s=None, name="data"):
     xs, ys, ss = _sub(x, y, s)
     tr = dict(type="scatter", x=xs, y=ys, mode="markers", name=name,
-              marker=dict(size=6 if len(xs) < 300 else 3, color="#1f77b4"))
+              marker=dict(size=6 if len(xs) < 300 else 3, color=C.BLUE))
     if ss is not None and len(xs) <= 300:
         tr["error_y"] = dict(type="data", array=round_sig(ss, 3), visible=True, thickness=1)
     return tr
@@ -98,12 +99,12 @@ def hand_fit_figure(x, y, s, m, c, xlabel="x", ylabel="y", best=None):
     seg_x = np.column_stack([xs, xs, np.full(len(xs), np.nan)]).ravel()
     data = [_data_spec(x, y, s),
             dict(type="scatter", x=seg_x, y=segments_y(xs, ys, m, c), mode="lines", name="residuals",
-                 line=dict(color="#d62728", width=1)),
+                 line=dict(color=C.DARK_VERMILION, width=1)),
             dict(type="scatter", x=line_x, y=m * line_x + c, mode="lines", name="your line",
-                 line=dict(color="#ff7f0e", width=3))]
+                 line=dict(color=C.ORANGE, width=3))]
     if best is not None:
         data.append(dict(type="scatter", x=line_x, y=best[0] * line_x + best[1], mode="lines",
-                         name="least squares", line=dict(color="#2ca02c", dash="dash")))
+                         name="least squares", line=dict(color=C.GREEN, dash="dash")))
     return _fig(data, dict(xaxis=dict(title=_title(xlabel)), yaxis=dict(title=_title(ylabel)), height=420,
                            legend=dict(orientation="h", y=1.12, x=1, xanchor="right"), title=_title("Fit by hand")))
 
@@ -118,7 +119,7 @@ DESCENT_MARKER = dict(size=7, symbol="diamond", color="#ffffff", line=dict(color
 def hand_marker(m, c) -> dict:
     """The landscape's marker at the hand-picked (m, c), where the descent starts."""
     return dict(type="scatter", x=[float(m)], y=[float(c)], mode="markers", name="start (your hand pick)",
-                marker=dict(size=13, color="#ff7f0e", symbol="circle", line=dict(color="black", width=1)))
+                marker=dict(size=13, color=C.ORANGE, symbol="circle", line=dict(color="black", width=1)))
 
 
 def landscape_figure(ms, cs, Z, hand, best, path_m=None, path_c=None, xname="m", yname="c",
@@ -133,7 +134,7 @@ def landscape_figure(ms, cs, Z, hand, best, path_m=None, path_c=None, xname="m",
                          mode="lines+markers", name="gradient descent", line=DESCENT_LINE, marker=DESCENT_MARKER))
     data.append(hand_marker(*hand))
     data.append(dict(type="scatter", x=[float(best[0])], y=[float(best[1])], mode="markers", name="optimum",
-                     marker=dict(size=15, color="#d62728", symbol="x", line=dict(color="white", width=1))))
+                     marker=dict(size=15, color=C.VERMILION, symbol="x", line=dict(color="white", width=1))))
     return _fig(data, dict(xaxis=dict(title=_title(xname), range=[float(ms[0]), float(ms[-1])]),
                            yaxis=dict(title=_title(yname), range=[float(cs[0]), float(cs[-1])]),
                            height=420, title=_title(title), legend=dict(BOTTOM_LEGEND)))
@@ -169,8 +170,8 @@ def fit_and_descent_curves(model: str, names, fit_params, descent_params, x, n: 
     """``model_figure``'s curves for the library fit (green) and the steepest descent's end
     (orange, dashed) over the span of ``x``."""
     xs = np.linspace(float(np.nanmin(x)), float(np.nanmax(x)), n)
-    return [("library fit", xs, model_values(model, names, fit_params, xs), "#2ca02c", "solid"),
-            ("steepest descent", xs, model_values(model, names, descent_params, xs), "#ff7f0e", "dash")]
+    return [("library fit", xs, model_values(model, names, fit_params, xs), C.GREEN, "solid"),
+            ("steepest descent", xs, model_values(model, names, descent_params, xs), C.ORANGE, "dash")]
 
 
 def _hline(y, **line):
@@ -181,9 +182,9 @@ def residual_figure(x, r, normalised: bool, xlabel="x"):
     xs, rs, _ = _sub(x, r)
     shapes = [_hline(0, color="black", width=1)]
     if normalised:
-        shapes += [_hline(v, color="grey", dash="dot", width=1) for v in (-2, 2)]
+        shapes += [_hline(v, color=C.GREY, dash="dot", width=1) for v in (-2, 2)]
     data = [dict(type="scatter", x=xs, y=rs, mode="markers", name="residual",
-                 marker=dict(size=6 if len(xs) < 300 else 3, color="#9467bd"))]
+                 marker=dict(size=6 if len(xs) < 300 else 3, color=C.PURPLE))]
     return _fig(data, dict(xaxis=dict(title=_title(xlabel)),
                            yaxis=dict(title=_title("(y − f(x)) / σ" if normalised else "y − f(x)")),
                            shapes=shapes, height=300, title=_title("Residuals of the library fit"),
@@ -192,8 +193,8 @@ def residual_figure(x, r, normalised: bool, xlabel="x"):
 
 # Bands, diagnostics and comparisons of a fit (issue 21). Meaning never rides on colour alone: each
 # band has its own dash pattern and a legend label saying what it bounds.
-BAND_STYLE = {"confidence": ("dash", "#2ca02c", "where the true curve lies"),
-              "prediction": ("dot", "#7f7f7f", "where a new point lies")}
+BAND_STYLE = {"confidence": ("dash", C.GREEN, "where the true curve lies"),
+              "prediction": ("dot", C.GREY, "where a new point lies")}
 
 
 def band_spec(xs, lower, upper, kind: str, level: float) -> list[dict]:
@@ -205,7 +206,7 @@ def band_spec(xs, lower, upper, kind: str, level: float) -> list[dict]:
                  name=name, legendgroup=kind, line=line, hoverinfo="skip"),
             dict(type="scatter", x=np.asarray(xs, float), y=np.asarray(lower, float), mode="lines",
                  name=name, legendgroup=kind, showlegend=False, line=line, hoverinfo="skip",
-                 fill="tonexty", fillcolor="rgba(44,160,44,0.10)" if kind == "confidence" else "rgba(127,127,127,0.08)")]
+                 fill="tonexty", fillcolor="rgba(0,158,115,0.10)" if kind == "confidence" else "rgba(118,118,118,0.08)")]
 
 
 def fit_curve(fit, x, n: int = 300):
@@ -225,7 +226,7 @@ def fit_band_figure(x, y, s, fit, level: float = 0.95, xlabel="x", ylabel="y", e
             data += band_spec(xs, lo, hi, kind, level)
     data.append(_data_spec(x, y, s))
     data.append(dict(type="scatter", x=xs, y=ys, mode="lines", name="library fit",
-                     line=dict(color="#2ca02c", dash="solid", width=3)))
+                     line=dict(color=C.GREEN, dash="solid", width=3)))
     for name, cx, cy, colour, dash in extra_curves:
         data.append(dict(type="scatter", x=np.asarray(cx, float), y=np.asarray(cy, float), mode="lines",
                          name=name, line=dict(color=colour, dash=dash, width=3)))
@@ -235,7 +236,7 @@ def fit_band_figure(x, y, s, fit, level: float = 0.95, xlabel="x", ylabel="y", e
 
 def comparison_figure(x, y, s, fits, xlabel="x", ylabel="y"):
     """Two (or more) fits of the same data: ``fits`` = [(label, fit)], solid, then dashed, dotted."""
-    styles = [("#2ca02c", "solid"), ("#d62728", "dash"), ("#9467bd", "dot")]
+    styles = [(C.GREEN, "solid"), (C.VERMILION, "dash"), (C.PURPLE, "dot")]
     data = [_data_spec(x, y, s)]
     for (label, fit), (colour, dash) in zip(fits, styles):
         xs, ys = fit_curve(fit, x)
@@ -298,7 +299,7 @@ def residual_histogram_figure(values, label: str, bins: int | None = None):
     gx = np.linspace(min(-3.5, float(edges[0])), max(3.5, float(edges[-1])), 200)
     gauss = v.size * width * np.exp(-gx ** 2 / 2) / np.sqrt(2 * np.pi)
     data = [dict(type="bar", x=centres, y=counts, width=width * 0.95, name="residuals",
-                 marker=dict(color="#9467bd")),
+                 marker=dict(color=C.PURPLE)),
             dict(type="scatter", x=gx, y=round_sig(gauss, 4), mode="lines", name="standard normal (expected)",
                  line=dict(color="black", dash="dash", width=2))]
     return _fig(data, dict(xaxis=dict(title=_title(label)), yaxis=dict(title=_title("count")), height=300,

@@ -83,7 +83,7 @@ def test_lagrange_figure_gradient_arrows_point_along_the_gradients(inputs):
     walk, idx = inputs["walk"], 40
     fig = figs.lagrange_figure(inputs["fgrid"], None, walk, idx, inputs["sol"].points, LW)
     arrows = [a for a in fig.layout.annotations if a.showarrow]
-    assert [a.arrowcolor for a in arrows] == ["#1f77b4", "#d62728"]
+    assert [a.arrowcolor for a in arrows] == ["#0072B2", "#D55E00"]      # ∇f blue, ∇g vermilion
     for a, vec in zip(arrows, (walk.grad_f[idx], walk.grad_g[idx])):
         drawn = np.array([a.x - a.ax, a.y - a.ay])
         assert np.dot(drawn, vec) / (np.linalg.norm(drawn) * np.linalg.norm(vec)) == pytest.approx(1.0)
