@@ -394,7 +394,7 @@ def along_figure(walk: ConstraintWalk, idx: int, points: list[LagrangePoint]) ->
     i = int(np.clip(idx, 0, len(s) - 1))
     data.append(dict(type="scatter", x=[float(s[i])], y=[float(f[i])], mode="markers", name="moving point",
                      marker=dict(size=14, color=C.ORANGE, line=dict(color="black", width=1.5))))
-    layout = dict(height=330, xaxis=dict(title=dict(text="distance travelled along the constraint")),
+    layout = dict(height=330, xaxis=dict(title=dict(text="distance along the constraint")),
                   yaxis=dict(title=dict(text="f")), showlegend=False,
                   title=dict(text="f along the constraint"))
     return fastfig.figure(data, layout)
