@@ -360,7 +360,7 @@ def lagrange_figure(fgrid, ggrid, walk: ConstraintWalk | None, idx: int, points:
                                     showarrow=True, arrowhead=3, arrowsize=1.3, arrowwidth=3, arrowcolor=col,
                                     text=""))
             annotations.append(dict(x=px + 1.22 * (ex - px), y=py + 1.22 * (ey - py), text=f"<b>{label}</b>",
-                                    showarrow=False, font=dict(color=col, size=17)))
+                                    showarrow=False, font=dict(color={C.VERMILION: C.DARK_VERMILION}.get(col, col), size=17)))
     layout = dict(height=520,
                   xaxis=dict(range=[float(window[0]), float(window[1])], title=dict(text="x"), constrain="domain"),
                   yaxis=dict(range=[float(window[2]), float(window[3])], title=dict(text="y"),
