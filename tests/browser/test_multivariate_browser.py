@@ -130,7 +130,7 @@ def test_a_pole_stays_inside_the_3d_box_and_presenter_ticks_stay_small(page, app
     in presenter mode the 3D tick labels keep their own small font."""
     page.goto(app_url + "multivariate?f=1%2F(x-y)&x0=0.2&y0=0.1&tplane=true&present=true")
     wait_for_app(page)
-    page.wait_for_selector(".st-key-p3d-surf3d .js-plotly-plot .gl-container", state="attached", timeout=180000)
+    page.wait_for_selector(".st-key-p3d-surf3d .js-plotly-plot .gl-container", state="attached", timeout=300000)   # software WebGL: 110-170 s here
     out = page.evaluate("""() => { const gd = document.querySelector('.st-key-p3d-surf3d .js-plotly-plot');
         const flat = z => z == null ? [] : typeof z === 'number' ? [z] : ArrayBuffer.isView(z) ? Array.from(z)
                         : Array.isArray(z) ? z.flatMap(flat) : [];
