@@ -95,7 +95,10 @@ def test_a_hard_50k_row_fit_stops_at_its_budget_and_says_so():
     fit, seconds = _timed(fit_model, "A*sin(w*x + p)", x, y, start, time_budget=1.0)
     assert seconds <= 2.0, seconds          # 78 s without a budget (13 starts)
     assert not fit.success
-    assert "time budget (1 s) ran out" in fit.message and "not a converged fit" in fit.message
+    # the budget runs out in the first solve ("not a converged fit") or, on a fast machine, during
+    # the restarts the poor first fit asks for ("a better fit may exist"): either way it is said
+    assert "time budget (1 s) ran out" in fit.message
+    assert "not a converged fit" in fit.message or "starts, so a better fit may exist" in fit.message
     # the values reported are the best point evaluated: no worse than the start
     chi2_start = float(np.sum((y - np.sin(x)) ** 2))
     assert np.isfinite(fit.chi2) and fit.chi2 <= chi2_start
