@@ -141,9 +141,11 @@ def explore(text: str, xr: tuple, yr: tuple, planes: bool, tangent: bool) -> Non
     with left:
         # Filled LAST: a 3D redraw is the slowest thing the browser does in a step (software WebGL),
         # so every other view updates before it starts.
+        chart = st.container()      # the view buttons under the chart (on a projector the chart comes first)
         cam, rev = view3d.view_buttons("surf3d")
-        ui.chart3d(mf.surface_figure(grid, pa, sl, planes=planes, tangent=tangent), key="surf3d", camera=cam,
-                   camera_rev=rev)
+        with chart:
+            ui.chart3d(mf.surface_figure(grid, pa, sl, planes=planes, tangent=tangent), key="surf3d", camera=cam,
+                       camera_rev=rev)
         ui.notice("the red-orange curve is the slice y = y₀ and the blue one x = x₀: the surface cut by the two planes. "
                   "With the tangent plane on, it touches the surface at the point and tilts exactly as much as "
                   "∂f/∂x and ∂f/∂y say.")

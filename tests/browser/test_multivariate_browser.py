@@ -125,6 +125,8 @@ def test_an_invalid_window_then_a_valid_one_keeps_one_point_everywhere(page, app
     assert_no_exception(page)
 
 
+@pytest.mark.slow       # 2-3 min of software WebGL, which holds up the browser tests after it; the
+                        # clipping itself is checked in Python by tests/unit/test_multivariate.py
 def test_a_pole_stays_inside_the_3d_box_and_presenter_ticks_stay_small(page, app_url):
     """1/(x − y) with the tangent plane near the pole: every z plotly holds lies in the box's range;
     in presenter mode the 3D tick labels keep their own small font."""
