@@ -33,9 +33,11 @@ def test_presenter_mode_hides_chrome(page, app_url):
     wait_for_app(page)
     assert page.url.endswith("derivatives?present=true"), "the address bar still says presenter mode"
     assert page.locator('[data-testid="stException"]').count() == 0
-    assert not page.locator('[data-testid="stMainMenu"]').is_visible(), "the app menu is hidden"
+    # the app menu is hidden (presenter mode's style arrives with the run: wait for it, not a snapshot)
+    page.locator('[data-testid="stMainMenu"]').wait_for(state="hidden", timeout=30000)
     # a presenter link opens with the sidebar folded away, and it can still be opened again
-    assert page.locator('[data-testid="stSidebar"]').get_attribute("data-collapsed") == "true"
+    page.wait_for_function("() => document.querySelector('[data-testid=\"stSidebar\"]')"
+                           ".getAttribute('data-collapsed') === 'true'", timeout=30000)
     page.locator('[data-testid="stExpandSidebarButton"]').click()
     page.wait_for_function("() => document.querySelector('[data-testid=\"stSidebar\"]')"
                            ".getAttribute('data-collapsed') === 'false'")
