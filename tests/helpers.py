@@ -61,3 +61,22 @@ HOSTILE = [
     "(x+1)^100*(x+2)^100*(x+3)^100", "(x+1)^100*(x+2)^100*(x+3)^100*(x+4)^100", "((x+1)^100)^100",
     "abs(abs(abs(abs(abs(abs(abs(abs(x-y)-y)-y)-y)-y)-y)-y)-y)", "x + acos(2)", "1/exp(-1000)",
 ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Live dragging (issue #19): what the drag browser tests read from a page
+def slider_value(page, key: str) -> float:
+    """The value a slider's range input holds now (during a drag: what the hand shows)."""
+    return float(page.locator(f".st-key-{key} input[type=range]").first.get_attribute("value"))
+
+
+def drag_frames_drawn(page, chart: str) -> int:
+    """How many drag frames the live chart with this key has drawn (its data-live-chart-drag-frames)."""
+    return int(page.locator(f".st-key-p3d-{chart} .live-chart").first.get_attribute("data-live-chart-drag-frames")
+               or 0)
+
+
+def wait_until_not_running(page, timeout: int = 120000) -> None:
+    """Wait until Streamlit says the script is not running."""
+    page.wait_for_function("() => document.querySelector('[data-testid=stApp]')"
+                           ".getAttribute('data-test-script-state') !== 'running'", timeout=timeout)

@@ -9,6 +9,8 @@ import time
 
 import pytest
 
+from helpers import slider_value as _value, drag_frames_drawn as _frames_drawn, wait_until_not_running as _settled
+
 from explorer.numbers import tex_number
 
 # (page, slider, the charts it drives, the chart whose contour/curve must stay put, the trace of it)
@@ -31,11 +33,6 @@ STILL_JS = """([chart, i]) => { const gd = document.querySelector('.st-key-p3d-'
                                                JSON.stringify(t.z || t.y || []).length]); }"""
 
 
-def _settled(page):
-    page.wait_for_function("() => document.querySelector('[data-testid=stApp]')"
-                           ".getAttribute('data-test-script-state') !== 'running'", timeout=90000)
-
-
 def _open(page, app_url, path, slider, charts, sent):
     page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(time.monotonic())))
     page.goto(app_url + path)
@@ -46,15 +43,6 @@ def _open(page, app_url, path, slider, charts, sent):
                return !!(m && m.get(s) && gd && gd._fullLayout && gd.data && gd.data.length === m.get(s).ntraces); }""",
             arg=[chart, slider], timeout=120000)
     _settled(page)
-
-
-def _value(page, slider):
-    return float(page.locator(f".st-key-{slider} input[type=range]").first.get_attribute("value"))
-
-
-def _frames_drawn(page, chart):
-    return int(page.locator(f".st-key-p3d-{chart} .live-chart").first.get_attribute("data-live-chart-drag-frames")
-               or 0)
 
 
 def _reading(path, slider, v):

@@ -11,6 +11,8 @@ import time
 
 import pytest
 
+from helpers import slider_value as _value, drag_frames_drawn as _frames_drawn, wait_until_not_running as _settled
+
 CHARTS = {"x0": ("newton_plot", "basin_plot"), "lr": ("dmap", "dsurf", "dvals")}
 
 STATE_JS = """([chart, slider]) => {
@@ -39,20 +41,6 @@ def _open(page, app_url, sent):
                    return !!(m && m.get(s) && gd && gd._fullLayout && gd.data && gd.data.length === m.get(s).ntraces); }""",
                 arg=[chart, slider], timeout=120000)
     _settled(page)
-
-
-def _value(page, slider):
-    return float(page.locator(f".st-key-{slider} input[type=range]").first.get_attribute("value"))
-
-
-def _frames_drawn(page, chart):
-    return int(page.locator(f".st-key-p3d-{chart} .live-chart").first.get_attribute("data-live-chart-drag-frames")
-               or 0)
-
-
-def _settled(page):
-    page.wait_for_function("() => document.querySelector('[data-testid=stApp]')"
-                           ".getAttribute('data-test-script-state') !== 'running'", timeout=120000)
 
 
 def _drawn_and_still(page, chart):

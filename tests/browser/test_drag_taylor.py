@@ -10,6 +10,8 @@ import time
 
 import pytest
 
+from helpers import slider_value as _value, wait_until_not_running as _settled
+
 CHART = "t1d"
 
 STATE_JS = """([chart, slider]) => {
@@ -25,11 +27,6 @@ F_JS = """() => { const gd = document.querySelector('.st-key-p3d-t1d .live-chart
   return JSON.stringify([Array.from(gd.data[0].x), Array.from(gd.data[0].y)]); }"""
 
 
-def _settled(page):
-    page.wait_for_function("() => document.querySelector('[data-testid=stApp]')"
-                           ".getAttribute('data-test-script-state') !== 'running'", timeout=90000)
-
-
 def _open(page, app_url, sent):
     page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(time.monotonic())))
     page.goto(app_url + "taylor")
@@ -40,10 +37,6 @@ def _open(page, app_url, sent):
                return !!(m && m.get(s) && gd && gd._fullLayout && gd.data && gd.data.length === m.get(s).ntraces); }""",
             arg=[CHART, slider], timeout=120000)
     _settled(page)
-
-
-def _value(page, slider):
-    return float(page.locator(f".st-key-{slider} input[type=range]").first.get_attribute("value"))
 
 
 def _frames_drawn(page):
