@@ -16,5 +16,6 @@ for i, module in enumerate(course.MODULES):
     preview = getattr(previews, module.url_path.replace("-", "_"))
     with cols[i % 3].container(border=True):
         st.page_link(module.file, label=f"**{module.title}**")
-        st.plotly_chart(ui.style(preview()), config={"staticPlot": True}, key=f"preview_{i}")
+        ui.chart(preview(), key=f"preview_{i}", config={"staticPlot": True, "displaylogo": False},
+                 label=f"{module.title}: preview")
         st.caption(module.blurb)

@@ -131,26 +131,10 @@ def style(fig: go.Figure, height: int | None = None) -> go.Figure:
     return fig
 
 
-# Chart text at least 4.5:1 (WCAG 1.4.3): Streamlit's plotly theme draws tick labels in its faded grey
-# (#808495 on white, 3.7:1); these are its text colours of the light and the dark theme.
-_CHART_TEXT = {"light": "#31333F", "dark": "#FAFAFA"}
-
-
-def _theme_type() -> str:
-    try:
-        return "dark" if st.context.theme.type == "dark" else "light"
-    except Exception:  # noqa: BLE001 - no browser context (AppTest): the configured light theme
-        return "light"
-
-
-def chart(fig: go.Figure, key: str | None = None, **kwargs: Any):
-    """Draw a 2D figure (styled) and return what ``st.plotly_chart`` returns."""
-    style(fig)
-    text = "#000000" if presenting() else _CHART_TEXT[_theme_type()]
-    fig.update_xaxes(tickfont_color=text, title_font_color=text)
-    fig.update_yaxes(tickfont_color=text, title_font_color=text)
-    kwargs.setdefault("config", {"displaylogo": False})
-    return st.plotly_chart(fig, key=key, **kwargs)
+def chart(fig: go.Figure, key: str, **kwargs: Any):
+    """Draw a 2D figure that no slider drags (a quiz picture, a course-map preview): styled like
+    every chart, with its accessible name and generated description: ``chart_live`` itself."""
+    return chart_live(fig, key=key, **kwargs)
 
 
 def chart_live(fig: go.Figure, key: str, **kwargs: Any):

@@ -257,6 +257,7 @@ export default function (component) {
         }
       }
       chartDrawn(gd, m.key);
+      menuButtons(gd, layout, Plotly);
       gd.__liveChartRev = rev;
       gd.dataset.liveChartRenders = String((+gd.dataset.liveChartRenders || 0) + 1);
     });
@@ -513,4 +514,50 @@ function applyMeta(gd, m) {
     d.open = open;                                 // a table the reader opened stays open
     wrap.appendChild(d);
   }
+}
+
+// ===== plotly's own buttons (▶ Play / ‖ Pause of an animation: layout.updatemenus) are drawn in SVG,
+// which a keyboard cannot reach (issue #20, WCAG 2.1.1). Each one gets a native <button> twin before
+// the plot, out of sight until it takes focus (like a skip link), so a mouse user sees plotly's
+// buttons and a keyboard or screen-reader user Tabs to the same actions: the twin calls the same
+// plotly method with the same arguments. Rebuilt only when the buttons change.
+const MENU_CSS = ".live-chart-menu{display:flex;gap:.5rem;flex-wrap:wrap}" +
+  ".live-chart-menu button:not(:focus){" + HIDDEN + "}" +
+  ".live-chart-menu button{font:inherit;font-size:0.95rem;color:inherit;background:transparent;cursor:pointer;" +
+  "border:1px solid currentColor;border-radius:0.5rem;padding:0.25rem 0.75rem;margin:0.25rem 0}" +
+  ".live-chart-menu button:focus-visible{outline:3px solid #1c6fd6;outline-offset:2px}";
+
+function menuButtons(gd, layout, Plotly) {
+  const wrap = gd.parentElement;
+  if (!wrap) return;
+  if (!document.getElementById("live-chart-menu-css")) {
+    const st = document.createElement("style");
+    st.id = "live-chart-menu-css";
+    st.textContent = MENU_CSS;
+    document.head.appendChild(st);
+  }
+  const menus = (layout.updatemenus || []).filter((u) => u && u.visible !== false && (u.type || "dropdown") === "buttons");
+  const buttons = [];
+  menus.forEach((u) => (u.buttons || []).forEach((b) => {
+    if (b && b.visible !== false && b.label && typeof Plotly[b.method] === "function") buttons.push(b);
+  }));
+  const sig = JSON.stringify(buttons.map((b) => [b.label, b.method, b.args]));
+  let bar = wrap.querySelector(":scope > .live-chart-menu");
+  if (sig === (wrap.__liveChartMenu || "[]") && (bar || !buttons.length)) return;
+  wrap.__liveChartMenu = sig;
+  if (bar) bar.remove();
+  if (!buttons.length) return;
+  bar = document.createElement("div");
+  bar.className = "live-chart-menu";
+  buttons.forEach((b) => {
+    const el = document.createElement("button");
+    el.type = "button";
+    el.textContent = b.label;
+    el.addEventListener("click", () => {
+      const p = Plotly[b.method](gd, ...(b.args || []));
+      if (p && p.catch) p.catch(() => {});      // an animation interrupted by another: not an error
+    });
+    bar.appendChild(el);
+  });
+  wrap.insertBefore(bar, gd);
 }
