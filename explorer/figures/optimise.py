@@ -153,9 +153,8 @@ def newton_figure(res: NewtonResult, shown: int, window: tuple[float, float], cu
                   legend=LEGEND_BELOW,
                   title=dict(text="Newton-Raphson: follow the tangent to the axis"),
                   shapes=[dict(type="line", xref="x domain", x0=0, x1=1, yref="y", y0=0, y1=0,
-                               line=dict(color=C.GREY, width=1))])
-    if annotations:
-        layout["annotations"] = annotations
+                               line=dict(color=C.GREY, width=1))],
+                  annotations=annotations)      # [] when none: a drag frame swaps the list as a whole
     return fastfig.figure(data, layout)
 
 

@@ -154,3 +154,25 @@ def test_the_page_has_no_server_play_and_sends_drag_frames():
     assert not [b for b in at.button if "Play" in (b.label or "")]      # Play is the chart's own button
     src = (at._tree and None) or open("pages/optimisation.py", encoding="utf-8").read()
     assert "time.sleep" not in src and "send_frames(\"newton_plot\"" in src
+
+
+def test_a_release_recomputes_only_the_frame_sets_that_depend_on_its_slider(monkeypatch):
+    """The frame sets are cached by the controls they depend on (#17, #19): releasing γ recomputes
+    none, x₀ only Newton's Play frames (they start at x₀), n only the x₀ frames of the Newton chart,
+    the window all three Newton sets, the start only γ's frames."""
+    import streamlit as st
+    calls = []
+    for name in ("newton_frames", "basin_frames", "play_frames", "step_frames"):
+        real = getattr(drag, name)
+        monkeypatch.setattr(drag, name, lambda *a, _f=real, _n=name, **k: (calls.append(_n), _f(*a, **k))[1])
+    st.cache_resource.clear()
+    at = run_page("pages/optimisation.py")
+    assert set(calls) == {"newton_frames", "basin_frames", "play_frames", "step_frames"}
+    for key, value, recomputed in (("lr", 0.377, set()), ("x0", -2.37, {"play_frames"}), ("n", 7, {"newton_frames"}),
+                                   ("w", 6.5, {"newton_frames", "basin_frames", "play_frames"}),
+                                   ("sx", -1.35, {"step_frames"}), ("sy", 2.15, {"step_frames"}), ("lr", 0.611, set()),
+                                   ("x0", 3.1, {"play_frames"})):
+        calls.clear()
+        at.slider(key=key).set_value(value).run()
+        assert not at.exception
+        assert sorted(calls) == sorted(recomputed), (key, calls)
