@@ -10,7 +10,7 @@ import ui
 from explorer import regression as rg
 from explorer.figures import regression as rf
 from explorer.figures import regression_frames as rff
-from explorer.figures.frames import slider_values
+from explorer.figures.frames import frames_json
 from explorer.regression import formulas as fx
 from ui import regression_sections as fs
 
@@ -51,15 +51,16 @@ def grid_cached(model, params: tuple, px, py, xr, yr, data_key, _x, _y, _s):
 
 
 # Drag frames of m and c (issue #19): those of one slider depend on the other's value (and the data),
-# never on its own, so a release of m reuses m's and recomputes c's.
+# never on its own, so a release of m reuses m's and recomputes c's. Keyed by the slider's range (not
+# its ~200 positions, which would be hashed on every call) and kept as the JSON bytes that travel.
 @st.cache_resource(max_entries=64, ttl=3600, show_spinner=False)
-def hand_frames(slider: str, other: float, values: tuple, best: bool, data_key, _x, _y, _s):
-    return rff.hand_frames(_x, _y, _s, slider, other, values, best)
+def hand_frames(slider: str, other: float, rng: tuple, best: bool, data_key, _x, _y, _s) -> bytes:
+    return frames_json(rff.hand_frames(_x, _y, _s, slider, other, rff.positions(*rng), best))
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def landscape_frames(slider: str, other: float, values: tuple, path_drawn: bool):
-    return rff.landscape_frames(slider, other, values, path_drawn)
+def landscape_frames(slider: str, other: float, rng: tuple, path_drawn: bool) -> bytes:
+    return frames_json(rff.landscape_frames(slider, other, rff.positions(*rng), path_drawn))
 
 
 def keep_in(key: str, options=None, lo=None, hi=None):
@@ -102,22 +103,22 @@ def by_hand(data: rg.Dataset, line):
         m = ui.slider("slope m", mlo, mhi, mdef, mstep, key="m")
         c = ui.slider("intercept c", clo, chi, cdef, cstep, key="c")
     show_best = ui.toggle("show the least-squares line", False, key="best")
-    values = {"m": tuple(slider_values(mlo, mhi, mstep)), "c": tuple(slider_values(clo, chi, cstep))}
+    rngs = {"m": (mlo, mhi, mstep), "c": (clo, chi, cstep)}      # the frames' positions: rff.positions
     left, right = st.columns(2)
     with left:
         ui.chart_live(rf.hand_fit_figure(data.x, data.y, data.s, m, c, data.xlabel, data.ylabel,
                                          (line.m, line.c) if show_best else None), key="hand_plot",
-                      frames={k: hand_frames(k, c if k == "m" else m, values[k], show_best, data.key, data.x, data.y,
-                                             data.s) for k in values})
+                      frames={k: hand_frames(k, c if k == "m" else m, rngs[k], show_best, data.key, data.x, data.y,
+                                             data.s) for k in rngs})
         st.latex(fx.chi2_reading(m, c, rg.chi2_line(m, c, data.x, data.y, data.s), line.chi2))
         ui.notice("each dark red segment is one residual yᵢ − (m xᵢ + c); χ² adds up their squares "
                   "(divided by σᵢ²). Move m and c to make χ² as small as you can.")
     with right:
-        line_descent_view(line, m, c, (mlo, mhi), (clo, chi), values)
+        line_descent_view(line, m, c, (mlo, mhi), (clo, chi), rngs)
 
 
 @st.fragment
-def line_descent_view(line, m, c, mrange, crange, values):
+def line_descent_view(line, m, c, mrange, crange, rngs):
     """The χ² landscape with the descent from (m, c): its own fragment, so the step-size and
     step-count sliders rerun only this chart."""
     with ui.row():
@@ -127,7 +128,7 @@ def line_descent_view(line, m, c, mrange, crange, values):
     path = rg.line_descent(line, m, c, rate, int(steps))
     ms, cs, Z = rg.chi2_line_grid(line, mrange, crange, n=50)   # 0.1 ms: no cache needed
     ui.chart_live(rf.landscape_figure(ms, cs, Z, (m, c), (line.m, line.c), path.m, path.c), key="landscape",
-                  frames={k: landscape_frames(k, c if k == "m" else m, values[k], len(path.m) > 1) for k in values})
+                  frames={k: landscape_frames(k, c if k == "m" else m, rngs[k], len(path.m) > 1) for k in rngs})
     ui.notice("χ² is a bowl over (m, c): the optimum (✕) is its bottom. Descent steps go "
               "straight downhill, across the contours — a long narrow valley makes them zigzag; "
               "a step size above 2 makes them fly out.",

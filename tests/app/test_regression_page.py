@@ -464,8 +464,12 @@ def frame_sets(at) -> dict:
     return out
 
 
-def frame_values(v) -> np.ndarray:
-    """A frame's array: short ones plain lists (None = NaN), long ones 16-bit steps (``q2``)."""
+def frame_values(v, shared=None) -> np.ndarray:
+    """A frame's array: short ones plain lists (None = NaN), long ones 16-bit steps (``q2``), or
+    ``ax``: the set's shared[a] + t·shared[b] (``regression_frames.AFFINE``)."""
+    if isinstance(v, dict) and v.get("dtype") == "ax":
+        a, b = (np.array([np.nan if u is None else u for u in shared[v[k]]], float) for k in ("a", "b"))
+        return a + v["t"] * b
     if isinstance(v, dict):
         q = np.frombuffer(base64.b64decode(v["bdata"]), dtype="<i2").astype(float)
         return np.where(q == -32768, np.nan, v["lo"] + q * v["step"])
@@ -496,7 +500,7 @@ def test_m_and_c_frames_are_the_pictures_the_page_draws_there():
     span = lambda a: np.nanmax(a) - np.nanmin(a)       # noqa: E731
     for i, trace in zip(hand_m["traces"], hand_m["steps"][k]):
         want = values(fig["data"][i]["y"])
-        got = frame_values(trace["y"])
+        got = frame_values(trace["y"], hand_m.get("shared"))
         assert got.shape == want.shape and np.array_equal(np.isnan(got), np.isnan(want))
         ok = ~np.isnan(want)
         assert np.allclose(got[ok], want[ok], rtol=1e-4, atol=span(want) / 60000 + 1e-12)
@@ -522,3 +526,48 @@ def test_frames_follow_the_least_squares_toggle_and_the_bad_slider_name():
     assert rff.landscape_frames("c", 1.5, [1.0, 2.0], path_drawn=False)["traces"] == [1]
     with pytest.raises(ValueError):
         rff.hand_frames(data.x, data.y, data.s, "slope", 2.0, [1.0])
+
+
+def test_a_data_slider_sends_the_frames_of_the_new_data_built_for_every_position_at_once():
+    """Issues #17/#19: a data slider (N points) changes the data, so all four frame sets are new;
+    each is what ``explorer.figures.regression_frames`` builds for the new data at every position
+    of the slider as the page draws it (min, max, step of the slider itself), byte for byte, and
+    that is the generic diff over the page's own figure builder (``slider_frames``), with the other
+    parameter at the value the page drew."""
+    from explorer import regression as rg
+    from explorer.figures import regression as rf
+    from explorer.figures import regression_frames as rff
+    from explorer.figures.frames import frames_json, slider_frames
+    at = run_page(PAGE)
+    no_exception(at)
+    before = frame_sets(at)
+    at.slider(key="n").set_value(31).run()
+    no_exception(at)
+    after = frame_sets(at)
+    assert set(after) == set(before) == {("hand_plot", "m"), ("hand_plot", "c"), ("landscape", "m"), ("landscape", "c")}
+    assert all(after[k][0] != before[k][0] for k in after), "new data: new positions and residuals in every set"
+    data = rg.generated(31, at.slider(key="noise").value, at.slider(key="tm").value, at.slider(key="tc").value,
+                        int(at.number_input(key="seed").value))
+    sm, sc = at.slider(key="m"), at.slider(key="c")
+    # (m, c) as the page drew them: the landscape's marker (the widget snaps a kept value to the new steps)
+    marker = next(t for t in figures(at)["landscape"]["data"] if t.get("name", "").startswith("start"))
+    m, c = float(values(marker["x"])[0]), float(values(marker["y"])[0])
+    for key, sl, other in (("m", sm, c), ("c", sc, m)):
+        positions = rff.positions(sl.min, sl.max, sl.step)
+        assert after["hand_plot", key][1]["values"] == list(positions)
+        mc = (lambda v: (v, other)) if key == "m" else (lambda v: (other, v))  # noqa: B023
+        page = after["hand_plot", key][1]
+        assert page == json.loads(frames_json(rff.hand_frames(data.x, data.y, data.s, key, other, positions)))
+        generic = json.loads(frames_json(slider_frames(
+            lambda v: rf.hand_fit_figure(data.x, data.y, data.s, *mc(v)), positions)))  # noqa: B023
+        if not rff.AFFINE:
+            assert page == generic                   # 16-bit residuals: the generic frames byte for byte
+        assert {k: page[k] for k in ("values", "traces", "paths", "ntraces")} == \
+            {k: generic[k] for k in ("values", "traces", "paths", "ntraces")}
+        for j in range(0, len(positions), 9):
+            for mine, theirs in zip(page["steps"][j], generic["steps"][j]):
+                got, want = frame_values(mine["y"], page.get("shared")), frame_values(theirs["y"])
+                ok = ~np.isnan(want)
+                assert np.array_equal(np.isnan(got), ~ok)
+                assert np.allclose(got[ok], want[ok], rtol=1e-4, atol=np.ptp(want[ok]) / 60000 + 1e-12)
+        assert after["landscape", key][1] == json.loads(frames_json(rff.landscape_frames(key, other, positions, True)))
