@@ -29,9 +29,9 @@ from explorer.numbers import round_sig
 __all__ = ["hand_frames", "landscape_frames", "positions", "SLIDERS"]
 
 SLIDERS = ("m", "c")
-# Whether the chart code decodes "ax" values (``hand_frames(affine=...)``): ~16 KB a residual frame set
-# instead of 66 (30 points) or 259 (150 drawn); False until ui/live_chart_js/live_chart.js does.
-AFFINE = False
+# Residual segments as "ax" values (``hand_frames(affine=...)``; the chart code's ``axDecode``):
+# ~16 KB a residual frame set instead of 66 (30 points) or 259 (150 drawn).
+AFFINE = True
 
 
 def positions(lo: float, hi: float, step: float) -> tuple[float, ...]:

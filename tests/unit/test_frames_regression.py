@@ -223,9 +223,6 @@ def test_affine_frames_only_with_a_chart_code_that_decodes_them():
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
-@pytest.mark.xfail(strict=True, reason="ui/live_chart_js/live_chart.js has no axDecode yet: add it (registerFrames: "
-                                        "F.steps = axDecode(F.steps, F.shared) when F.shared), then set "
-                                        "regression_frames.AFFINE = True and drop this mark")
 def test_the_chart_code_decodes_affine_frames_as_python_does(tmp_path):
     """The chart code's ``decode`` then ``axDecode`` (as ``registerFrames`` does), run by node, give
     the frames ``decode_affine`` gives: the figure's residual segments, gaps as null."""

@@ -301,6 +301,23 @@ function decode(v) {
   return v;
 }
 
+// "ax" values (explorer/figures/regression_frames.py): shared[a] + t * shared[b], from the frame
+// set's "shared" arrays (sent once a set), null where either is null: a residual that moves with the
+// slider's value costs a few bytes a frame instead of the whole array.
+function axDecode(v, shared) {
+  if (v && typeof v === "object" && !Array.isArray(v)) {
+    if (v.dtype === "ax" && Array.isArray(shared[v.a]) && Array.isArray(shared[v.b])) {
+      const a = shared[v.a], b = shared[v.b];
+      return a.map((p, i) => (p == null || b[i] == null ? null : p + v.t * b[i]));
+    }
+    const out = {};
+    for (const [k, x] of Object.entries(v)) out[k] = axDecode(x, shared);
+    return out;
+  }
+  if (Array.isArray(v)) return v.map((x) => axDecode(x, shared));
+  return v;
+}
+
 function installOnce() {
   if (G.dragInstalled) return;
   G.dragInstalled = true;
@@ -413,6 +430,7 @@ function registerFrames(m, body, el) {
   const old = sets.get(m.slider);
   if (old && old.__body === body) { old.__el = el; return; }   // the same frames (a cached message)
   const F = decode(JSON.parse(body));
+  if (Array.isArray(F.shared)) { F.steps = axDecode(F.steps, F.shared); delete F.shared; }
   F.__body = body;
   F.__el = el;                 // its carrier: once Streamlit removes it, the frames are stale
   sets.set(m.slider, F);
