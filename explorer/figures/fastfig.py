@@ -258,3 +258,13 @@ def _json_default(obj):
     if isinstance(obj, np.generic):
         return obj.item()
     raise TypeError(f"not JSON: {type(obj).__name__}")
+
+
+def grid32(z) -> np.ndarray:
+    """A grid that is only drawn (hover off) as 32-bit floats: 7 significant digits and half the
+    bytes of a float64 typed array; kept as float64 when a finite value lies outside float32's range."""
+    a = np.asarray(z, dtype=float)
+    fin = a[np.isfinite(a)]
+    if fin.size and float(np.abs(fin).max()) > 1e37:
+        return a
+    return a.astype(np.float32)

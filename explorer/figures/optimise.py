@@ -219,7 +219,7 @@ def descent_contour(grid, runs: list[DescentResult], window, newton_marks: bool 
     # Himmelblau) stay visible next to the steep walls
     with np.errstate(all="ignore"):
         shade = round_to_scale(np.log1p(Z - np.nanmin(Z)), 4) if np.isfinite(Z).any() else Z
-    data = [dict(type="contour", x=xs, y=ys, z=shade, ncontours=30, colorscale="Viridis", showscale=False,
+    data = [dict(type="contour", x=xs, y=ys, z=fastfig.grid32(shade), ncontours=30, colorscale="Viridis", showscale=False,
                  contours=dict(coloring="heatmap", showlines=True), hoverinfo="skip",
                  name="f", opacity=0.85)]
     for r in runs:
@@ -269,7 +269,7 @@ def descent_surface(grid, runs: list[DescentResult], window, keep: int = 300) ->
     xs, ys, Z = grid
     fin = Z[np.isfinite(Z)]
     zr = [float(fin.min()), float(fin.max())] if len(fin) else [-1, 1]
-    data = [dict(type="surface", x=xs, y=ys, z=Z, colorscale="Viridis", showscale=False, opacity=0.8,
+    data = [dict(type="surface", x=xs, y=ys, z=fastfig.grid32(Z), colorscale="Viridis", showscale=False, opacity=0.8,
                  name="f", hoverinfo="skip")]
     lift = SURFACE_LIFT * (zr[1] - zr[0])       # just above the surface, so it is not hidden in it
     for r in runs:
