@@ -24,22 +24,36 @@ _SUP = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 def round_sig(a, digits: int = 4) -> np.ndarray:
     """Each value rounded to ``digits`` significant figures; 0, NaN and ±∞ stay as they are."""
     a = np.asarray(a, dtype=float)
-    out = a.copy()
-    ok = np.isfinite(a) & (a != 0)
-    if ok.any():
-        k = digits - 1 - np.floor(np.log10(np.abs(a[ok])))   # decimals to keep (negative: tens...)
-        # divide or multiply by an EXACT power of ten (10.0**-k is not exact), so the result is the
-        # float that f"{v:.{digits}g}" reads as
+    flat = a.reshape(-1)
+    mag = np.abs(flat)
+    ok = (mag > 0) & (mag < np.inf)           # finite and not 0 (NaN compares False)
+    if flat.size and ok.all():                # the usual case: no picking out
+        x = flat
+    elif ok.any():
+        x, mag = flat[ok], mag[ok]
+    else:
+        return a.copy()
+    k = digits - 1 - np.floor(np.log10(mag))    # decimals to keep (negative: tens...)
+    # divide or multiply by an EXACT power of ten (10.0**-k is not exact), so the result is the
+    # float that f"{v:.{digits}g}" reads as
+    lo, hi = k.min(), k.max()
+    if 0 <= lo and hi <= 22:                    # decimals only (the usual case): one branch, no overflow
+        p = 10.0 ** k
+        rounded = np.rint(x * p) / p            # (np.round's own rint)
+    else:
+        far = np.abs(k) > 22
         with np.errstate(over="ignore", invalid="ignore"):
             p = 10.0 ** np.abs(k)
-            rounded = np.where(k >= 0, np.round(a[ok] * p) / p, np.round(a[ok] / p) * p)
+            rounded = np.where(k >= 0, np.rint(x * p) / p, np.rint(x / p) * p)
         # powers of ten beyond 1e22 are not exact floats: there (very large or tiny values) read
         # the digits as text
-        far = np.abs(k) > 22
         if far.any():
-            rounded[far] = [float(f"{v:.{digits}g}") for v in a[ok][far]]
-        out[ok] = rounded
-    return out
+            rounded[far] = [float(f"{v:.{digits}g}") for v in x[far]]
+    if x is flat:
+        return rounded.reshape(a.shape)
+    out = flat.copy()
+    out[ok] = rounded
+    return out.reshape(a.shape)
 
 
 def round_to_scale(a, digits: int = 4, max_decimals: int = 10) -> np.ndarray:

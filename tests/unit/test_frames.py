@@ -413,3 +413,54 @@ def test_a_drag_frame_restyles_the_moving_traces_and_touches_the_layout_only_whe
     assert [c[0] for c in both["calls"]] == ["update"] and both["calls"][0][2] == {"title.text": "<b>at B</b>"}
     assert both["calls"][0][3] == [1, 2] and both["y"] == [2.0] * 10 and both["title"] == "<b>at B</b>"
     assert [c[0] for c in traces["calls"]] == ["restyle"] and traces["y"] == [3.0] * 10 and traces["frames"] == 3
+
+
+# --- the fast paths give the very frames of the plain ones ------------------------------------------
+
+def test_slider_values_come_from_a_cache_but_each_caller_gets_its_own_list():
+    xs = slider_values(-4.0, 4.0, 0.05)
+    assert len(xs) == 161 and xs[0] == -4.0 and xs[-1] == 4.0 and xs[100] == 1.0
+    assert all(type(x) is float for x in xs)
+    from explorer.numbers import round_sig
+    assert xs == [float(round_sig(-4.0 + i * 0.05, 12)) for i in range(161)], "one value at a time, as before"
+    xs.append(99.0)
+    xs[0] = 7.0
+    again = slider_values(-4.0, 4.0, 0.05)
+    assert len(again) == 161 and again[0] == -4.0, "a caller changing its list changes no one else's"
+    assert again is not slider_values(-4.0, 4.0, 0.05)
+    assert slider_values(1, 9, 2) == [1.0, 3.0, 5.0, 7.0, 9.0] and slider_values(0.5, 0.5, 0.1) == [0.5]
+
+
+def test_shared_objects_are_only_a_shortcut():
+    """A trace (or a layout part) that is the same object at every value is skipped without a look;
+    equal copies give the same frames, and a shared object that DIFFERS from the base still moves."""
+    xs = np.linspace(0, 1, 30)
+    curve = {"x": xs, "y": xs ** 2, "line": {"color": "#333"}}
+    def specs(shared: bool):
+        out = []
+        for v in (0.0, 0.5, 1.0):
+            c = curve if shared else {"x": xs.copy(), "y": xs ** 2, "line": {"color": "#333"}}
+            out.append({"data": [c, {"x": [v], "y": [v * v], "marker": {"size": 9}}],
+                        "layout": {"title": {"text": f"{v}"}, "template": curve["line"] if shared else {"color": "#333"}}})
+        return out
+    a, b = spec_frames(specs(True), [0.0, 0.5, 1.0]), spec_frames(specs(False), [0.0, 0.5, 1.0])
+    assert frames_json(a) == frames_json(b)
+    assert a["traces"] == [1] and a["paths"] == ["x", "y"] and [list(d) for d in a["layout"]] == [["title.text"]] * 3
+    other = {"x": xs, "y": xs ** 3}          # shared by the later specs, not by the first (the base)
+    sp = [{"data": [curve if k == 0 else other]} for k in range(3)]
+    fr = spec_frames(sp, [0.0, 1.0, 2.0])
+    assert fr["traces"] == [0] and fr["paths"] == ["line.color", "y"]
+    assert fr["steps"][1][0]["line.color"] is None and fr["steps"][0][0]["line.color"] == "#333"
+
+
+def test_long_arrays_of_all_positions_are_encoded_as_each_one_alone():
+    from explorer.figures.frames import encode
+    rng = np.random.default_rng(3)
+    rows = [rng.normal(size=40) * 10.0 ** k for k in range(-3, 4)]
+    rows += [np.full(40, 2.5), np.full(40, np.nan), np.where(np.arange(40) % 5 == 0, np.nan, rows[0]),
+             np.r_[np.full(39, 1.0), np.inf], np.linspace(-1e300, 1e300, 40), np.zeros(40)]
+    specs = [{"data": [{"y": r, "x": r[:3], "marker": {"size": float(k)}}]} for k, r in enumerate(rows)]
+    fr = spec_frames(specs, list(range(len(rows))))
+    for k, r in enumerate(rows):
+        assert fr["steps"][k][0]["y"] == encode(r), k
+        assert fr["steps"][k][0]["x"] == encode(r[:3]) and fr["steps"][k][0]["marker.size"] == float(k)
