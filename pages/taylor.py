@@ -11,6 +11,7 @@ from explorer.figures import taylor as tp
 from explorer.figures import taylor_frames as tf
 from explorer.figures.frames import slider_values
 from explorer.numbers import subscript
+from explorer.taylor import sweep as tsweep
 from explorer.taylor.bounds import LAGRANGE_TEX
 
 NPLAY = 20          # the ▶ button plays n = 0 .. max(NPLAY, n)
@@ -55,15 +56,27 @@ def f_line(text: str, w: float):
 
 
 # drag frames (issue #19): each set depends on the OTHER controls only, so a step of its own
-# slider re-sends it as a short reference; the other slider's set is recomputed on release
+# slider re-sends it as a short reference; the other slider's set is recomputed on release, as a
+# slice of every Tₖ at every a (frame_window: f and w only, so a release of a, n or ε reuses it)
+@st.cache_resource(max_entries=8, show_spinner=False)
+def frame_jet(text: str) -> tuple:
+    return tsweep.jet(text, A_VALUES, tf.NMAX), tf.radii(text, A_VALUES)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def frame_window(text: str, w: float) -> tf.Window:
+    return tf.prepare(text, w, A_VALUES, *frame_jet(text))
+
+
 @st.cache_resource(max_entries=32, show_spinner=False)
 def a_frames(text: str, n: int, k_eps: float, w: float) -> dict:
-    return tf.a_frames(text, n, 10.0 ** k_eps, w, NPLAY, A_VALUES, f_line(text, w))
+    return tf.a_frames(text, n, 10.0 ** k_eps, w, NPLAY, A_VALUES, f_line(text, w), win=frame_window(text, w))
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
 def n_frames(text: str, a: float, k_eps: float, w: float) -> dict:
-    return tf.n_frames(text, a, 10.0 ** k_eps, w, radius(text, a, NPLAY), NPLAY, N_VALUES, f_line(text, w))
+    return tf.n_frames(text, a, 10.0 ** k_eps, w, radius(text, a, NPLAY), NPLAY, N_VALUES, f_line(text, w),
+                       win=frame_window(text, w))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

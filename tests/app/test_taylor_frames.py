@@ -199,3 +199,34 @@ def test_huge_errors_are_drawn_not_dropped():
     assert np.nanmax(bound) > 1e100 and np.isfinite(bound[known]).all()
     np.testing.assert_allclose(bound[known], c.bound[30][known], rtol=5e-3)   # 3 significant digits
     assert np.asarray(data[1]["y"]).dtype == np.float32          # ordinary curves: 4 bytes a number
+
+
+def test_a_release_slices_one_cached_window(monkeypatch):
+    """Releases of n, a and ε rebuild no window (every Tₖ at every a depends on f and w only) and
+    never build a figure per slider position; a release of w builds one window for the new w."""
+    calls = []
+    prepare = tf.prepare
+    monkeypatch.setattr(tf, "prepare", lambda *a, **k: calls.append(a[1]) or prepare(*a, **k))
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the reference path ran")
+    monkeypatch.setattr(tf, "a_frames_slow", refuse)
+    monkeypatch.setattr(tf, "n_frames_slow", refuse)
+    at = run_page("pages/taylor.py", {"f": "atan(x)"})
+    assert not at.exception, [e.value for e in at.exception]
+    first = _components(at)
+    calls.clear()
+    for key, value in (("n", 6), ("a", 1.3), ("eps", -4.0)):
+        at.slider(key=key).set_value(value).run()           # the release: the chart's fragment only
+        assert not at.exception, [e.value for e in at.exception]
+        got = _components(at)
+        assert ("t1d", "a") in got and ("t1d", "n") in got
+        at.query_params[key] = str(value)                   # as the browser keeps it in the URL
+        at.run()
+    assert calls == []
+    assert got[("t1d", "a")][0] != first[("t1d", "a")][0]          # n and ε changed a's frames
+    fn = got[("t1d", "n")][1]
+    assert fn["values"] == list(range(NMAX + 1)) and fn["steps"][6][0]["name"] == "T_6(x)"
+    at.slider(key="w").set_value(5.5).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert calls == [5.5]
