@@ -10,6 +10,7 @@ import ui
 from ui import audio, live_chart
 from explorer import derivatives as D
 from explorer.figures import derivatives as F
+from explorer.figures.frames import frames_json
 from explorer.numbers import nice, nice_text
 
 LO, HI = -3.0, 3.0
@@ -42,20 +43,22 @@ def steps(text: str):
 
 
 # drag frames (issue #19): each set depends on the OTHER controls only, so it is computed once per
-# state of those and re-sent as a short reference while its own slider moves
+# state of those and re-sent as a short reference while its own slider moves; kept as the JSON bytes
+# the chart sends (encoded once, not on every rerun that sends them)
 @st.cache_resource(max_entries=64, show_spinner=False)
-def x0_frames(text: str, logh: float) -> dict:
-    return F.x0_frames(text, gradient(text), 10.0 ** logh, X0_VALUES)
-
-
-@st.cache_resource(max_entries=64, show_spinner=False)
-def h_frames(text: str, x0: float) -> dict:
-    return F.h_frames(text, gradient(text), x0, LOGH_VALUES, errors(text, x0))
+def x0_frames(text: str, logh: float) -> dict[str, bytes]:
+    return {k: frames_json(v) for k, v in F.x0_frames(text, gradient(text), 10.0 ** logh, X0_VALUES).items()}
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def gradient_frames(text: str) -> dict:
-    return F.gradient_frames(text, gradient(text), X0_VALUES)
+def h_frames(text: str, x0: float) -> dict[str, bytes]:
+    hf = F.h_frames(text, gradient(text), x0, LOGH_VALUES, errors(text, x0))
+    return {k: frames_json(v) for k, v in hf.items()}
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def gradient_frames(text: str) -> bytes:
+    return frames_json(F.gradient_frames(text, gradient(text), X0_VALUES))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
