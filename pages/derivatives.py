@@ -263,13 +263,13 @@ def self_check() -> None:
         mq = match_q(ss["mq_seed"], ss.get("mq_prev"))
         st.markdown("Here is the graph of **f**. Which graph is the graph of its derivative **f′**?")
         fig, note = small_chart(mq.f_text, "f(x)", F.BLUE)
-        ui.chart(fig, key="mq_f")
+        ui.chart(fig, key="mq_f", label="Graph of f")
         ui.notice("find where f is flat (peaks, valleys): f′ must be zero there; where f climbs, f′ is above zero.")
         cols = st.columns(len(mq.options))
         for i, (col, opt) in enumerate(zip(cols, mq.options)):
             with col:
                 fig, note = small_chart(opt, f"{mq.labels[i]}", F.GREEN)
-                ui.chart(fig, key=f"mq_opt{i}")
+                ui.chart(fig, key=f"mq_opt{i}", label=f"Graph {mq.labels[i]}")
                 ui.notice(f"{mq.labels[i]} is {note}")
         pick = st.radio("Your answer", mq.labels, index=None, horizontal=True, key="mq_pick")
         b1, b2 = st.columns([1, 5])
