@@ -32,7 +32,8 @@ from explorer.course import FILES
 
 __all__ = ["Lesson", "LessonStep", "LessonError", "PAGES", "RESERVED", "loads", "load", "dumps",
            "save", "validate", "load_all", "step_query", "step_url", "LESSON_DIR",
-           "LinkTarget", "slide_index", "resolve_link", "shows_step", "extra_params", "MAX_FILE_CHARS"]
+           "LinkTarget", "slide_index", "resolve_link", "shows_step", "extra_params", "MAX_FILE_CHARS",
+           "inert_text"]
 
 LESSON_DIR = Path(__file__).resolve().parents[1] / "data" / "lessons"
 
@@ -129,15 +130,16 @@ def validate(data: Mapping[str, Any], name: str = "lesson") -> Lesson:
     """A checked ``Lesson`` from parsed TOML data; raises ``LessonError`` naming the problem."""
     if not isinstance(data, Mapping):
         raise LessonError("A lesson must be a table with 'title', 'module' and [[steps]].")
-    if not _NAME.fullmatch(name):
-        raise LessonError(f"Invalid lesson name {name[:40]!r}: use lower-case letters, digits, - and _.")
+    if not isinstance(name, str) or not _NAME.fullmatch(name):
+        raise LessonError(f"Invalid lesson name {_quoted(name)}: use lower-case letters, digits, - and _.")
     unknown = set(data) - {"title", "module", "steps", "description"}
     if unknown:
-        raise LessonError(f"Unknown field(s) {', '.join(sorted(unknown))}: a lesson has title, module and steps.")
+        raise LessonError(f"Unknown field(s) {', '.join(_quoted(k) for k in sorted(unknown, key=str))}: "
+                          "a lesson has title, module and steps.")
     title = _one_line(data.get("title"), "title", MAX_TITLE, "The lesson")
     module = data.get("module")
-    if module not in PAGES:
-        raise LessonError(f"The lesson's module must be one of {', '.join(PAGES)}, not {str(module)[:40]!r}.")
+    if not isinstance(module, str) or module not in PAGES:    # a list or table is no page (and unhashable)
+        raise LessonError(f"The lesson's module must be one of {', '.join(PAGES)}, not {_quoted(module)}.")
     steps_data = data.get("steps")
     if not isinstance(steps_data, list) or not steps_data:
         raise LessonError("A lesson needs at least one [[steps]] entry.")
@@ -150,10 +152,10 @@ def validate(data: Mapping[str, Any], name: str = "lesson") -> Lesson:
             raise LessonError(f"{where} must be a table.")
         extra = set(s) - {"page", "caption", "params"}
         if extra:
-            raise LessonError(f"{where}: unknown field(s) {', '.join(sorted(extra))}.")
+            raise LessonError(f"{where}: unknown field(s) {', '.join(_quoted(k) for k in sorted(extra, key=str))}.")
         page = s.get("page")
-        if page not in PAGES:
-            raise LessonError(f"{where}: 'page' must be one of {', '.join(PAGES)}, not {str(page)[:40]!r}.")
+        if not isinstance(page, str) or page not in PAGES:
+            raise LessonError(f"{where}: 'page' must be one of {', '.join(PAGES)}, not {_quoted(page)}.")
         caption = _one_line(s.get("caption"), "caption", MAX_CAPTION, where)
         params = s.get("params", {})
         if not isinstance(params, Mapping):
@@ -163,7 +165,7 @@ def validate(data: Mapping[str, Any], name: str = "lesson") -> Lesson:
         pairs = []
         for k, v in params.items():
             if not isinstance(k, str) or not _KEY.fullmatch(k):
-                raise LessonError(f"{where}: {str(k)[:40]!r} is not a valid widget key.")
+                raise LessonError(f"{where}: {_quoted(k)} is not a valid widget key.")
             if k in RESERVED:
                 raise LessonError(f"{where}: '{k}' is reserved for lecture mode.")
             pairs.append((k, _value_text(k, v, where)))
@@ -185,6 +187,9 @@ def loads(text: str, name: str = "lesson") -> Lesson:
         raise LessonError(f"The lesson file is not valid TOML: {err}") from None
     except RecursionError:
         raise LessonError("The lesson file is not a lesson: its arrays or tables are nested too deeply.") from None
+    except ValueError as err:     # tomllib lets int()'s own errors through (a number of 5,000 digits)
+        what = "a number in it has too many digits" if "digits" in str(err) else "a value in it cannot be read"
+        raise LessonError(f"The lesson file is not valid TOML: {what}.") from None
     return validate(data, name)
 
 
@@ -299,6 +304,16 @@ def _quoted(raw: str) -> str:
     return f"`{text}`" if text.strip() else "(empty)"
 
 
+_MARKUP = str.maketrans({c: "\\" + c for c in "[]<>`$*_\\"})   # "[" escaped: no "![" image
+
+
+def inert_text(text: str) -> str:
+    """Lesson text (a title) for a markdown notice, shown as written and loading nothing: no link,
+    image, HTML, code, maths or emphasis, no autolinked address (as ``ui.lecture`` shows captions)."""
+    return (str(text).translate(_MARKUP).replace("://", ":\u200b//").replace("www.", "www\u200b.")
+            .replace("@", "\u200b@"))
+
+
 def slide_index(raw: "str | None", lesson: Lesson) -> tuple[int, str | None]:
     """The 0-based step a ``slide=`` value asks for, and a notice when it is not a step of ``lesson``
     (not a whole number: step 1; below 1: step 1; past the end: the last step)."""
@@ -307,13 +322,13 @@ def slide_index(raw: "str | None", lesson: Lesson) -> tuple[int, str | None]:
         return 0, None
     text = str(raw).strip()
     if not re.fullmatch(r"[+-]?[0-9]{1,9}", text):
-        return 0, (f"The link's slide {_quoted(raw)} is not a step number: “{lesson.title}” has steps "
-                   f"1 to {n}. Showing step 1.")
+        return 0, (f"The link's slide {_quoted(raw)} is not a step number: “{inert_text(lesson.title)}” has "
+                   f"steps 1 to {n}. Showing step 1.")
     k = int(text)
     if 1 <= k <= n:
         return k - 1, None
     index = 0 if k < 1 else n - 1
-    return index, (f"“{lesson.title}” has steps 1 to {n}, so there is no step {k}. "
+    return index, (f"“{inert_text(lesson.title)}” has steps 1 to {n}, so there is no step {k}. "
                    f"Showing step {index + 1}.")
 
 

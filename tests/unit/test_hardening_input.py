@@ -8,17 +8,20 @@ page entry point in <= 0.10 s; the Taylor 2-D cases <= 0.15 s warm, 0.9 s for th
 from __future__ import annotations
 
 import math
+import re
 import time
 
 import numpy as np
 import pytest
 import sympy as sp
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import explorer.chain_rule as cr
 import explorer.derivatives as D
 import explorer.multivariate as mv
 import explorer.taylor as tx
-from explorer.expressions import ExpressionError, compile_expression, parse_expression
+from explorer.expressions import FUNCTIONS, ExpressionError, compile_expression, parse_expression, to_latex
 from explorer.expressions.budget import MAX_KINKS, MAX_TERMS, expanded_terms
 
 LIMIT = 2.0     # seconds; the target is 0.5 s, measured well under it (module docstring)
@@ -223,3 +226,90 @@ def test_chain_rule_with_heaviside_is_drawn_correctly():
     # the delta itself: 0 off the jump, undefined on it
     d = compile_expression(sp.DiracDelta(sp.Symbol("x")))(np.array([-1.0, 0.0, 2.0]))
     assert d[0] == 0 and np.isnan(d[1]) and d[2] == 0
+
+
+# ---------------------------------------------------------------------------------------------
+# 7. KaTeX: typed text cannot become a link, an image or HTML in the formulas the pages show
+# (st.latex, and "$…$" in a caption in presenter mode). KaTeX renders these commands as links,
+# images or HTML attributes when ``trust`` is on; none of them may come out of a typed expression.
+KATEX_UNSAFE = ("href", "url", "includegraphics", "htmlClass", "htmlId", "htmlStyle", "htmlData")
+
+
+def katex_unsafe(tex: str) -> list[str]:
+    """The problems of LaTeX shown from typed text: a link/image/HTML command, a ``$`` (it would
+    close the caption's inline maths and the rest would render as markdown), a line break."""
+    found = [c for c in re.findall(r"\\([A-Za-z]+)", tex) if c in KATEX_UNSAFE]
+    return found + (["$"] if "$" in tex else []) + (["newline"] if "\n" in tex or "\r" in tex else [])
+
+
+def test_the_katex_check_can_fail():
+    assert katex_unsafe(r"\href{javascript:alert(1)}{x}") == ["href"]
+    assert katex_unsafe(r"x + \url{http://evil.example} + \includegraphics{i.png}") == ["url", "includegraphics"]
+    assert katex_unsafe(r"\htmlClass{a}{x}\htmlId{b}{y}\htmlStyle{c}{z}\htmlData{d=1}{w}") == list(KATEX_UNSAFE[3:])
+    assert katex_unsafe(r"x$ ![i](http://evil.example/x.png) $") == ["$"]
+    assert katex_unsafe(r"\frac{\sin{\left(x \right)}}{\dot{href}} + href + url") == []
+
+
+# names a typed model may use as parameters, built from the commands and sympy's own name rules
+# (greek letters and suffixes such as "dot", "hat", "bold" become LaTeX commands)
+_UNSAFE_NAMES = list(KATEX_UNSAFE) + [n.lower() for n in KATEX_UNSAFE] + [n.upper() for n in KATEX_UNSAFE] \
+    + [n.capitalize() for n in KATEX_UNSAFE] + ["textcolor", "mathrm", "text", "operatorname", "lambda", "alpha"]
+_SUFFIXES = ["", "dot", "hat", "bar", "vec", "bold", "cal", "scr", "frak", "prime", "norm", "abs", "_1", "_url", "__href"]
+
+
+@settings(max_examples=150, deadline=None, derandomize=True, database=None,
+          suppress_health_check=list(HealthCheck))
+@given(st.lists(st.tuples(st.sampled_from(_UNSAFE_NAMES), st.sampled_from(_SUFFIXES)).map("".join),
+                min_size=1, max_size=3, unique=True),
+       st.sampled_from(["{0}*x", "{0}*exp(-x/{0})", "{0}*sin(x)+{0}^2", "sqrt({0}*x)", "x/({0}+x)", "{0}*abs(x)"]))
+def test_typed_models_with_command_names_give_safe_latex(names, form):
+    """A typed model on the regression page may name its parameters anything: the formula shown
+    (``model_latex``) and the preview of a typed function (``ui.expression_input``) stay plain."""
+    from explorer.regression.models import check_model, model_latex
+    from ui.expression_input import _latex_of
+    text = " + ".join(form.format(n) for n in names)
+    try:
+        params = check_model(text)
+    except ExpressionError as err:
+        assert str(err).strip()
+        return
+    tex = model_latex(text, params)
+    assert katex_unsafe(tex) == [], (text, tex)
+    assert katex_unsafe(_latex_of(text, ("x", *params))) == [], text
+    for p in params:     # derivatives with respect to each parameter (the fit's Jacobian, shown in reports)
+        assert katex_unsafe(to_latex(sp.diff(parse_expression(text, ("x", *params)), sp.Symbol(p)))) == []
+
+
+@pytest.mark.parametrize("text", ["href(x)", "url(x)", "\\href{javascript:alert(1)}{x}", "x\\url{a}",
+                                  "includegraphics(x)", "htmlClass(x)", "$x$", "x$", "`x`", "x\ny"])
+def test_command_like_functions_and_backslashes_are_refused(text):
+    """Names followed by "(" must be known functions, and a backslash or "$" is no part of a formula."""
+    message = _refused(text)
+    assert message.strip()
+
+
+@settings(max_examples=150, deadline=None, derandomize=True, database=None,
+          suppress_health_check=list(HealthCheck))
+@given(st.recursive(st.sampled_from(["x", "y", "2", "pi", "e", "0.5", "x²", "1e-5"]),
+                    lambda c: st.one_of(
+                        st.tuples(c, st.sampled_from(["+", "-", "*", "/", "^"]), c).map("".join),
+                        st.tuples(st.sampled_from(sorted(FUNCTIONS)), c).map(lambda t: f"{t[0]}({t[1]})")),
+                    max_leaves=6))
+def test_every_function_prints_safe_latex(text):
+    """Every function the parser knows, and its derivatives, print without a link or a "$"."""
+    try:
+        expr = parse_expression(text, XY)
+    except ExpressionError:
+        return
+    assert katex_unsafe(to_latex(expr)) == [], text
+    assert katex_unsafe(to_latex(sp.diff(expr, sp.Symbol("x")))) == [], text
+
+
+def test_command_names_are_parameters_shown_as_plain_letters():
+    """The fuzz above reaches accepted models: these names are parameters, printed without a backslash."""
+    from explorer.regression.models import check_model, model_latex
+    text = "href*x + url*exp(-x/includegraphics) + htmlClassdot"
+    params = check_model(text)
+    assert sorted(params) == ["href", "htmlClassdot", "includegraphics", "url"]
+    tex = model_latex(text, params)
+    assert "href" in tex and "url" in tex and r"\dot{htmlClass}" in tex and katex_unsafe(tex) == []
