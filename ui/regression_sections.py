@@ -14,6 +14,7 @@ from explorer import regression as rg
 from explorer.figures import regression as rf
 from explorer.regression import export as ex
 from explorer.regression import report as rp
+from explorer.regression.datasets import inert
 from ui.layout import chart_live, notice, presenting, results_table, row
 from ui.widgets import number, select, slider
 
@@ -66,9 +67,9 @@ def data_controls() -> rg.Dataset:
                                              read=read_upload)
             st.session_state["_reg_table"] = loaded
             if error:
-                st.error(f"**{up.name} cannot be used:** {error}", icon="⚠️")
+                st.error(f"{inert(up.name)} **cannot be used:** {error}", icon="⚠️")
                 if loaded:
-                    st.info(f"Still using the data loaded before: **{loaded.name}**.")
+                    st.info(f"Still using the data loaded before: {inert(loaded.name)}.")
         loaded = st.session_state.get("_reg_table")
         if loaded is None:
             st.info("No file loaded yet — showing the spring sample until you upload one.")

@@ -119,11 +119,18 @@ def describe_rows(table: pd.DataFrame) -> str:
     return (f"**{len(table):,} rows used.** "
             + (f"{dropped:,} row{'s' * (dropped != 1)} with missing or non-numeric values "
                f"{'was' if dropped == 1 else 'were'} dropped." if dropped else "No rows were dropped.")
-            + (f" Text columns left out: {', '.join(text_cols[:6])}." if text_cols else "")
+            + (f" Text columns left out: {', '.join(_shown(c) for c in text_cols[:6])}." if text_cols else "")
             + (f" {comments} comment line{'s' * (comments != 1)} (starting with #) at the top "
                f"{'was' if comments == 1 else 'were'} skipped." if comments else "")
             + (" The line under the header was read as units: "
-               + ", ".join(f"{k.rsplit(' [', 1)[0]} in {u}" for k, u in units.items()) + "." if units else ""))
+               + ", ".join(f"{_shown(k.rsplit(' [', 1)[0])} in {_shown(u)}" for k, u in units.items()) + "."
+               if units else ""))
+
+
+def _shown(name: object) -> str:
+    """A column name or unit as it is when it is plain words and numbers, else as ``inert`` code."""
+    text = str(name)
+    return text if re.fullmatch(r"[\w .,%/()°µ-]*", text) else inert(text)
 
 
 def inert(text: object) -> str:

@@ -184,8 +184,6 @@ def test_column_names_in_refusals_are_inert(data, name):
     assert not any(m in outside_code(str(err.value)) for m in MARKERS), str(err.value)
 
 
-@pytest.mark.xfail(strict=True, reason="explorer/regression/datasets.py describe_rows puts text-column names and "
-                   "units into markdown as they are (shown with st.info): wrap them in inert() (not owned here)")
 @pytest.mark.parametrize("data", [b"x,y,<img src=x onerror=alert(1)>\n1,2,a\n2,3,b\n3,5,c\n",
                                   b"x,y\n<b>s</b>,![](//evil.example/x.png)\n1,2\n2,3\n3,5\n"],
                          ids=["text_column", "units"])
