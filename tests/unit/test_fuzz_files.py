@@ -166,7 +166,9 @@ def test_the_csv_generator_reaches_both_outcomes_and_hostile_headers():
         if out == "read" and any(any(m in str(c) for m in MARKERS) for c in read_table(data).columns):
             return "read, hostile header"
         return out
-    seen = outcomes(csv_bytes(), check)
+    # 400 examples: generation shifts a little with what ran before in the same process (7 + 2 of 150
+    # read in the whole suite, 10+ alone), so the floor stays well under what 400 yield (~25 read)
+    seen = outcomes(csv_bytes(), check, n=400)
     assert seen["refused"] >= 30 and seen["read"] + seen["read, hostile header"] >= 10 \
         and seen["read, hostile header"] >= 3, seen
 
