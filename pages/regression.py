@@ -10,7 +10,7 @@ import ui
 from explorer import regression as rg
 from explorer.figures import regression as rf
 from explorer.figures import regression_frames as rff
-from explorer.figures.frames import frames_json
+from explorer.figures.frames import frames_json, slider_values
 from explorer.regression import formulas as fx
 from ui import regression_sections as fs
 
@@ -55,12 +55,12 @@ def grid_cached(model, params: tuple, px, py, xr, yr, data_key, _x, _y, _s):
 # its ~200 positions, which would be hashed on every call) and kept as the JSON bytes that travel.
 @st.cache_resource(max_entries=64, ttl=3600, show_spinner=False)
 def hand_frames(slider: str, other: float, rng: tuple, best: bool, data_key, _x, _y, _s) -> bytes:
-    return frames_json(rff.hand_frames(_x, _y, _s, slider, other, rff.positions(*rng), best))
+    return frames_json(rff.hand_frames(_x, _y, _s, slider, other, slider_values(*rng), best))
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
 def landscape_frames(slider: str, other: float, rng: tuple, path_drawn: bool) -> bytes:
-    return frames_json(rff.landscape_frames(slider, other, rff.positions(*rng), path_drawn))
+    return frames_json(rff.landscape_frames(slider, other, slider_values(*rng), path_drawn))
 
 
 def keep_in(key: str, options=None, lo=None, hi=None):
@@ -103,7 +103,7 @@ def by_hand(data: rg.Dataset, line):
         m = ui.slider("slope m", mlo, mhi, mdef, mstep, key="m")
         c = ui.slider("intercept c", clo, chi, cdef, cstep, key="c")
     show_best = ui.toggle("show the least-squares line", False, key="best")
-    rngs = {"m": (mlo, mhi, mstep), "c": (clo, chi, cstep)}      # the frames' positions: rff.positions
+    rngs = {"m": (mlo, mhi, mstep), "c": (clo, chi, cstep)}      # the frames' positions: slider_values
     left, right = st.columns(2)
     with left:
         ui.chart_live(rf.hand_fit_figure(data.x, data.y, data.s, m, c, data.xlabel, data.ylabel,

@@ -1,7 +1,6 @@
 """Plotly figures for module 1 (curves only: a few hundred rounded points per curve)."""
 from __future__ import annotations
 
-import base64
 import collections
 import math
 
@@ -16,7 +15,7 @@ from explorer.figures import fastfig
 # Okabe–Ito, ≥ 3:1 on white (colours.py): f blue, secant orange, tangent green dashed, run/rise dark vermilion + markers
 from explorer.figures.colours import BLUE, DARK_VERMILION as RED, GREEN, GREY, ORANGE, PURPLE
 from explorer.figures.describe import describe
-from explorer.figures.frames import slider_values  # noqa: F401  (for pages)
+from explorer.figures.frames import encode_rows, slider_values  # noqa: F401  (slider_values: for pages)
 from explorer.derivatives import DifferenceErrors, GradientData, Secant, derivative_function
 from explorer.numbers import nice, nice_text, round_sig
 from explorer.expressions import compile_expression
@@ -365,21 +364,7 @@ def _encoded(c) -> list:
     if c.ndim == 1 or c.shape[1] < 8:
         r = round_sig(c, 5)
         return r.tolist() if np.isfinite(r).all() else np.where(np.isfinite(r), r, None).tolist()
-    fin, n, mids, steps = np.isfinite(c), c.shape[1], [], []
-    lo, hi = np.where(fin, c, np.inf).min(axis=1).tolist(), np.where(fin, c, -np.inf).max(axis=1).tolist()
-    for a, b in zip(lo, hi):                # as frames._quantised does it, a row at a time
-        step = (b - a) / 65534 if b > a else 0.0
-        mid = a + 32767 * step if step else a
-        if step and math.isfinite(step):    # short numbers: the step to 5 figures, the middle to step / 20
-            step = float(f"{step * (1 + 1e-4):.4e}"); mid = round(mid, 1 - math.floor(math.log10(step)))
-        mids.append(mid if math.isfinite(mid) else 0.0); steps.append(step)
-    st = np.array(steps)
-    with np.errstate(all="ignore"):
-        q = np.clip(np.rint((c - np.array(mids)[:, None]) / np.where(st, st, 1.0)[:, None]), -32767, 32767)
-    q = np.where(fin, np.where(st[:, None] != 0, q, 0.0), -32768).astype("<i2")
-    return [{"dtype": "c", "v": None, "n": n} if not y else {"dtype": "c", "v": float(f"{a:.5g}"), "n": n}
-            if e and a == b else {"dtype": "q2", "lo": mid, "step": d, "bdata": base64.b64encode(r.tobytes()).decode()}
-            for y, e, a, b, mid, d, r in zip(fin.any(1).tolist(), fin.all(1).tolist(), lo, hi, mids, steps, q)]
+    return encode_rows(c)
 
 
 def _num(d: dict) -> dict:        # a label's numbers as a frame writes them (f"{v:.5g}" = round_sig(v, 5))

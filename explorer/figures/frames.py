@@ -28,20 +28,16 @@ a plain dict (JSON-ready once encoded by ``frames_json``)::
                                                     # "annotations[0].x" (item by item when the
                                                     # list keeps its length), else the whole list
 
-Traces are matched by index, so a builder should keep its number of traces fixed; at a value
-where it draws a number other than the usual one (the count drawing the most traces over all
-values; no tangent where f′ is undefined) every moving trace gets ``visible: False`` rather than a
-wrong picture, and a chart drawn now with other than ``ntraces`` traces takes no frames. What never
-moves (the curve, the surface) is best left out of ``build`` altogether (e.g. two points instead of
-the whole curve): it is dropped from the frames anyway. Numbers are rounded to ``digits``
-significant figures; arrays of ``LONG`` or more numbers travel as 16-bit steps between their
-extremes (``{"dtype": "q2", "lo", "step", "bdata"}``, see ``_long_rows``), or, when every one of
-them is the same number (a 3D slice curve's constant coordinate), as that number and the length
-(``{"dtype": "c", "v": value, "n": length}``; ``v`` None = all gaps), which the chart code decodes
-(``decode`` here does the same in Python). Frames for slider A do not depend on A's own value at
-all, so build them from a cache keyed by the OTHER controls; the chart sends them as a separate
-element, which Streamlit re-sends as a short reference when its bytes did not change. What is the
-same object in every spec is skipped without a look (share it); long arrays are quantised at once.
+Traces are matched by index, so a builder keeps its number of traces fixed; at a value where it
+draws another number than the usual one (the most over all values; no tangent where f′ is
+undefined) every moving trace gets ``visible: False``, and a chart drawn with other than ``ntraces``
+traces takes no frames. Leave what never moves (the curve, the surface) out of ``build``. Numbers
+are rounded to ``digits`` significant figures; arrays of ``LONG`` or more numbers travel as 16-bit
+steps between their extremes (``{"dtype": "q2", "lo", "step", "bdata"}``, see ``_long_rows``), or,
+all one number (a 3D slice's constant coordinate), as ``{"dtype": "c", "v": value, "n": length}``
+(``v`` None = all gaps), decoded by the chart code and ``decode``; builders encoding their own columns
+use ``encode_rows``. Frames for slider A do not depend on A: cache them by the OTHER controls (an
+unchanged set is re-sent as a short reference). An object shared by every spec is skipped unread.
 """
 from __future__ import annotations
 
@@ -183,7 +179,12 @@ _Slot = collections.namedtuple("_Slot", "start n scalar")     # where a number (
 
 
 def _quantised(a: np.ndarray) -> dict:        # a long array as 16-bit steps, even when all its numbers are the same
-    return _long_rows(a[None, :], _Numbers(), constant=False)[0]
+    return encode_rows(a[None, :], constant=False)[0]
+
+
+def encode_rows(A: np.ndarray, constant: bool = True, digits: int = DIGITS) -> list[dict]:
+    """Each row of ``A`` as ``encode`` writes a long array: for builders that encode a column at a time."""
+    numbers = _Numbers(); out = _long_rows(A, numbers, constant); numbers.fill(digits); return out
 
 
 def _long_rows(A: np.ndarray, numbers: _Numbers, constant: bool = True) -> list[dict]:

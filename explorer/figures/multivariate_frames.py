@@ -23,7 +23,6 @@ outside the box); on the presets there is none (tests/app/test_multivariate_fram
 """
 from __future__ import annotations
 
-import base64
 import math
 from typing import Sequence
 
@@ -31,7 +30,7 @@ import numpy as np
 
 from explorer import multivariate as mv
 from explorer.figures import multivariate as mf
-from explorer.figures.frames import DIGITS, LONG
+from explorer.figures.frames import DIGITS, LONG, encode_rows
 from explorer.multivariate.sweep import Sweep, sweep
 from explorer.multivariate.views import arrows_xy
 from explorer.numbers import round_sig
@@ -138,45 +137,7 @@ class _Encoder:
             for i, v in zip(rows.tolist(), hit):
                 out[i] = v
             return
-        m, k = block.shape
-        fin = np.isfinite(block)
-        lo = np.where(fin, block, np.inf).min(axis=1)
-        hi = np.where(fin, block, -np.inf).max(axis=1)
-        anyfin = fin.any(axis=1)
-        const = fin.all(axis=1) & (lo == hi)
-        vals: list = [None] * m
-        cidx = np.flatnonzero(const)
-        if cidx.size:       # every value the same number: that number (rounded, by ``finish``) and the length
-            dicts = [{"dtype": "c", "v": None, "n": k} for _ in range(cidx.size)]
-            for i, d in zip(cidx.tolist(), dicts):
-                vals[i] = d
-            self._add(_Values(dicts), np.arange(cidx.size), block[cidx, 0])
-        for i in np.flatnonzero(~anyfin).tolist():
-            vals[i] = {"dtype": "c", "v": None, "n": k}
-        qidx = np.flatnonzero(anyfin & ~const)
-        if qidx.size:
-            # frames._quantised row by row: the step and the middle as short numbers (Python floats,
-            # the same text), then 16-bit steps for all rows at once
-            a, b = lo[qidx], hi[qidx]
-            with np.errstate(all="ignore"):
-                raw = np.where(b > a, (b - a) / 65534, 0.0)
-                mids = np.where(raw != 0, a + 32767 * raw, a).tolist()
-            steps = raw.tolist()
-            for j, step in enumerate((raw * (1 + 1e-4)).tolist()):
-                if step and math.isfinite(step):
-                    steps[j] = step = float(f"{step:.4e}")
-                    mids[j] = round(mids[j], 1 - math.floor(math.log10(step)))
-            sub, ok = block[qidx], fin[qidx]
-            st = np.array(steps)
-            md = np.array(mids)[:, None]
-            safe = np.where(st > 0, st, 1.0)[:, None]
-            with np.errstate(all="ignore"):
-                q = np.clip(np.rint((np.where(ok, sub, md) - md) / safe), -32767, 32767)
-            q = np.where(ok & (st[:, None] > 0), q, 0).astype("<i2")
-            q[~ok] = -32768
-            for i, mid, step, row in zip(qidx.tolist(), mids, steps, q):
-                vals[i] = {"dtype": "q2", "lo": mid, "step": step,
-                           "bdata": base64.b64encode(row.tobytes()).decode("ascii")}
+        vals = encode_rows(block)
         self.long_memo[key] = vals
         for i, v in zip(rows.tolist(), vals):
             out[i] = v

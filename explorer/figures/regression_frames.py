@@ -15,30 +15,22 @@ position as 16-bit steps (66 KB a set at 30 points, 259 KB at the 150 drawn); as
 and exact."""
 from __future__ import annotations
 
-import base64
 import math
 from typing import Sequence
 
 import numpy as np
 
-from explorer.figures.frames import DIGITS, LONG, spec_frames
+from explorer.figures.frames import DIGITS, LONG, encode_rows, spec_frames
 from explorer.figures.frames import decode as fr_decode
 from explorer.figures.regression import hand_marker, residual_segments, segments_y
 from explorer.numbers import round_sig
 
-__all__ = ["hand_frames", "landscape_frames", "positions", "SLIDERS"]
+__all__ = ["hand_frames", "landscape_frames", "SLIDERS"]
 
 SLIDERS = ("m", "c")
 # Residual segments as "ax" values (``hand_frames(affine=...)``; the chart code's ``axDecode``):
 # ~16 KB a residual frame set instead of 66 (30 points) or 259 (150 drawn).
 AFFINE = True
-
-
-def positions(lo: float, hi: float, step: float) -> tuple[float, ...]:
-    """``frames.slider_values`` in one numpy call (the same floats): a scalar ``round_sig`` per
-    position cost ~40 µs, 15 ms for m and c on every rerun of the fit chart."""
-    n = int(math.floor((hi - lo) / step + 1e-9))
-    return tuple(round_sig(lo + np.arange(n + 1) * step, 12).tolist())
 
 
 def _check(slider: str) -> None:
@@ -54,30 +46,6 @@ def _points(slider: str, other: float, values: Sequence[float]):
 def _rounded(a: np.ndarray) -> list:
     """Numbers as ``spec_frames`` writes short arrays: ``DIGITS`` significant figures, None for NaN."""
     return [[float(x) if math.isfinite(x) else None for x in row] for row in round_sig(a, DIGITS)]
-
-
-def _quantised_rows(A: np.ndarray) -> list[dict]:
-    """``frames._quantised`` of every row of ``A`` (the same dicts), the arithmetic done for all
-    rows at once; only each row's step and middle are rounded one by one, as there."""
-    fin = np.isfinite(A)
-    any_fin = fin.any(axis=1)
-    lo = np.where(any_fin, np.where(fin, A, np.inf).min(axis=1), 0.0).tolist()
-    hi = np.where(any_fin, np.where(fin, A, -np.inf).max(axis=1), 0.0).tolist()
-    steps, mids = [], []
-    for a, b in zip(lo, hi):
-        step = (b - a) / 65534 if b > a else 0.0
-        mid = a + 32767 * step if step else a
-        if step and math.isfinite(step):
-            step = float(f"{step * (1 + 1e-4):.4e}")
-            mid = round(mid, 1 - math.floor(math.log10(step)))
-        steps.append(step)
-        mids.append(mid)
-    st, md = np.array(steps)[:, None], np.array(mids)[:, None]
-    with np.errstate(all="ignore"):
-        q = np.clip(np.rint((A - md) / np.where(st != 0, st, 1.0)), -32767, 32767)
-    q = np.where(fin, np.where(st != 0, q, 0), -32768).astype("<i2")
-    return [{"dtype": "q2", "lo": m, "step": s, "bdata": base64.b64encode(row.tobytes()).decode("ascii")}
-            for m, s, row in zip(mids, steps, q)]
 
 
 def _moves(A: np.ndarray) -> bool:
@@ -113,7 +81,7 @@ def hand_frames(x, y, s, slider: str, other: float, values: Sequence[float], bes
     seg = seg.reshape(len(values), -1)
     line = m * line_x + c
     moving = [(i, A) for i, A in ((1, seg), (2, line)) if _moves(A)]
-    cols = [(_affine(values) if affine else _quantised_rows(A)) if i == 1 else _rounded(A)
+    cols = [(_affine(values) if affine else encode_rows(A, constant=False)) if i == 1 else _rounded(A)
             for i, A in moving]
     out = {"values": [float(u) for u in values], "ntraces": 4 if best else 3, "traces": [i for i, _ in moving],
            "paths": ["y"] if moving else [], "steps": [[{"y": col[k]} for col in cols] for k in range(len(values))]}

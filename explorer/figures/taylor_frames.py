@@ -17,14 +17,13 @@ off the slider's grid; most windows without a polynomial) and by the tests.
 """
 from __future__ import annotations
 
-import base64
 import math
 from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
 
-from explorer.figures.frames import DIGITS, slider_frames
+from explorer.figures.frames import DIGITS, encode_rows, slider_frames
 from explorer.figures.taylor import BAND_COLOUR, _title, panels_1d
 from explorer.taylor import Curves, Radius, derivative_grid, evaluate_polynomial
 from explorer.taylor import radius_of_convergence as _radius
@@ -240,38 +239,6 @@ def _shape_list(bands, a_r: float, edges_r: list[float], dash: str) -> list[dict
     return shapes
 
 
-def _rows(A: np.ndarray) -> list[dict]:
-    """``encode`` of each row of ``A`` (long arrays), numpy over all rows at once: a row of one number
-    (or only gaps) as ``{"dtype": "c", "v", "n"}``, else 16-bit steps between its finite extremes
-    (``{"dtype": "q2", "lo", "step", "bdata"}``, -32768 a gap), the step and middle written short
-    exactly as ``explorer.figures.frames`` writes them (see its ``_long_rows``)."""
-    fin = np.isfinite(A)
-    anyfin = fin.any(1).tolist()
-    los = np.where(fin, A, np.inf).min(1).tolist()
-    his = np.where(fin, A, -np.inf).max(1).tolist()
-    out: list[dict] = []
-    mids, steps = np.zeros(len(A)), np.ones(len(A))
-    for r, (lo, hi) in enumerate(zip(los, his)):
-        if not anyfin[r] or (lo == hi and fin[r].all()):
-            out.append({"dtype": "c", "v": _rounded([lo])[0] if anyfin[r] else None, "n": A.shape[1]})
-            continue
-        step = (hi - lo) / 65534 if hi > lo else 0.0
-        mid = lo + 32767 * step if step else lo
-        if step and math.isfinite(step):
-            step = float(f"{step * (1 + 1e-4):.4e}")
-            mid = round(mid, 1 - math.floor(math.log10(step)))
-        mids[r], steps[r] = mid, step or 1.0
-        out.append({"dtype": "q2", "lo": mid, "step": step})
-    mid, step = mids[:, None], steps[:, None]
-    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        q = np.clip(np.rint((np.where(fin, A, mid) - mid) / step), -32767, 32767).astype("<i2")
-    q[~fin] = -32768
-    for r, d in enumerate(out):
-        if d["dtype"] == "q2":
-            d["bdata"] = base64.b64encode(q[r].tobytes()).decode("ascii")
-    return out
-
-
 def _rounded(*cols) -> list:
     """Numbers rounded as ``encode`` rounds them, in one call: of one column a list of numbers, of
     several a list of rows (row i = [col[i] for each column])."""
@@ -337,7 +304,7 @@ def a_frames(text: str, n: int, eps: float, w: float, nplay: int, values: Sequen
     if order > NMAX or len(win.s.a) != len(values) or not _uses_fast_path(win.s.ok[order]):
         return a_frames_slow(text, n, eps, w, nplay, values, line)
     s, good = win.s, win.s.ok[order]
-    T = _rows(_clipped(s.T[n], win.ylo, win.yhi))
+    T = encode_rows(_clipped(s.T[n], win.ylo, win.yhi))
     bands = eps_runs(win.xr, np.where(good[:, None], s.err(n), np.nan), eps)
     with np.errstate(divide="ignore"):
         top = np.log10(np.maximum(10.0, np.where(good, s.top[order], -np.inf))) + 0.5
@@ -380,7 +347,7 @@ def n_frames(text: str, a: float, eps: float, w: float, radius: Radius | None, n
     j, s = hit[0], win.s
     if not s.ok[max(ks), j]:
         return n_frames_slow(text, a, eps, w, radius, nplay, values, line)
-    T = _rows(_clipped(s.T[ks, j], win.ylo[j], win.yhi[j]))
+    T = encode_rows(_clipped(s.T[ks, j], win.ylo[j], win.yhi[j]))
     with np.errstate(all="ignore"):
         bands = eps_runs(win.xr[j], np.abs(s.f[j][None] - s.T[ks, j]), eps)
     orders = [max(nplay, k) for k in ks]

@@ -537,7 +537,7 @@ def test_a_data_slider_sends_the_frames_of_the_new_data_built_for_every_position
     from explorer import regression as rg
     from explorer.figures import regression as rf
     from explorer.figures import regression_frames as rff
-    from explorer.figures.frames import frames_json, slider_frames
+    from explorer.figures.frames import frames_json, slider_frames, slider_values
     at = run_page(PAGE)
     no_exception(at)
     before = frame_sets(at)
@@ -553,7 +553,7 @@ def test_a_data_slider_sends_the_frames_of_the_new_data_built_for_every_position
     marker = next(t for t in figures(at)["landscape"]["data"] if t.get("name", "").startswith("start"))
     m, c = float(values(marker["x"])[0]), float(values(marker["y"])[0])
     for key, sl, other in (("m", sm, c), ("c", sc, m)):
-        positions = rff.positions(sl.min, sl.max, sl.step)
+        positions = slider_values(sl.min, sl.max, sl.step)
         assert after["hand_plot", key][1]["values"] == list(positions)
         mc = (lambda v: (v, other)) if key == "m" else (lambda v: (other, v))  # noqa: B023
         page = after["hand_plot", key][1]

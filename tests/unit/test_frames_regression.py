@@ -44,9 +44,9 @@ def _page_ranges(x, y, s):
     return rg.line_ranges(rg.line_fit(x, y, s))
 
 
-def test_positions_are_the_slider_values_one_at_a_time():
-    """``positions`` (one numpy call) gives the same floats as rounding lo + i·step position by
-    position (what ``slider_values`` always did)."""
+def test_slider_values_are_rounded_one_at_a_time():
+    """``frames.slider_values`` (one numpy call, cached) gives the same floats as rounding lo + i·step
+    position by position, on the regression page's ranges too."""
     cases = [(0.295, 2.65, 0.012), (-3.95, 8.16, 0.061), (-5.0, 5.0, 0.1), (0.1, 5.0, 0.1), (-3.0, 3.0, 0.1),
              (1e-3, 2e-3, 1e-5), (-1234.5, 987.6, 11.1)]
     for name in DATA:
@@ -55,7 +55,7 @@ def test_positions_are_the_slider_values_one_at_a_time():
     for lo, hi, step in cases:
         n = int(math.floor((hi - lo) / step + 1e-9))
         want = [float(round_sig(lo + i * step, 12)) for i in range(n + 1)]
-        got = rff.positions(lo, hi, step)
+        got = fr.slider_values(lo, hi, step)
         assert list(got) == want and all(type(v) is float for v in got)
 
 
@@ -68,7 +68,7 @@ def test_hand_frames_are_slider_frames_of_the_page_figure(name, slider, best):
     at a few positions are the figure's own arrays within the 16-bit steps."""
     x, y, s = _xys(name)
     r = _page_ranges(x, y, s)
-    values = rff.positions(*r[slider][:3])
+    values = fr.slider_values(*r[slider][:3])
     other = r["c" if slider == "m" else "m"][3]
     mc = (lambda v: (v, other)) if slider == "m" else (lambda v: (other, v))
     line = rg.line_fit(x, y, s)
@@ -113,7 +113,7 @@ def test_landscape_frames_are_slider_frames_of_the_page_figure(slider):
     d = rg.generated(30, 1.0, 1.5, 2.0, 1)
     line = rg.line_fit(d.x, d.y, d.s)
     r = rg.line_ranges(line)
-    values = rff.positions(*r[slider][:3])
+    values = fr.slider_values(*r[slider][:3])
     other = r["c" if slider == "m" else "m"][3]
     ms, cs, Z = rg.chi2_line_grid(line, r["m"][:2], r["c"][:2], n=20)
     mc = (lambda v: (v, other)) if slider == "m" else (lambda v: (other, v))
@@ -129,7 +129,7 @@ def test_landscape_frames_are_slider_frames_of_the_page_figure(slider):
 
 
 def test_quantised_rows_are_frames_quantised_row_by_row():
-    """The one-pass quantiser gives ``frames._quantised`` of each row: gaps, a constant row, a row
+    """``frames.encode_rows`` (constant=False, all rows in one pass) gives ``frames._quantised`` of each row: gaps, a constant row, a row
     of gaps only, an infinity, tiny and huge spans."""
     rng = np.random.default_rng(5)
     A = rng.normal(size=(7, 12)) * np.array([[1], [1e-9], [1e9], [3], [1], [1], [1]])
@@ -138,9 +138,9 @@ def test_quantised_rows_are_frames_quantised_row_by_row():
     A[4] = np.nan
     A[5, 4] = np.inf
     A[6, :6] = 7.0
-    for row, got in zip(A, rff._quantised_rows(A)):
+    for row, got in zip(A, fr.encode_rows(A, constant=False)):
         assert got == fr._quantised(row)
-    a, b = rff._quantised_rows(A[:1])[0], fr._quantised(A[0] + 1e-3)
+    a, b = fr.encode_rows(A[:1], constant=False)[0], fr._quantised(A[0] + 1e-3)
     assert a != b                                    # a different row is different bytes: the check can fail
 
 
@@ -149,7 +149,7 @@ def test_the_fast_frames_cost_a_small_part_of_the_general_ones():
     at least 4x faster than the generic diff over the page's figure (measured ~15x)."""
     d = rg.generated(150, 1.0, 1.5, 2.0, 1)
     r = _page_ranges(d.x, d.y, d.s)
-    values = rff.positions(*r["m"][:3])
+    values = fr.slider_values(*r["m"][:3])
 
     def best_of(f, n=5):
         out = []
@@ -195,7 +195,7 @@ def test_affine_frames_decode_to_the_figure_numbers_exactly(name, slider):
     the bytes from 30 points)."""
     x, y, s = _xys(name)
     r = _page_ranges(x, y, s)
-    values = rff.positions(*r[slider][:3])
+    values = fr.slider_values(*r[slider][:3])
     other = r["c" if slider == "m" else "m"][3]
     mc = (lambda v: (v, other)) if slider == "m" else (lambda v: (other, v))
     ax = rff.hand_frames(x, y, s, slider, other, values, affine=True)
@@ -231,7 +231,7 @@ def test_the_chart_code_decodes_affine_frames_as_python_does(tmp_path):
              for name in ("decode", "axDecode")]
     assert all(funcs), "decode() or axDecode() not found in live_chart.js"
     d = rg.generated(30, 1.0, 1.5, 2.0, 1)
-    sets = [rff.hand_frames(d.x, d.y, d.s, k, 0.7, rff.positions(-1.0, 2.0, 0.25), affine=True) for k in "mc"]
+    sets = [rff.hand_frames(d.x, d.y, d.s, k, 0.7, fr.slider_values(-1.0, 2.0, 0.25), affine=True) for k in "mc"]
     (tmp_path / "in.json").write_bytes(b"[" + b",".join(frames_json(f) for f in sets) + b"]")
     script = tmp_path / "run.mjs"
     script.write_text("".join(f.group(0) for f in funcs) + "\nimport fs from 'node:fs';\n"

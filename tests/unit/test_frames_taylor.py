@@ -13,7 +13,7 @@ import pytest
 from explorer import taylor as tx
 from explorer.figures import taylor as tp
 from explorer.figures import taylor_frames as tf
-from explorer.figures.frames import decode, encode, slider_values
+from explorer.figures.frames import decode, encode, encode_rows, slider_values
 from explorer.taylor import sweep as sw
 
 A = slider_values(-3.0, 3.0, 0.1)
@@ -153,7 +153,7 @@ def test_rows_encode_as_frames_encode():
     M[6] = np.inf
     M[7, ::3], M[7, 1::3] = np.nan, 1.0
     M[8, 9] = 1e300
-    got = tf._rows(M)
+    got = encode_rows(M)
     assert got == [encode(r) for r in M]
     assert got[3] == {"dtype": "c", "v": 2.5, "n": 121} and got[4]["v"] is None
     back = _numbers(decode(got[0]))
