@@ -1,6 +1,7 @@
 """Helpers the tests share (import with `from helpers import ...`)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -80,3 +81,54 @@ def wait_until_not_running(page, timeout: int = 120000) -> None:
     """Wait until Streamlit says the script is not running."""
     page.wait_for_function("() => document.querySelector('[data-testid=stApp]')"
                            ".getAttribute('data-test-script-state') !== 'running'", timeout=timeout)
+
+
+@dataclass
+class Drag:
+    """What ``slow_drag`` saw: the value before and at release, the slider's step, the different
+    pictures of each chart during the drag, the frames each chart drew, the websocket messages sent
+    during the drag, and how many had been sent before it."""
+    before: float
+    dragged_to: float
+    step: float
+    states: dict
+    drawn: dict
+    during: int
+    n_sent: int
+
+
+def slow_drag(page, slider: str, sent: list, charts, state_js: str, *, want_steps: int = 24,
+              min_px: float = 4.0, each=None) -> Drag:
+    """Drag ``slider`` as a hand does: press on its thumb, 25 small moves 80 ms apart (~2 s, about
+    ``want_steps`` slider steps) towards the side with more room, release. After each move every
+    chart's picture (``state_js`` evaluated with ``[chart, slider]``) is recorded and ``each()``
+    (an extra check) is called. ``sent`` is the list the page's sent websocket frames go to."""
+    before = slider_value(page, slider)
+    rng = page.locator(f".st-key-{slider} input[type=range]").first
+    lo, hi = float(rng.get_attribute("min")), float(rng.get_attribute("max"))
+    step = float(rng.get_attribute("step"))
+    page.locator(f".st-key-{slider} [data-testid=stSlider]").first.evaluate("e => e.scrollIntoView({block: 'center'})")
+    page.wait_for_timeout(300)
+    track = page.locator(f".st-key-{slider} [data-testid=stSlider] [data-orientation=horizontal]").nth(1).bounding_box()
+    thumb = rng.locator("xpath=../..").bounding_box()        # the thumb (the input inside is clipped)
+    x, y = thumb["x"] + thumb["width"] / 2, thumb["y"] + thumb["height"] / 2
+    nsteps = round((hi - lo) / step)
+    direction = 1 if track["x"] + track["width"] - x > track["width"] / 2 else -1
+    dx = direction * max(min_px, min(want_steps, nsteps - 4) * track["width"] / nsteps / 25)
+    states = {c: {page.evaluate(state_js, [c, slider])} for c in charts}
+    drawn0 = {c: drag_frames_drawn(page, c) for c in charts}
+    n_sent = len(sent)
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for i in range(25):
+        page.mouse.move(x + dx * (i + 1), y, steps=2)
+        page.wait_for_timeout(80)
+        for c in charts:
+            states[c].add(page.evaluate(state_js, [c, slider]))
+        if each:
+            each()
+    during = len(sent) - n_sent
+    dragged_to = slider_value(page, slider)
+    page.mouse.up()
+    return Drag(before, dragged_to, step, states, {c: drag_frames_drawn(page, c) - drawn0[c] for c in charts},
+                during, n_sent)

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from helpers import slider_value as _value, drag_frames_drawn as _frames_drawn, wait_until_not_running as _settled
+from helpers import slider_value as _value, drag_frames_drawn as _frames_drawn, slow_drag, wait_until_not_running as _settled
 
 from explorer.numbers import tex_number
 
@@ -61,40 +61,17 @@ def test_a_slow_drag_moves_the_charts_before_release_and_commits_on_release(page
     sent = []
     _open(page, app_url, path, slider, charts, sent)
     page.wait_for_timeout(500)
-    before = _value(page, slider)
-    rng = page.locator(f".st-key-{slider} input[type=range]").first
-    lo, hi = float(rng.get_attribute("min")), float(rng.get_attribute("max"))
-    step = float(rng.get_attribute("step"))
-    page.locator(f".st-key-{slider} [data-testid=stSlider]").first.evaluate("e => e.scrollIntoView({block: 'center'})")
-    page.wait_for_timeout(300)
-    track = page.locator(f".st-key-{slider} [data-testid=stSlider] [data-orientation=horizontal]").nth(1).bounding_box()
-    thumb = rng.locator("xpath=../..").bounding_box()        # the thumb (the input inside is clipped)
-    x, y = thumb["x"] + thumb["width"] / 2, thumb["y"] + thumb["height"] / 2
-    nsteps = round((hi - lo) / step)
-    px_per_step = track["width"] / nsteps
-    direction = 1 if track["x"] + track["width"] - x > track["width"] / 2 else -1
-    want_steps = min(40, nsteps - 4)
-    dx = direction * max(2.0, want_steps * px_per_step / 25)          # ~40 slider steps in 25 moves
-    states = {c: {page.evaluate(STATE_JS, [c, slider])} for c in charts}
     still_before = page.evaluate(STILL_JS, [still, still_trace])
-    drawn0 = {c: _frames_drawn(page, c) for c in charts}
-    n_sent = len(sent)
-    page.mouse.move(x, y)
-    page.mouse.down()
-    for i in range(25):                                  # ~2 s: 25 moves, 80 ms apart
-        page.mouse.move(x + dx * (i + 1), y, steps=2)
-        page.wait_for_timeout(80)
-        for c in charts:
-            states[c].add(page.evaluate(STATE_JS, [c, slider]))
+
+    def contour_still():
         assert page.evaluate(STILL_JS, [still, still_trace]) == still_before, "the contour never moves in a frame"
-    during = len(sent) - n_sent
-    dragged_to = _value(page, slider)
-    page.mouse.up()
+    d = slow_drag(page, slider, sent, charts, STATE_JS, want_steps=40, min_px=2.0, each=contour_still)
+    before, dragged_to, step, states, n_sent, during = d.before, d.dragged_to, d.step, d.states, d.n_sent, d.during
     assert during == 0, f"{during} websocket messages were sent during the drag"
     assert abs(dragged_to - before) >= 8 * step - 1e-9, (before, dragged_to)
     for c in charts:
         assert len(states[c]) >= 8, f"only {len(states[c])} different pictures of {c} during the drag of {slider}"
-        assert _frames_drawn(page, c) - drawn0[c] >= 8
+        assert d.drawn[c] >= 8
     # release commits: a message goes out, the URL and the readings show the new value
     deadline = time.monotonic() + 60
     while len(sent) == n_sent and time.monotonic() < deadline:

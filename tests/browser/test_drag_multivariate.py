@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from helpers import slider_value as _value, drag_frames_drawn as _frames_drawn, wait_until_not_running as _settled
+from helpers import slider_value as _value, drag_frames_drawn as _frames_drawn, slow_drag, wait_until_not_running as _settled
 
 CHARTS = ("fmap", "surf3d", "slices")
 
@@ -51,33 +51,8 @@ def _point_at(page, chart, x0, y0):
 def _drag(page, slider, sent, charts=CHARTS):
     """A slow drag (~2 s, 25 moves) of ``slider``; returns (value before, value at release, the
     different pictures of each chart, websocket messages sent during the drag, frames drawn)."""
-    before = _value(page, slider)
-    rng = page.locator(f".st-key-{slider} input[type=range]").first
-    lo, hi = float(rng.get_attribute("min")), float(rng.get_attribute("max"))
-    step = float(rng.get_attribute("step"))
-    page.locator(f".st-key-{slider} [data-testid=stSlider]").first.evaluate("e => e.scrollIntoView({block: 'center'})")
-    page.wait_for_timeout(300)
-    track = page.locator(f".st-key-{slider} [data-testid=stSlider] [data-orientation=horizontal]").nth(1).bounding_box()
-    thumb = rng.locator("xpath=../..").bounding_box()        # the thumb (the input inside is clipped)
-    x, y = thumb["x"] + thumb["width"] / 2, thumb["y"] + thumb["height"] / 2
-    px_per_step = track["width"] / ((hi - lo) / step)
-    direction = 1 if track["x"] + track["width"] - x > track["width"] / 2 else -1
-    dx = direction * max(4.0, 24 * px_per_step / 25)          # ~24 slider steps in 25 moves
-    states = {c: {page.evaluate(STATE_JS, [c, slider])} for c in charts}
-    drawn0 = {c: _frames_drawn(page, c) for c in charts}
-    n_sent = len(sent)
-    page.mouse.move(x, y)
-    page.mouse.down()
-    for i in range(25):
-        page.mouse.move(x + dx * (i + 1), y, steps=2)
-        page.wait_for_timeout(80)
-        for c in charts:
-            states[c].add(page.evaluate(STATE_JS, [c, slider]))
-    during = len(sent) - n_sent
-    dragged_to = _value(page, slider)
-    page.mouse.up()
-    drawn = {c: _frames_drawn(page, c) - drawn0[c] for c in charts}
-    return before, dragged_to, step, states, during, drawn, n_sent
+    d = slow_drag(page, slider, sent, charts, STATE_JS)
+    return d.before, d.dragged_to, d.step, d.states, d.during, d.drawn, d.n_sent
 
 
 @pytest.mark.parametrize("slider", ["x0", "y0"])

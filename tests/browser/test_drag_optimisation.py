@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from helpers import slider_value as _value, drag_frames_drawn as _frames_drawn, wait_until_not_running as _settled
+from helpers import slider_value as _value, slow_drag, wait_until_not_running as _settled
 
 CHARTS = {"x0": ("newton_plot", "basin_plot"), "lr": ("dmap", "dsurf", "dvals")}
 
@@ -62,34 +62,9 @@ def _drawn_and_still(page, chart):
 def _drag(page, slider, sent, during_check=None):
     """A slow drag (25 small moves, ~2 s) of ``slider``: (value before, value at release, pictures
     seen per chart, frames drawn per chart, messages sent during the drag)."""
-    before = _value(page, slider)
-    rng = page.locator(f".st-key-{slider} input[type=range]").first
-    lo, hi = float(rng.get_attribute("min")), float(rng.get_attribute("max"))
-    step = float(rng.get_attribute("step"))
-    page.locator(f".st-key-{slider} [data-testid=stSlider]").first.evaluate("e => e.scrollIntoView({block: 'center'})")
-    page.wait_for_timeout(300)
-    track = page.locator(f".st-key-{slider} [data-testid=stSlider] [data-orientation=horizontal]").nth(1).bounding_box()
-    thumb = rng.locator("xpath=../..").bounding_box()
-    x, y = thumb["x"] + thumb["width"] / 2, thumb["y"] + thumb["height"] / 2
-    px_per_step = track["width"] / ((hi - lo) / step)
-    direction = 1 if track["x"] + track["width"] - x > track["width"] / 2 else -1
-    dx = direction * max(4.0, 24 * px_per_step / 25)
-    states = {c: {page.evaluate(STATE_JS, [c, slider])} for c in CHARTS[slider]}
-    drawn0 = {c: _frames_drawn(page, c) for c in CHARTS[slider]}
-    n_sent = len(sent)
-    page.mouse.move(x, y)
-    page.mouse.down()
-    for i in range(25):
-        page.mouse.move(x + dx * (i + 1), y, steps=2)
-        page.wait_for_timeout(80)
-        for c in CHARTS[slider]:
-            states[c].add(page.evaluate(STATE_JS, [c, slider]))
-        if during_check:
-            during_check()
-    during = len(sent) - n_sent
-    dragged_to = _value(page, slider)
-    page.mouse.up()
-    drawn = {c: _frames_drawn(page, c) - drawn0[c] for c in CHARTS[slider]}
+    d = slow_drag(page, slider, sent, CHARTS[slider], STATE_JS, each=during_check)
+    before, dragged_to, step, states, drawn, during, n_sent = (d.before, d.dragged_to, d.step, d.states, d.drawn,
+                                                               d.during, d.n_sent)
     assert during == 0, f"{during} websocket messages were sent during the drag"
     assert abs(dragged_to - before) >= 8 * step - 1e-9, (before, dragged_to)
     for c in CHARTS[slider]:

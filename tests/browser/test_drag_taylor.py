@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from helpers import slider_value as _value, wait_until_not_running as _settled
+from helpers import drag_frames_drawn, slider_value as _value, slow_drag, wait_until_not_running as _settled
 
 CHART = "t1d"
 
@@ -40,8 +40,7 @@ def _open(page, app_url, sent):
 
 
 def _frames_drawn(page):
-    return int(page.locator(f".st-key-p3d-{CHART} .live-chart").first.get_attribute("data-live-chart-drag-frames")
-               or 0)
+    return drag_frames_drawn(page, CHART)
 
 
 @pytest.mark.parametrize("slider", ["a", "n"])
@@ -49,38 +48,16 @@ def test_a_slow_drag_moves_the_chart_before_release_and_commits_on_release(page,
     sent = []
     _open(page, app_url, sent)
     page.wait_for_timeout(500)
-    before = _value(page, slider)
-    rng = page.locator(f".st-key-{slider} input[type=range]").first
-    lo, hi = float(rng.get_attribute("min")), float(rng.get_attribute("max"))
-    step = float(rng.get_attribute("step"))
-    page.locator(f".st-key-{slider} [data-testid=stSlider]").first.evaluate("e => e.scrollIntoView({block: 'center'})")
-    page.wait_for_timeout(300)
-    track = page.locator(f".st-key-{slider} [data-testid=stSlider] [data-orientation=horizontal]").nth(1).bounding_box()
-    thumb = rng.locator("xpath=../..").bounding_box()        # the thumb (the input inside is clipped)
-    x, y = thumb["x"] + thumb["width"] / 2, thumb["y"] + thumb["height"] / 2
-    nsteps = round((hi - lo) / step)
-    px_per_step = track["width"] / nsteps
-    direction = 1 if track["x"] + track["width"] - x > track["width"] / 2 else -1
-    want_steps = min(24, nsteps - 4)
-    dx = direction * max(2.0, want_steps * px_per_step / 25)          # ~24 slider steps in 25 moves
-    states = {page.evaluate(STATE_JS, [CHART, slider])}
     f_before = page.evaluate(F_JS)
-    drawn0 = _frames_drawn(page)
-    n_sent = len(sent)
-    page.mouse.move(x, y)
-    page.mouse.down()
-    for i in range(25):                                  # ~2 s: 25 moves, 80 ms apart
-        page.mouse.move(x + dx * (i + 1), y, steps=2)
-        page.wait_for_timeout(80)
-        states.add(page.evaluate(STATE_JS, [CHART, slider]))
+
+    def f_still():
         assert page.evaluate(F_JS) == f_before, "f itself never moves in a frame"
-    during = len(sent) - n_sent
-    dragged_to = _value(page, slider)
-    page.mouse.up()
+    d = slow_drag(page, slider, sent, (CHART,), STATE_JS, min_px=2.0, each=f_still)
+    before, dragged_to, step, states, n_sent, during = d.before, d.dragged_to, d.step, d.states[CHART], d.n_sent, d.during
     assert during == 0, f"{during} websocket messages were sent during the drag"
     assert abs(dragged_to - before) >= 8 * step - 1e-9, (before, dragged_to)
     assert len(states) >= 8, f"only {len(states)} different pictures during the drag of {slider}"
-    assert _frames_drawn(page) - drawn0 >= 8
+    assert d.drawn[CHART] >= 8
     # release commits: a message goes out, the URL, the chart and the terms show the new value
     deadline = time.monotonic() + 60
     while len(sent) == n_sent and time.monotonic() < deadline:

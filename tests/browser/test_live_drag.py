@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from helpers import slider_value as _value, drag_frames_drawn as _frames_drawn, wait_until_not_running as _settled
+from helpers import slider_value as _value, drag_frames_drawn as _frames_drawn, slow_drag, wait_until_not_running as _settled
 
 CHARTS = {"x0": ("secant", "zoom", "gradient"), "logh": ("secant", "zoom", "errors")}
 
@@ -42,37 +42,13 @@ def test_a_slow_drag_moves_the_charts_before_release_and_commits_on_release(page
     sent = []
     _open(page, app_url, sent)
     page.wait_for_timeout(500)
-    before = _value(page, slider)
-    rng = page.locator(f".st-key-{slider} input[type=range]").first
-    lo, hi = float(rng.get_attribute("min")), float(rng.get_attribute("max"))
-    step = float(rng.get_attribute("step"))
-    page.locator(f".st-key-{slider} [data-testid=stSlider]").first.evaluate("e => e.scrollIntoView({block: 'center'})")
-    page.wait_for_timeout(300)
-    track = page.locator(f".st-key-{slider} [data-testid=stSlider] [data-orientation=horizontal]").nth(1).bounding_box()
-    thumb = rng.locator("xpath=../..").bounding_box()        # the thumb (the input inside is clipped)
-    x, y = thumb["x"] + thumb["width"] / 2, thumb["y"] + thumb["height"] / 2
-    px_per_step = track["width"] / ((hi - lo) / step)
-    room_right = track["x"] + track["width"] - x
-    direction = 1 if room_right > track["width"] / 2 else -1
-    dx = direction * max(4.0, 24 * px_per_step / 25)          # ~24 slider steps in 25 moves
-    states = {c: {page.evaluate(STATE_JS, [c, slider])} for c in CHARTS[slider]}
-    drawn0 = {c: _frames_drawn(page, c) for c in CHARTS[slider]}
-    n_sent = len(sent)
-    page.mouse.move(x, y)
-    page.mouse.down()
-    for i in range(25):
-        page.mouse.move(x + dx * (i + 1), y, steps=2)
-        page.wait_for_timeout(80)
-        for c in CHARTS[slider]:
-            states[c].add(page.evaluate(STATE_JS, [c, slider]))
-    during = len(sent) - n_sent
-    dragged_to = _value(page, slider)
-    page.mouse.up()
+    d = slow_drag(page, slider, sent, CHARTS[slider], STATE_JS)
+    before, dragged_to, step, states, n_sent, during = d.before, d.dragged_to, d.step, d.states, d.n_sent, d.during
     assert during == 0, f"{during} websocket messages were sent during the drag"
     assert abs(dragged_to - before) >= 8 * step - 1e-9, (before, dragged_to)
     for c in CHARTS[slider]:
         assert len(states[c]) >= 8, f"{c}: only {len(states[c])} different pictures during the drag of {slider}"
-        assert _frames_drawn(page, c) - drawn0[c] >= 8, c
+        assert d.drawn[c] >= 8, c
     # release commits: a message goes out, the URL and the readings show the new value
     deadline = time.monotonic() + 60
     while len(sent) == n_sent and time.monotonic() < deadline:
