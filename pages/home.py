@@ -16,6 +16,7 @@ for i, module in enumerate(course.MODULES):
     preview = getattr(previews, module.url_path.replace("-", "_"))
     with cols[i % 3].container(border=True):
         st.page_link(module.file, label=f"**{module.title}**")
+        # a picture of what the page shows: named and described, without a data table
         ui.chart(preview(), key=f"preview_{i}", config={"staticPlot": True, "displaylogo": False},
-                 label=f"{module.title}: preview")
+                 label=f"{module.title}: preview", table=None)
         st.caption(module.blurb)
