@@ -29,7 +29,7 @@ _DELIMS = [",", ";", "\t", "|"]
 
 
 def _sniff_delimiter(lines: list[str]) -> str | None:
-    best, best_score = None, (0, 0)
+    best, best_score, scores = None, (0, 0), {}
     for d in _DELIMS:
         counts = [line.count(d) for line in lines]
         if not any(counts):
@@ -38,11 +38,17 @@ def _sniff_delimiter(lines: list[str]) -> str | None:
         if mode == 0:
             continue
         agree = counts.count(mode) / len(counts)
-        score = (round(agree, 1), mode)
+        score = scores[d] = (round(agree, 1), mode)
         if score > best_score:
             best, best_score = d, score
     if best is None and any(len(line.split()) > 1 for line in lines):
         return r"\s+"
+    # "1,5;2,5": more commas than semicolons, yet every comma is a decimal comma between two digits
+    data = lines[1:] or lines        # (a tab only at the ends of the lines does not count)
+    others = [d for d in _DELIMS[1:] if scores.get(d, (0, 0))[0] >= best_score[0]
+              and all(ln.strip().count(d) for ln in data)]
+    if best == "," and others and all(ln.count(",") == len(re.findall(r"(?<=\d),(?=\d)", ln)) for ln in data):
+        best = max(others, key=scores.get)
     return best
 
 
@@ -59,34 +65,76 @@ _MAYBE_NUMBER = (rf"(?i)^{_SPACE}[+-]?(inf|infinity|nan|[\p{{Nd}}.,'’_ \x{{a0}
                  rf"{_SPACE}$")
 
 
-def _clean_numeric(values: pd.Series, decimal: str) -> pd.Series:
-    """Text cells -> floats (NaN where not a number), understanding thousands separators.
-    Only cells shaped like a number (``_MAYBE_NUMBER``) are looked at: pyarrow finds them at C speed, where
-    the steps below cost a microsecond or two a cell in Python (5 MB of text cells took seconds)."""
+def _text_cells(raw: pd.DataFrame, columns: list[int]):
+    """The cells of ``columns`` of ``raw``, one column after another, as one pyarrow string array
+    (pandas reads text columns as pyarrow strings: no Python object is made per cell)."""
+    import pyarrow as pa
+    chunks = [pa.chunked_array(pa.array(raw.iloc[:, i].astype("string[pyarrow]"))) for i in columns]
+    return pa.chunked_array([c.cast(pa.large_string()) for ch in chunks for c in ch.chunks],
+                            pa.large_string()).combine_chunks()
+
+
+def _present(cells) -> np.ndarray:
+    """True where a cell holds something other than blanks or a missing-value marker."""
     import pyarrow as pa
     import pyarrow.compute as pc
-    cells = pa.array(values.astype("string[pyarrow]"))
+    marker = pc.is_in(pc.utf8_trim_whitespace(cells), value_set=pa.array(NA_MARKERS))
+    return pc.and_(pc.is_valid(cells), pc.invert(marker)).to_numpy(zero_copy_only=False)
+
+
+def _clean_numeric(cells, decimal: str) -> np.ndarray:
+    """Text cells (a pyarrow string array) -> floats (NaN where not a number), understanding
+    thousands separators. Only cells shaped like a number (``_MAYBE_NUMBER``) are looked at, and all
+    in pyarrow compute: with pandas' string methods (Python, a microsecond or two a cell), 5 MB of
+    cells such as ``1 2`` took 2-3 s."""
+    import pyarrow.compute as pc
     maybe = pc.fill_null(pc.match_substring_regex(cells, _MAYBE_NUMBER), False)
-    maybe = maybe.to_numpy(zero_copy_only=False)
-    out = np.full(len(values), np.nan)
-    if maybe.any():
-        out[maybe] = _cells_to_numbers(values[maybe], decimal).to_numpy()
-    return pd.Series(out, index=values.index)
+    out = np.full(len(cells), np.nan)
+    if pc.any(maybe).as_py():
+        out[maybe.to_numpy(zero_copy_only=False)] = _cells_to_numbers(cells.filter(maybe), decimal)
+    return out
 
 
-def _cells_to_numbers(values: pd.Series, decimal: str) -> pd.Series:
-    s = values.astype("string").str.strip()
-    s = s.mask(s.isin(NA_MARKERS))
-    spaced = s.str.match(_THOUSANDS_SPACE.pattern, na=False)
-    s = s.mask(spaced, s.str.replace(r"[ '’_\u00a0\u202f]", "", regex=True))
+# The rules of ``_cell_is_number`` for ``_cells_to_numbers``, in RE2 (pyarrow's regular expressions)
+# with ASCII digits: pandas' to_numeric, the last step, reads no other digits, so a cell with an
+# Arabic-Indic or full-width digit never was a number (tests/unit/test_reading_speed.py checks both
+# against the pandas steps they replace)
+_SEPARATORS = "[ '’_\\x{a0}\\x{202f}]"
+_RE2_THOUSANDS_SPACE = rf"^[+-]?[0-9]{{1,3}}({_SEPARATORS}[0-9]{{3}})+([.,][0-9]*)?$"
+_RE2_THOUSANDS_DOT = r"^[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?$"
+_RE2_THOUSANDS_COMMA = r"^[+-]?[0-9]{1,3}(\.[0-9]{3})+(,[0-9]*)?$"
+_RE2_NUM = r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$"
+_RE2_INF = r"(?i)^[+-]?inf(inity)?$"        # "inf", "-inf", "+inf", "Inf", "INF" are NA_MARKERS
+
+
+def _cells_to_numbers(cells, decimal: str) -> np.ndarray:
+    """Cells shaped like numbers (a pyarrow string array) -> floats (NaN where not a number): strip,
+    missing-value markers, thousands separators (space-like, then ``,`` or ``.``), decimal comma,
+    then the number itself, ±infinity in any case; all in pyarrow compute, at C speed."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    none = pa.scalar(None, cells.type)
+
+    def where(mask, then, other):
+        return pc.if_else(pc.fill_null(mask, False), then, other)
+
+    def rewrite(s, pattern, drop):       # without the characters ``drop`` in the cells matching ``pattern``
+        hit = pc.fill_null(pc.match_substring_regex(s, pattern), False)
+        if pc.any(hit).as_py():          # (only those: 5 MB of cells through the regex took 0.2 s)
+            s = pc.replace_with_mask(s, hit, pc.replace_substring_regex(s.filter(hit), drop, ""))
+        return s
+
+    s = pc.utf8_trim_whitespace(cells)              # what pandas' str.strip() does on these cells
+    s = where(pc.is_in(s, value_set=pa.array(NA_MARKERS)), none, s)
+    s = rewrite(s, _RE2_THOUSANDS_SPACE, _SEPARATORS)
     if decimal == ",":
-        thou = s.str.match(_THOUSANDS_COMMA.pattern, na=False)
-        s = s.mask(thou, s.str.replace(".", "", regex=False))
-        s = s.str.replace(",", ".", regex=False)
+        s = pc.replace_substring(rewrite(s, _RE2_THOUSANDS_COMMA, r"\."), ",", ".")
     else:
-        thou = s.str.match(_THOUSANDS_DOT.pattern, na=False)
-        s = s.mask(thou, s.str.replace(",", "", regex=False))
-    return pd.to_numeric(s, errors="coerce").astype("float64")
+        s = rewrite(s, _RE2_THOUSANDS_DOT, ",")
+    out = pc.cast(where(pc.match_substring_regex(s, _RE2_NUM), s, none), pa.float64())
+    if pc.any(pc.match_substring(pc.ascii_lower(s), "inf")).as_py():    # (cheaper than a regex on every cell)
+        out = where(pc.match_substring_regex(s, _RE2_INF), where(pc.starts_with(s, "-"), -np.inf, np.inf), out)
+    return pc.fill_null(out, np.nan).to_numpy(zero_copy_only=False)
 
 
 def _clean_name(raw, i: int) -> str:
@@ -220,13 +268,12 @@ def read_table(source, max_bytes: int | None = MAX_BYTES) -> pd.DataFrame:
     # columns took 6 s); ``cleaned`` holds the numbers (NaN where none), one column each
     text_idx = [i for i in range(ncols) if i not in where]
     text_at = {i: j for j, i in enumerate(text_idx)}
-    cells = pd.Series(raw.iloc[:, text_idx].to_numpy(dtype=object).ravel(order="F"), dtype=object)
+    cells = _text_cells(raw, text_idx)
     shape = (len(text_idx), len(raw))
-    cleaned = _clean_numeric(cells, decimal).to_numpy().reshape(shape).T
-    stripped = cells.astype("string").str.strip()
-    n_present = (stripped.notna() & ~stripped.isin(NA_MARKERS)).to_numpy(dtype=bool).reshape(shape).sum(axis=1)
+    cleaned = _clean_numeric(cells, decimal).reshape(shape).T
+    n_present = _present(cells).reshape(shape).sum(axis=1)
     n_number = (~np.isnan(cleaned)).sum(axis=0)
-    has_cell = cells.notna().to_numpy(dtype=bool).reshape(shape).any(axis=1)
+    has_cell = cells.is_valid().to_numpy(zero_copy_only=False).reshape(shape).any(axis=1)
     for i, name in zip(range(ncols), names):
         if i in where:
             j = where[i]
