@@ -63,7 +63,7 @@ def frame_jet(text: str) -> tuple:
     return tsweep.jet(text, A_VALUES, tf.NMAX), tf.radii(text, A_VALUES)
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
+@st.cache_resource(max_entries=2, show_spinner=False)     # 2 MB each (every Tₖ at every a): the w now and before
 def frame_window(text: str, w: float) -> tf.Window:
     return tf.prepare(text, w, A_VALUES, *frame_jet(text))
 
