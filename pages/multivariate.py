@@ -75,7 +75,7 @@ def view_controls(text: str, xr: tuple, yr: tuple) -> tuple[bool, bool]:
         except SymbolicTimeout:
             return
     c3, c4, c5 = st.columns(3)
-    with c3: planes = ui.toggle("cutting planes x = x₀, y = y₀", True, key="planes")
+    with c3: planes = ui.toggle("planes x = x₀, y = y₀", True, key="planes")
     with c4: tangent = ui.toggle("tangent plane", False, key="tplane")
     with c5:
         st.button("Go to the nearest point where ∇f = 0", on_click=to_stationary,

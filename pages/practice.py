@@ -63,7 +63,7 @@ def drill() -> None:
     scoreboard = st.empty()         # filled at the end, after this run's answer is recorded
 
     with st.container(border=True):
-        st.markdown(f"**{number}.** {q.prompt}")
+        st.markdown(f"**{number} · {q.kind}.** {q.prompt}")
         st.latex(q.latex)
         if q.points:
             ui.chart(points_figure(q), key="practice_points")
@@ -88,11 +88,10 @@ def drill() -> None:
         done.revealed(qkey)
 
     with scoreboard.container():
-        s1, s2, s3, s4 = st.columns(4)
+        s1, s2, s3 = st.columns(3)          # (the question's number and kind head its box)
         s1.metric("Score", f"{done.right} / {done.tried}")
         s2.metric("Streak", f"🔥 {done.streak}" if done.hot else done.streak)
         s3.metric("Best streak", done.best)
-        s4.metric("Question", f"{number} · {q.kind}")
     outcome = done.outcome(qkey)
     if outcome is None:
         return

@@ -20,6 +20,12 @@ _WIDE_FORMULAS = """() => [...document.querySelectorAll('[data-testid="stMain"] 
     .map(k => ({tex: (k.querySelector('annotation') || k).textContent.slice(0, 60),
                 content: k.scrollWidth, box: k.clientWidth}))"""
 
+# Every visible text in the page that the browser cuts off with "…" (text-overflow: ellipsis and
+# wider than its box): a toggle label or a metric value a projector's big font no longer fits.
+_CUT_OFF = """() => [...document.querySelectorAll('[data-testid="stMain"] *')].filter((e) => {
+    if (!e.textContent.trim() || e.clientWidth === 0 || getComputedStyle(e).textOverflow !== 'ellipsis') return false;
+    return e.scrollWidth > e.clientWidth + 1; }).map((e) => [e.textContent.trim().slice(0, 60), e.scrollWidth, e.clientWidth])"""
+
 _CHART_TOP = f"""() => {{ const c = document.querySelector('{MAIN_CHART}');
     return c ? c.getBoundingClientRect().top + window.scrollY : null; }}"""
 
@@ -53,8 +59,10 @@ def test_presenter_projector_main_chart_on_first_screen(browser, app_url, path):
     try:
         top = page.evaluate(_CHART_TOP)
         wide = page.evaluate(_WIDE_FORMULAS)
+        cut = page.evaluate(_CUT_OFF)
         assert top is not None and top < 768, f"the main chart starts {top} px down, below the screen"
         assert not wide, wide
+        assert not cut, f"text cut off with an ellipsis: {cut}"
     finally:
         ctx.close()
 
@@ -101,5 +109,23 @@ def test_presenter_mode_from_the_sidebar_keeps_the_sidebar_and_enlarges_controls
         assert sizes[1] >= 20, ("slider values are enlarged", sizes)
         # the introduction is folded into an expander, the title stays
         assert page.get_by_text("About this page").is_visible()
+    finally:
+        ctx.close()
+
+
+@pytest.mark.parametrize("drill", ["multivariate", "chain-rule"])
+def test_presenter_practice_cuts_no_text_off(browser, app_url, drill):
+    """The practice page's scoreboard and question on a projector: nothing cut off with "…" (the
+    question's kind, e.g. "multivariate chain rule", once was, as a metric's value)."""
+    ctx = browser.new_context(viewport={"width": 1024, "height": 768})
+    page = ctx.new_page()
+    page.set_default_timeout(90000)
+    try:
+        page.goto(app_url + f"practice?present=true&drill={drill}")
+        wait_for_app(page)
+        page.wait_for_selector('[data-testid="stMetric"]')
+        assert page.locator('[data-testid="stException"]').count() == 0
+        cut = page.evaluate(_CUT_OFF)
+        assert not cut, f"text cut off with an ellipsis: {cut}"
     finally:
         ctx.close()

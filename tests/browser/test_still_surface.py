@@ -47,7 +47,7 @@ def test_the_function_surface_is_not_rebuilt_while_a_point_moves_but_is_when_it_
     sent = []
     _open(page, app_url, sent)
     names = page.evaluate(COUNT_JS)
-    assert "f(x, y)" in names and len(names) >= 3, names     # the function and the two cutting planes
+    assert "f(x, y)" in names and len(names) >= 3, names     # the function and the two planes x = x₀, y = y₀
     d = slow_drag(page, "y0", sent, ["surf3d"], STATE_JS)
     assert d.during == 0 and d.drawn["surf3d"] >= 8 and len(d.states["surf3d"]) >= 8, (d.during, d.drawn)
     wait_until_not_running(page)
