@@ -22,7 +22,9 @@ def test_answer_next_question_and_reveal(page, app_url):
     page.wait_for_selector("text=Right!")
     assert page.locator(METRICS).first.inner_text() == "1 / 1"
     page.get_by_role("button", name="Next question").click()
-    page.wait_for_function(f"() => document.querySelectorAll('{METRICS}')[3]?.innerText.startsWith('2 ·')")
+    q2 = P.generate("regression", 2, 7, 2)         # the question's number and kind head its box
+    page.wait_for_function("t => [...document.querySelectorAll('[data-testid=stMarkdownContainer] strong')]"
+                           ".some((e) => e.innerText === t)", arg=f"2 · {q2.kind}.")
     assert "q=2" in page.url, "the link names the question shown"
     page.get_by_role("button", name="Show the solution").click()
     page.wait_for_selector("text=Worked solution")
