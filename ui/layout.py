@@ -51,7 +51,8 @@ header[data-testid="stHeader"] { background: transparent !important; height: 2.5
 # a dark theme too); a wrapped formula's last line no longer overhangs its box by KaTeX's 2 px strut (a
 # 2 px sideways scroll made every wrapped formula a scrollable region that a keyboard cannot reach);
 # a visible focus ring on every control, drawn on the visible box of the widgets whose focused element
-# is a hidden <input> (toggles, checkboxes, radios, pickers, number and text boxes).
+# is a hidden <input> (toggles, checkboxes, radios, pickers, number and text boxes); button and page-link
+# labels wrap instead of ending in "…" in a narrow column (Streamlit cuts them to one line).
 _SHELL_CSS = """
 <style>
 .katex-display > .katex, .katex-display > .katex > .katex-html { white-space: normal !important; }
@@ -65,6 +66,10 @@ label:has(input[type="radio"]:focus-visible),
 [data-baseweb="select"] > div:has(input:focus-visible), [data-baseweb="input"]:has(input:focus-visible),
 [data-baseweb="textarea"]:has(textarea:focus-visible)
 { outline: 3px solid #0b57d0 !important; outline-offset: 2px !important; }
+[data-testid="stMain"] button [data-testid="stMarkdownContainer"],
+[data-testid="stMain"] button [data-testid="stMarkdownContainer"] p,
+[data-testid="stMain"] [data-testid="stPageLink-NavLink"] span
+{ white-space: normal !important; text-overflow: clip !important; overflow: visible !important; }
 @media (max-width: 640px) {
   .js-plotly-plot .modebar-container { display: none !important; }
   .katex-display > .katex { font-size: 1.05em !important; }

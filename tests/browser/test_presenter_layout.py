@@ -129,3 +129,22 @@ def test_presenter_practice_cuts_no_text_off(browser, app_url, drill):
         assert not cut, f"text cut off with an ellipsis: {cut}"
     finally:
         ctx.close()
+
+
+@pytest.mark.parametrize("path", [p.url_path for p in course.PAGES])
+def test_a_1024_screen_cuts_no_text_off(browser, app_url, path):
+    """At 1024×768 with the sidebar open (a projector without presenter mode, a small laptop) no label,
+    button or course-map link ends in "…": the course map's "2 · Multivariate calculus" and
+    multivariate's "Go to the nearest point where ∇f = 0" once did (they now wrap)."""
+    ctx = browser.new_context(viewport={"width": 1024, "height": 768})
+    page = ctx.new_page()
+    page.set_default_timeout(90000)
+    try:
+        page.goto(app_url + ("" if path == "home" else path))
+        wait_for_app(page)
+        page.wait_for_timeout(800)
+        assert page.locator('[data-testid="stException"]').count() == 0
+        cut = page.evaluate(_CUT_OFF)
+        assert not cut, f"text cut off with an ellipsis: {cut}"
+    finally:
+        ctx.close()
