@@ -135,3 +135,53 @@ def test_arrow_keys_move_the_value_and_the_charts(page, app_url):
                            f"{before + step}) < 1e-9", timeout=60000)
     _settled(page)
     _point_at(page, "fmap", _value(page, "x0"), before + step)
+
+
+def test_a_view_turned_after_reruns_survives_the_next_step_and_a_resize(page, app_url):
+    """plotly's 3D scene saves a turned camera into the layout object the chart had when the scene was
+    made; after a rerun (a new layout object) the next drag frame or resize redrew the default view.
+    Here the view is turned after two reruns: a keyboard step (frame + rerun) and a window resize keep it."""
+    sent = []
+    _open(page, app_url, sent)
+    rng = page.locator(".st-key-x0 input[type=range]").first
+    for _ in range(2):                                   # two reruns: the chart's layout object is replaced
+        before = _value(page, "x0")
+        rng.focus()
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function(f"() => Math.abs(parseFloat(new URLSearchParams(location.search).get('x0')) - "
+                               f"{before + 0.05}) < 1e-6", timeout=60000)
+        _settled(page)
+        page.wait_for_timeout(500)
+    gd = page.locator(".st-key-p3d-surf3d .live-chart").first
+    gd.evaluate("e => e.scrollIntoView({block: 'center'})")
+    page.wait_for_timeout(300)
+    box = gd.bounding_box()
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    start = page.evaluate(CAMERA_JS)
+    page.mouse.move(cx, cy)
+    page.mouse.down()
+    page.mouse.move(cx + 120, cy + 30, steps=8)
+    page.mouse.up()
+    page.wait_for_function("s => { const e = document.querySelector('.st-key-p3d-surf3d .live-chart')"
+                           "._fullLayout.scene.camera.eye; return Math.abs(e.x - s.x) > 0.1; }", arg=start)
+    turned = page.evaluate(CAMERA_JS)
+    drawn = _frames_drawn(page, "surf3d")
+    x0 = _value(page, "x0")
+    rng.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("n => +document.querySelector('.st-key-p3d-surf3d .live-chart').dataset"
+                           ".liveChartDragFrames > n", arg=drawn, timeout=30000)
+    at_frame = page.evaluate(CAMERA_JS)
+    page.wait_for_function(f"() => Math.abs(parseFloat(new URLSearchParams(location.search).get('x0')) - "
+                           f"{x0 + 0.05}) < 1e-6", timeout=60000)
+    _settled(page)
+    _point_at(page, "surf3d", x0 + 0.05, _value(page, "y0"))
+    after = page.evaluate(CAMERA_JS)
+    size = page.viewport_size
+    page.set_viewport_size({"width": size["width"] - 200, "height": size["height"]})
+    page.wait_for_function("w => document.querySelector('.st-key-p3d-surf3d .live-chart')._fullLayout.width < w",
+                           arg=box["width"], timeout=30000)
+    page.wait_for_timeout(500)
+    resized = page.evaluate(CAMERA_JS)
+    for when, cam in (("at the keyboard step's frame", at_frame), ("after its rerun", after), ("after a resize", resized)):
+        assert all(abs(cam[k] - turned[k]) < 1e-6 for k in "xyz"), (when, turned, cam)

@@ -190,6 +190,22 @@ function noteScales(gd) {
   });
 }
 
+// A 3D view the learner turned, written where plotly's next call reads it. plotly.js's gl3d scene saves
+// a turned camera into the layout object the chart had when the scene was created; after a rerun's
+// Plotly.react gd.layout is a new object, so the turn lands in the old one, and the next drag frame
+// (or a resize) would redraw the scene at the figure's camera: the view jumped back. Before such a
+// call the scene's camera goes into the current layout, as plotly's own save does.
+function keepCameras(gd) {
+  const fl = gd._fullLayout;
+  ((fl && fl._subplots && fl._subplots.gl3d) || []).forEach((id) => {
+    const turned = fl._preGUI && (id + ".camera") in fl._preGUI;     // plotly noted a turn by hand
+    const cam = fl[id] && fl[id].camera;                             // and saved it here
+    if (!turned || !cam || !gd.layout) return;
+    gd.layout[id] = gd.layout[id] || {};
+    if (!sameValue(gd.layout[id].camera, cam)) gd.layout[id].camera = JSON.parse(JSON.stringify(cam));
+  });
+}
+
 // Run call() (a plotly call) with the heavy 3D traces at the input indices `still` kept as they are.
 function keepStill3D(gd, still, call) {
   const undo = [];
@@ -287,7 +303,7 @@ export default function (component) {
         if (window.ResizeObserver) {
           let w = gd.clientWidth;
           new ResizeObserver(() => {
-            if (gd.clientWidth !== w && gd._fullLayout && !m.width) { w = gd.clientWidth; Plotly.Plots.resize(gd); }
+            if (gd.clientWidth !== w && gd._fullLayout && !m.width) { w = gd.clientWidth; keepCameras(gd); Plotly.Plots.resize(gd); }
           }).observe(gd);
         }
         if (saved && saved.rev === rev && Object.keys(saved.cams).length) {
@@ -470,6 +486,7 @@ function drawWanted(gd) {
     : !traces ? () => Plotly.relayout(gd, lay)
     : () => Plotly.update(gd, upd, lay, F.traces);
   const still = new Set(gd.data.map((_, t) => t).filter((t) => !F.traces.includes(t)));
+  keepCameras(gd);
   let p;
   try { p = Promise.resolve(keepStill3D(gd, still, call)); } catch (err) { p = Promise.reject(err); }
   p.then(done, (err) => { console.error("live_chart frames", err); done(); });
