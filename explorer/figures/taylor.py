@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 from plotly.colors import get_colorscale
 
 from explorer.figures import fastfig
-from explorer.numbers import round_to_scale
+from explorer.numbers import round_to_scale, subscript
 from explorer.taylor import Curves, Local2D, Radius, eps_intervals
 
 F_COLOUR, T_COLOUR, ERR_COLOUR, BOUND_COLOUR = "#1f4e9c", "#d62728", "#d62728", "#7f7f7f"
@@ -120,9 +120,9 @@ def panels_1d(c: Curves, a: float, n: int, eps: float, radius: Radius | None, or
     grid = dict(x0=xr[0], dx=(window[1] - window[0]) / (len(x) - 1))
     data = [
         dict(type="scatter", x=fx, y=fy, name="f(x)", line=dict(color=F_COLOUR, width=3), **top),
-        dict(type="scatter", **grid, y=_f4(_r(_clip(c.T[n], lo, hi))), name=f"T_{n}(x)",
+        dict(type="scatter", **grid, y=_f4(_r(_clip(c.T[n], lo, hi))), name=f"T{subscript(n)}(x)",
              line=dict(color=T_COLOUR, width=3), **top),
-        dict(type="scatter", **grid, y=_f4(_r(np.maximum(c.err[n], ERR_FLOOR), 3)), name=f"|f − T_{n}|",
+        dict(type="scatter", **grid, y=_f4(_r(np.maximum(c.err[n], ERR_FLOOR), 3)), name=f"|f − T{subscript(n)}|",
              line=dict(color=ERR_COLOUR, width=2), showlegend=False, **bottom),
         dict(type="scatter", **grid, y=_f4(_r(c.bound[n], 3)), name=f"Lagrange bound (n = {n})",
              line=dict(color=BOUND_COLOUR, width=2, dash="dash"), legend="legend2", **bottom),
@@ -156,8 +156,8 @@ def figure_1d(c: Curves, a: float, n: int, eps: float, radius: Radius | None, np
 
     # ---- client-side animation over the order: one frame per k, a ▶/⏸ menu and a slider
     frames = [dict(name=str(k),
-                   data=[dict(type="scatter", y=t_y(k), name=f"T_{k}(x)"),
-                         dict(type="scatter", y=e_y(k), name=f"|f − T_{k}|"),
+                   data=[dict(type="scatter", y=t_y(k), name=f"T{subscript(k)}(x)"),
+                         dict(type="scatter", y=e_y(k), name=f"|f − T{subscript(k)}|"),
                          dict(type="scatter", visible=(k == n))],
                    traces=[1, 2, 3],
                    layout=dict(shapes=_shapes(x, c.err[k], eps, a, radius, window),

@@ -27,7 +27,7 @@ from explorer.figures.frames import DIGITS, encode_rows, slider_frames
 from explorer.figures.taylor import BAND_COLOUR, _title, panels_1d
 from explorer.taylor import Curves, Radius, derivative_grid, evaluate_polynomial
 from explorer.taylor import radius_of_convergence as _radius
-from explorer.numbers import round_sig
+from explorer.numbers import round_sig, subscript
 from explorer.taylor.presets import PRESETS_1D
 from explorer.taylor.sweep import Sweep, eps_runs, f_values, jet, sweep
 
@@ -363,5 +363,5 @@ def n_frames(text: str, a: float, eps: float, w: float, radius: Radius | None, n
         edges, dash = shown[k <= nplay or (radius is not None and radius.known)]
         layouts.append({"title.text": _title(k), "yaxis2.range": [-16, y2[r]],
                         "shapes": _shape_list(bands[r], a_r, edges, dash)})
-        steps.append([{"name": f"T_{k}(x)", "y": T[r]}, {"visible": False}, {"visible": False}])
+        steps.append([{"name": f"T{subscript(k)}(x)", "y": T[r]}, {"visible": False}, {"visible": False}])
     return _assemble(values, steps, [1, 2, 3], layouts)

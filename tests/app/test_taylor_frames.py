@@ -15,6 +15,7 @@ from explorer.figures import taylor as tp
 from explorer.figures import taylor_frames as tf
 from explorer.figures.frames import slider_values
 from helpers import run_page
+from explorer.numbers import subscript
 
 A_VALUES = slider_values(-3.0, 3.0, 0.1)
 NPLAY, NMAX, W, EPS = 20, 30, 4.0, 1e-2
@@ -108,7 +109,7 @@ def test_n_frames_are_the_release_picture():
         tr, lay = _frame(frames, k)
         span = layout["yaxis"]["range"][1] - layout["yaxis"]["range"][0]
         _close(_decode(tr[1]["y"]), data[1]["y"], scale=span)
-        assert tr[1]["name"] == f"T_{k}(x)"
+        assert tr[1]["name"] == f"T{subscript(k)}(x)"
         assert lay["title.text"] == f"<b>order n = {k}</b>"
         assert lay.get("yaxis2.range", layout["yaxis2"]["range"]) == pytest.approx(layout["yaxis2"]["range"], rel=1e-3)
         assert tr[2] == {"visible": False}
@@ -226,7 +227,7 @@ def test_a_release_slices_one_cached_window(monkeypatch):
     assert calls == []
     assert got[("t1d", "a")][0] != first[("t1d", "a")][0]          # n and ε changed a's frames
     fn = got[("t1d", "n")][1]
-    assert fn["values"] == list(range(NMAX + 1)) and fn["steps"][6][0]["name"] == "T_6(x)"
+    assert fn["values"] == list(range(NMAX + 1)) and fn["steps"][6][0]["name"] == "T₆(x)"
     at.slider(key="w").set_value(5.5).run()
     assert not at.exception, [e.value for e in at.exception]
     assert calls == [5.5]

@@ -85,7 +85,7 @@ def test_defaults_draw_everything(at):
     assert any(t["type"] == "surface" for t in _surface(at)["data"])
     main = _main(at)
     names = [t.get("name") for t in main["data"]]
-    assert "f(x)" in names and "T_3(x)" in names
+    assert "f(x)" in names and "T₃(x)" in names
     assert main["layout"]["yaxis2"]["type"] == "log"
     # client-side animation: one frame per order 0..20 and a play button
     assert [f["name"] for f in main["frames"]] == [str(k) for k in range(21)]
@@ -117,7 +117,7 @@ def test_order_and_point_change_the_polynomial():
     assert "R = 2" in tex
     assert "branch point at x = −1" in tex
     main = _main(at)
-    assert any(t.get("name") == "T_2(x)" for t in main["data"])
+    assert any(t.get("name") == "T₂(x)" for t in main["data"])
     # the radius is marked on the plot: dashed lines at a ± R inside the window [−3, 5]
     xs = sorted({s["x0"] for s in main["layout"]["shapes"] if s.get("line", {}).get("dash") == "dash"})
     assert xs == [-1.0, 3.0]

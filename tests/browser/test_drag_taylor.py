@@ -76,7 +76,7 @@ def test_a_slow_drag_moves_the_chart_before_release_and_commits_on_release(page,
         k = int(round(dragged_to))
         page.wait_for_function(
             "k => { const gd = document.querySelector('.st-key-p3d-t1d .live-chart');"
-            " return gd.layout.title.text.includes('order n = ' + k) && gd.data[1].name === 'T_' + k + '(x)'; }",
+            " return gd.layout.title.text.includes('order n = ' + k) && gd.data[1].name === 'T' + String(k).replace(/[0-9]/g, (c) => '₀₁₂₃₄₅₆₇₈₉'[c]) + '(x)'; }",
             arg=k, timeout=60000)
         sub = "".join("₀₁₂₃₄₅₆₇₈₉"[int(d)] for d in str(k))
         page.get_by_text(f"The terms of T{sub}").first.wait_for(timeout=60000)

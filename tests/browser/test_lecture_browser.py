@@ -12,6 +12,7 @@ from helpers import assert_no_exception, wait_for_app
 from explorer import derivatives as D
 from explorer import lessons as L
 from explorer.expressions import parse_expression
+from explorer.numbers import subscript
 
 LESSON = L.load_all()["derivatives"]
 TAYLOR = L.load_all()["taylor"]
@@ -199,7 +200,7 @@ def test_a_link_on_the_course_map_opens_the_steps_page(page, app_url):
     assert _slider(page, "order n") == float(step["n"])
     assert _slider(page, "expansion point a") == float(step["a"])
     page.wait_for_function("() => document.querySelector('[data-testid=\"stMain\"]')"
-                           f".innerText.includes('T_{step['n']}(x)')")   # the chart draws order n
+                           f".innerText.includes('T{subscript(int(step['n']))}(x)')")   # the chart draws order n
     assert page.locator('.st-key-lecture_caption [data-testid="stAlert"]').count() == 0, \
         "no 'this page is not the lesson's page' note"
     assert_no_exception(page)

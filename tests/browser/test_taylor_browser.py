@@ -12,15 +12,15 @@ ONE_D = '.st-key-p3d-t1d .js-plotly-plot'
 T_TRACE = """() => {
   const p = document.querySelector('ONE_D');
   if (!p || !p.data) return null;
-  const t = p.data.find(d => d.name && d.name.startsWith('T_'));
+  const t = p.data.find(d => d.name && d.name[0] === 'T' && d.name.endsWith('(x)'));
   const title = p.querySelector('.gtitle');
   return t ? JSON.stringify([t.name, Array.from(t.y).slice(0, 40), title ? title.textContent : null]) : null;
 }""".replace("ONE_D", ONE_D)
 
 
 def _order(state: str) -> int:
-    name = json.loads(state)[0]                     # "T_7(x)"
-    return int(name[2:name.index("(")])
+    name = json.loads(state)[0]                     # "T₇(x)"
+    return int(name[1:name.index("(")].translate(str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")))
 
 
 def test_taylor_page_draws_and_plays_client_side(page, app_url):
@@ -64,7 +64,7 @@ def test_taylor_page_draws_and_plays_client_side(page, app_url):
     slider.focus()
     page.keyboard.press("ArrowRight")
     wait_for_app(page)
-    page.wait_for_function(f"() => {{ const s = ({T_TRACE})(); return s && JSON.parse(s)[0] === 'T_4(x)'; }}")
+    page.wait_for_function(f"() => {{ const s = ({T_TRACE})(); return s && JSON.parse(s)[0] === 'T₄(x)'; }}")
     assert page.evaluate(f"() => document.querySelector('{ONE_D}').__marker") == 1
     assert_no_exception(page)
 

@@ -10,6 +10,7 @@ import pytest
 from explorer.figures import fastfig
 from explorer import taylor as tx
 from explorer.figures import taylor as tp
+from explorer.numbers import subscript
 
 
 def _one_d(text, a, n=3, eps=1e-2, nplay=20):
@@ -30,12 +31,12 @@ def test_figure_1d_validates(text, a, n):
     fig = _one_d(text, a, n)
     full = fastfig.validate(fig)                 # raises ValueError on a misspelt property
     assert len(full.frames) == max(20, n) + 1
-    assert [t.name for t in full.data][:2] == ["f(x)", f"T_{n}(x)"]
+    assert [t.name for t in full.data][:2] == ["f(x)", f"T{subscript(n)}(x)"]
     assert full.layout.yaxis2.type == "log"
     assert full.layout.updatemenus[0].buttons[0].method == "animate"
     # every frame restyles the Tₙ trace, its error and the bound's visibility, and is valid too
     for k, fr in enumerate(full.frames):
-        assert list(fr.traces) == [1, 2, 3] and fr.data[0].name == f"T_{k}(x)"
+        assert list(fr.traces) == [1, 2, 3] and fr.data[0].name == f"T{subscript(k)}(x)"
 
 
 @pytest.mark.parametrize("text", ["sin(x)*cos(y)", "exp(x)*sin(y)", "ln(x*y)"])
