@@ -50,8 +50,8 @@ process.stdout.write(JSON.stringify(out));
 def test_an_unchanged_surface_is_rebuilt_only_when_its_scale_or_data_change(tmp_path):
     src = CHART_JS.read_text(encoding="utf-8")
     parts = [re.search(r"^const HEAVY_3D = .*?;\n", src, re.M)]
-    parts += [re.search(rf"^function {name}\(.*?\n^\}}\n", src, re.S | re.M) for name in ("scenesOf", "noteScales", "keepStill3D")]
-    assert all(parts), "HEAVY_3D, scenesOf, noteScales or keepStill3D not found in live_chart.js"
+    parts += [re.search(rf"^function {name}\(.*?\n^\}}\n", src, re.S | re.M) for name in ("sceneIds", "scenesOf", "noteScales", "keepStill3D")]
+    assert all(parts), "HEAVY_3D, sceneIds, scenesOf, noteScales or keepStill3D not found in live_chart.js"
     script = tmp_path / "run.js"
     script.write_text("".join(p.group(0) for p in parts) + SCENARIOS, encoding="utf-8")
     out = subprocess.run(["node", str(script)], capture_output=True, text=True, timeout=60)

@@ -167,18 +167,22 @@ function drawAfterRun(gd, job) {
 
 // --- unchanged 3D surfaces are not rebuilt ------------------------------------------------------
 // plotly.js's gl3d scene.plot calls update() on EVERY trace of a scene whenever anything in the figure
-// changes. For a surface that rebuilds its mesh and contour lines: 58 of the 76 ms a multivariate drag
-// frame took here (Chromium CPU profile), and the same again in every rerun's Plotly.react. A surface or
+// changes. For a surface that rebuilds its mesh and contour lines: ~23 ms of every multivariate drag
+// frame here (timed in the browser), and the same again in every rerun's Plotly.react. A surface or
 // mesh3d whose input trace is unchanged, in a scene whose data scale is unchanged, would be rebuilt into
 // the same pixels, so during one plotly call its update() only takes the new trace object. This reaches
 // into plotly's scene objects (fullLayout.sceneN._scene.traces, dataScale): where they are not there,
 // nothing is skipped and plotly draws as usual.
 const HEAVY_3D = new Set(["surface", "mesh3d"]);
 
+function sceneIds(gd) {           // "scene", "scene2", …: the chart's 3D scenes
+  const fl = gd._fullLayout;
+  return (fl && fl._subplots && fl._subplots.gl3d) || [];
+}
+
 function scenesOf(gd) {
   const fl = gd._fullLayout;
-  const ids = (fl && fl._subplots && fl._subplots.gl3d) || [];
-  return ids.map((id) => fl[id] && fl[id]._scene).filter((sc) => sc && sc.traces && Array.isArray(sc.dataScale));
+  return sceneIds(gd).map((id) => fl[id] && fl[id]._scene).filter((sc) => sc && sc.traces && Array.isArray(sc.dataScale));
 }
 
 // After a plotly call every surface is drawn at its scene's current scale: remember that scale.
@@ -197,7 +201,7 @@ function noteScales(gd) {
 // call the scene's camera goes into the current layout, as plotly's own save does.
 function keepCameras(gd) {
   const fl = gd._fullLayout;
-  ((fl && fl._subplots && fl._subplots.gl3d) || []).forEach((id) => {
+  sceneIds(gd).forEach((id) => {
     const turned = fl._preGUI && (id + ".camera") in fl._preGUI;     // plotly noted a turn by hand
     const cam = fl[id] && fl[id].camera;                             // and saved it here
     if (!turned || !cam || !gd.layout) return;
