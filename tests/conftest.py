@@ -4,14 +4,13 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+
+from helpers import free_port, wait_healthy
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -20,16 +19,10 @@ CHROME_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking
 APP_TIMEOUT = 90  # generous: cold sympy/scipy/plotly imports on a small machine
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextlib.contextmanager
 def streamlit_server(script: str = "streamlit_app.py", cwd: Path = ROOT):
     """Run `streamlit run SCRIPT` on a free port; yield its base URL; stop it afterwards."""
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1",
@@ -37,13 +30,7 @@ def streamlit_server(script: str = "streamlit_app.py", cwd: Path = ROOT):
         cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}/"
     try:
-        for _ in range(240):
-            try:
-                if urllib.request.urlopen(url + "_stcore/health", timeout=1).read() == b"ok":
-                    break
-            except Exception:
-                time.sleep(0.25)
-        else:
+        if not wait_healthy(url, 60, proc):
             raise RuntimeError("streamlit did not start: " + proc.stdout.read1(4000).decode())
         yield url
     finally:

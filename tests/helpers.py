@@ -8,6 +8,29 @@ ROOT = Path(__file__).resolve().parents[1]
 APP_TIMEOUT = 90
 
 
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_healthy(url: str, seconds: float = 60, proc=None) -> bool:
+    """Poll ``url``/_stcore/health until Streamlit answers "ok" (True), the time is up or ``proc``
+    (the server's process, if given) has exited (False)."""
+    import time
+    import urllib.request
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and (proc is None or proc.poll() is None):
+        try:
+            if urllib.request.urlopen(url + "_stcore/health", timeout=2).read() == b"ok":
+                return True
+        except OSError:
+            time.sleep(0.25)
+    return False
+
+
 def wait_for_app(page, quiet_ms: int = 500) -> None:
     """Wait until Streamlit has finished running the script and stayed idle for `quiet_ms`.
 

@@ -55,6 +55,24 @@ def _drag(page, slider, sent, charts=CHARTS):
     return d.before, d.dragged_to, d.step, d.states, d.during, d.drawn, d.n_sent
 
 
+def _turn_view(page) -> tuple[dict, float]:
+    """Turn the 3D surface chart with the mouse, as a learner does (plotly records that as the user's
+    view); returns the camera's eye afterwards and the chart's width."""
+    gd = page.locator(".st-key-p3d-surf3d .live-chart").first
+    gd.evaluate("e => e.scrollIntoView({block: 'center'})")
+    page.wait_for_timeout(300)
+    box = gd.bounding_box()
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    start = page.evaluate(CAMERA_JS)
+    page.mouse.move(cx, cy)
+    page.mouse.down()
+    page.mouse.move(cx + 120, cy + 30, steps=8)
+    page.mouse.up()
+    page.wait_for_function("s => { const e = document.querySelector('.st-key-p3d-surf3d .live-chart')"
+                           "._fullLayout.scene.camera.eye; return Math.abs(e.x - s.x) > 0.1; }", arg=start)
+    return page.evaluate(CAMERA_JS), box["width"]
+
+
 @pytest.mark.parametrize("slider", ["x0", "y0"])
 def test_a_slow_drag_moves_the_point_in_every_chart_and_commits_on_release(page, app_url, slider):
     sent = []
@@ -90,19 +108,7 @@ def test_a_turned_3d_view_survives_the_drag_and_the_release(page, app_url):
     # turned as a learner turns it, with the mouse: plotly records that as the user's view, which
     # uirevision keeps through later Plotly.react calls. (A camera set by Plotly.relayout is not
     # recorded so: the core's plain rerun, a toggle, resets it too, frames or not.)
-    gd = page.locator(".st-key-p3d-surf3d .live-chart").first
-    gd.evaluate("e => e.scrollIntoView({block: 'center'})")
-    page.wait_for_timeout(300)
-    box = gd.bounding_box()
-    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    start = page.evaluate(CAMERA_JS)
-    page.mouse.move(cx, cy)
-    page.mouse.down()
-    page.mouse.move(cx + 120, cy + 30, steps=8)
-    page.mouse.up()
-    page.wait_for_function("s => { const e = document.querySelector('.st-key-p3d-surf3d .live-chart')"
-                           "._fullLayout.scene.camera.eye; return Math.abs(e.x - s.x) > 0.1; }", arg=start)
-    turned = page.evaluate(CAMERA_JS)
+    turned, _ = _turn_view(page)
     _, dragged_to, _, states, during, drawn, _ = _drag(page, "x0", sent, charts=("surf3d",))
     assert during == 0 and drawn["surf3d"] >= 8 and len(states["surf3d"]) >= 8
     mid = page.evaluate(CAMERA_JS)
@@ -152,19 +158,7 @@ def test_a_view_turned_after_reruns_survives_the_next_step_and_a_resize(page, ap
                                f"{before + 0.05}) < 1e-6", timeout=60000)
         _settled(page)
         page.wait_for_timeout(500)
-    gd = page.locator(".st-key-p3d-surf3d .live-chart").first
-    gd.evaluate("e => e.scrollIntoView({block: 'center'})")
-    page.wait_for_timeout(300)
-    box = gd.bounding_box()
-    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    start = page.evaluate(CAMERA_JS)
-    page.mouse.move(cx, cy)
-    page.mouse.down()
-    page.mouse.move(cx + 120, cy + 30, steps=8)
-    page.mouse.up()
-    page.wait_for_function("s => { const e = document.querySelector('.st-key-p3d-surf3d .live-chart')"
-                           "._fullLayout.scene.camera.eye; return Math.abs(e.x - s.x) > 0.1; }", arg=start)
-    turned = page.evaluate(CAMERA_JS)
+    turned, width = _turn_view(page)
     drawn = _frames_drawn(page, "surf3d")
     x0 = _value(page, "x0")
     rng.focus()
@@ -180,7 +174,7 @@ def test_a_view_turned_after_reruns_survives_the_next_step_and_a_resize(page, ap
     size = page.viewport_size
     page.set_viewport_size({"width": size["width"] - 200, "height": size["height"]})
     page.wait_for_function("w => document.querySelector('.st-key-p3d-surf3d .live-chart')._fullLayout.width < w",
-                           arg=box["width"], timeout=30000)
+                           arg=width, timeout=30000)
     page.wait_for_timeout(500)
     resized = page.evaluate(CAMERA_JS)
     for when, cam in (("at the keyboard step's frame", at_frame), ("after its rerun", after), ("after a resize", resized)):

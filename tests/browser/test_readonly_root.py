@@ -15,14 +15,12 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
-from helpers import ROOT, wait_for_app
+from helpers import ROOT, free_port, wait_for_app, wait_healthy
 
 pytestmark = pytest.mark.browser
 
@@ -80,7 +78,7 @@ def _namespace_problem() -> str | None:
 
 @contextlib.contextmanager
 def _readonly_server(log: Path):
-    port = _free_port()
+    port = free_port()
     serve = (f"exec {shlex.quote(sys.executable)} -m streamlit run streamlit_app.py --server.headless true "
              f"--server.port {port} --server.address 127.0.0.1 --browser.gatherUsageStats false")
     with open(log, "wb") as out:
@@ -88,14 +86,7 @@ def _readonly_server(log: Path):
                                 start_new_session=True)
     url = f"http://127.0.0.1:{port}/"
     try:
-        deadline = time.monotonic() + 240
-        while time.monotonic() < deadline and proc.poll() is None:
-            try:
-                if urllib.request.urlopen(url + "_stcore/health", timeout=2).read() == b"ok":
-                    break
-            except OSError:
-                time.sleep(0.25)
-        else:
+        if not wait_healthy(url, 240, proc):
             raise AssertionError(f"the app did not start on a read-only root: {log.read_text()[-3000:]}")
         yield url, proc
     finally:
@@ -106,13 +97,6 @@ def _readonly_server(log: Path):
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(5)
-
-
-def _free_port() -> int:
-    import socket
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _server_mounts(proc) -> dict[str, tuple[str, str]]:
