@@ -28,9 +28,13 @@ import threading  # noqa: E402
 # leave a half-imported pandas there for a session thread to trip over.
 import pandas  # noqa: E402,F401
 
-from ui import lecture, widgets  # noqa: E402
+from ui import lecture, tcp, widgets  # noqa: E402
 import ui  # noqa: E402
 from explorer import warmup  # noqa: E402
+
+# Without this, each slider step's messages after the first waited up to 40 ms in the kernel
+# (Nagle's algorithm against the browser's delayed ACK): see ui/tcp.py. Once per process.
+tcp.send_at_once()
 
 
 @st.cache_resource(show_spinner=False)
