@@ -3,6 +3,7 @@ algorithm (every message after the first used to wait for the browser's delayed 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import os
 import socket
 import sys
@@ -60,7 +61,9 @@ def test_asyncio_server_on_such_a_listener_sends_without_delay():
             w.close()
         return seen
 
-    assert asyncio.run(main()) == [1]
+    # in a thread of its own: a browser test's Playwright may have left an event loop running here
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        assert pool.submit(asyncio.run, main()).result(timeout=30) == [1]
 
 
 def test_other_descriptors_are_left_alone_and_nothing_leaks():
