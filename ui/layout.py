@@ -155,6 +155,7 @@ def chart_live(fig: go.Figure, key: str, **kwargs: Any):
 
     if presenting():
         style(fig)
+        kwargs.setdefault("reveal", True)    # on a projector the page opens on its first chart
     # the chart's accessible name, its description and its data as a table, from its own numbers,
     # unless the page gave its own (about 0.2 ms a chart: explorer.figures.describe)
     if not {"label", "description", "table"} <= kwargs.keys():

@@ -22,6 +22,9 @@ Shared meta (issues #19, #20), all optional::
                frames={"x0": slider_frames(build, values)},    # explorer.figures.frames
                camera={"eye": {...}}, camera_rev=3)
 
+``reveal`` (presenter mode): if this is the page's first chart, the browser scrolls it into view
+once drawn (``revealMainChart`` in the JavaScript).
+
 ``label`` is the chart's accessible name (a wrapper with role="figure"), ``description`` a sentence
 read after it (aria-describedby, visually hidden), ``table`` a native "Show as table" disclosure
 (text only, never HTML). ``camera`` is applied to every 3D scene when ``camera_rev`` changes (view
@@ -129,7 +132,7 @@ def payload(fig: go.Figure, key: str, *, config: dict | None = None, width: Any 
             height: Any = "content", theme: str | None = "streamlit",
             click: bool = False, layout: dict | None = None, label: str | None = None,
             description: str | None = None, table: dict | None = None, camera: dict | None = None,
-            camera_rev: Any = None) -> tuple[bytes, int, int | None]:
+            camera_rev: Any = None, reveal: bool = False) -> tuple[bytes, int, int | None]:
     """The bytes the component receives: a line of options, then the figure's JSON.
 
     Returns ``(data, height_px, width_px_or_None)``; ``None`` width means "fill the container".
@@ -146,7 +149,7 @@ def payload(fig: go.Figure, key: str, *, config: dict | None = None, width: Any 
                 module=module_path(), moduleFallback=_base_path() + module_path(), click=bool(click),
                 layout=layout or {}, label=_text(label), description=_text(description), table=_table(table),
                 camera=camera if isinstance(camera, dict) else None,
-                cameraRev=_text(camera_rev) if camera is not None else None)
+                cameraRev=_text(camera_rev) if camera is not None else None, reveal=bool(reveal))
     spec = figure_json(fig)
     return (json.dumps(meta, separators=(",", ":")) + "\n" + spec).encode("utf-8"), h, w
 
@@ -189,7 +192,7 @@ def live_chart(fig: go.Figure, key: str, *, config: dict | None = None,
                     on_click=None, layout: dict | None = None, label: str | None = None,
                     description: str | None = None, table: dict | None = None,
                     frames: dict | None = None, camera: dict | None = None, camera_rev: Any = None,
-                    **_ignored: Any):
+                    reveal: bool = False, **_ignored: Any):
     """Draw ``fig`` so that a camera the user turned survives reruns (same API as st.plotly_chart,
     minus selections). ``key`` is required: it is the chart's identity across reruns.
 
@@ -207,7 +210,7 @@ def live_chart(fig: go.Figure, key: str, *, config: dict | None = None,
     frames = {str(k): v for k, v in (frames or {}).items() if v}
     data, h, w = payload(fig, key, config=config, width=width, height=height, theme=theme,
                          click=on_click is not None, layout=layout, label=label, description=description,
-                         table=table, camera=camera, camera_rev=camera_rev)
+                         table=table, camera=camera, camera_rev=camera_rev, reveal=reveal)
     _ensure_asset_route()
     # A fixed identity: the element id depends on the key only, never on the figure.
     events = {"on_click_change": on_click} if on_click is not None else {}

@@ -26,6 +26,15 @@ _CUT_OFF = """() => [...document.querySelectorAll('[data-testid="stMain"] *')].f
     if (!e.textContent.trim() || e.clientWidth === 0 || getComputedStyle(e).textOverflow !== 'ellipsis') return false;
     return e.scrollWidth > e.clientWidth + 1; }).map((e) => [e.textContent.trim().slice(0, 60), e.scrollWidth, e.clientWidth])"""
 
+_PLOT_BOX = """() => { const r = document.querySelector('[data-testid="stMain"] .live-chart').getBoundingClientRect();
+    return {top: r.top, bottom: r.bottom, screen: window.innerHeight}; }"""
+_PLOT_ON_SCREEN = """() => { const g = document.querySelector('[data-testid="stMain"] .live-chart');
+    const r = g && g.getBoundingClientRect(); return !!r && r.top >= 0 && r.bottom <= window.innerHeight + 1; }"""
+_A_SLIDER_ON_SCREEN = """() => [...document.querySelectorAll('[data-testid="stMain"] input[type=range]')].some((s) => {
+    const r = s.getBoundingClientRect(); return r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight; })"""
+# anything scrolled: the window or any of Streamlit's scrolling containers
+_SCROLLED = """() => window.scrollY + [...document.querySelectorAll('*')].reduce((a, e) => a + e.scrollTop, 0)"""
+
 _CHART_TOP = f"""() => {{ const c = document.querySelector('{MAIN_CHART}');
     return c ? c.getBoundingClientRect().top + window.scrollY : null; }}"""
 
@@ -61,6 +70,12 @@ def test_presenter_projector_main_chart_on_first_screen(browser, app_url, path):
         wide = page.evaluate(_WIDE_FORMULAS)
         cut = page.evaluate(_CUT_OFF)
         assert top is not None and top < 768, f"the main chart starts {top} px down, below the screen"
+        # the whole plot, not only its top: the page opens scrolled to it (revealMainChart), its
+        # controls above it (before that, 10-38 % of the plot showed on a module page)
+        page.wait_for_function(_PLOT_ON_SCREEN, timeout=10000)
+        box = page.evaluate(_PLOT_BOX)
+        assert box["top"] >= 0 and box["bottom"] <= box["screen"] + 1, box
+        assert page.evaluate(_A_SLIDER_ON_SCREEN), "the controls just above the chart show with it"
         assert not wide, wide
         assert not cut, f"text cut off with an ellipsis: {cut}"
     finally:
@@ -146,5 +161,7 @@ def test_a_1024_screen_cuts_no_text_off(browser, app_url, path):
         assert page.locator('[data-testid="stException"]').count() == 0
         cut = page.evaluate(_CUT_OFF)
         assert not cut, f"text cut off with an ellipsis: {cut}"
+        page.wait_for_timeout(2200)          # past the reveal's last check: outside presenter mode
+        assert page.evaluate(_SCROLLED) == 0, "the page opens at its top"
     finally:
         ctx.close()

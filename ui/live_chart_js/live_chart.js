@@ -329,6 +329,7 @@ export default function (component) {
         }
       }
       chartDrawn(gd, m.key);
+      if (fresh) revealMainChart(gd, m);
       menuButtons(gd, layout, Plotly);
       gd.__liveChartRev = rev;
       gd.dataset.liveChartRenders = String((+gd.dataset.liveChartRenders || 0) + 1);
@@ -509,6 +510,32 @@ function registerFrames(m, body, el) {
   F.__body = body;
   F.__el = el;                 // its carrier: once Streamlit removes it, the frames are stale
   sets.set(m.slider, F);
+}
+
+// --- presenter mode: a page opens on its main picture --------------------------------------------
+// On a 1024×768 projector the presenter's big fonts push a module page's first chart mostly below
+// the screen (10-38 % of it showed). In presenter mode (meta.reveal) the page's first chart, once
+// drawn, is scrolled into view with its bottom at the screen's bottom, so the controls just above it
+// show too; checked again while the page settles (formulas typeset above it move it down). Never
+// after the person has scrolled, clicked, touched or pressed a key since the chart appeared.
+function revealMainChart(gd, m) {
+  if (!m.reveal) return;
+  if (!G.userWatch) {
+    G.userWatch = true;
+    const note = () => { G.lastUserAct = performance.now(); };
+    ["wheel", "pointerdown", "keydown", "touchstart"].forEach((t) =>
+      document.addEventListener(t, note, { capture: true, passive: true }));
+  }
+  const born = performance.now();
+  const reveal = () => {
+    if ((G.lastUserAct || 0) > born || !gd.isConnected) return;
+    if (document.querySelector('[data-testid="stMain"] .live-chart') !== gd) return;   // not the first chart
+    const r = gd.getBoundingClientRect();
+    if (r.top >= 0 && r.bottom <= window.innerHeight) return;                      // already on screen
+    gd.scrollIntoView({ block: r.height > window.innerHeight ? "start" : "end" });
+  };
+  reveal();
+  [300, 1000, 2000].forEach((ms) => setTimeout(reveal, ms));
 }
 
 // Called by the chart after every Plotly.react: the committed figure is on screen.
