@@ -18,10 +18,8 @@ from __future__ import annotations
 
 import os
 import socket
-import threading
 
 _FD_DIRS = ("/proc/self/fd", "/dev/fd")     # Linux, then macOS/BSD; neither exists on Windows
-_lock = threading.Lock()
 _done = False
 
 
@@ -58,11 +56,9 @@ def no_delay_everywhere() -> int:
 
 
 def send_at_once() -> None:
-    """Once per process (the entry script calls it on every run): ``no_delay_everywhere()``."""
+    """Once per process (the entry script calls it on every run): ``no_delay_everywhere()``. No lock:
+    the scan is idempotent, so two first sessions at once at worst both run it."""
     global _done
-    if _done:
-        return
-    with _lock:
-        if not _done:
-            no_delay_everywhere()
-            _done = True
+    if not _done:
+        no_delay_everywhere()
+        _done = True

@@ -398,6 +398,10 @@ function installOnce() {
   document.addEventListener("pointermove", stamp, { capture: true, passive: true });
   document.addEventListener("pointerdown", stamp, { capture: true, passive: true });
   document.addEventListener("keydown", stamp, { capture: true, passive: true });
+  // the person scrolled, clicked, touched or typed (not a mere pointer move): revealMainChart stops
+  const act = () => { G.lastUserAct = performance.now(); };
+  ["wheel", "pointerdown", "keydown", "touchstart"].forEach((t) =>
+    document.addEventListener(t, act, { capture: true, passive: true }));
   const style = document.createElement("style");   // the frame carriers take no room in the page
   style.textContent = '[class*="st-key-lf-"]{display:none!important}';
   document.head.appendChild(style);
@@ -520,12 +524,7 @@ function registerFrames(m, body, el) {
 // after the person has scrolled, clicked, touched or pressed a key since the chart appeared.
 function revealMainChart(gd, m) {
   if (!m.reveal) return;
-  if (!G.userWatch) {
-    G.userWatch = true;
-    const note = () => { G.lastUserAct = performance.now(); };
-    ["wheel", "pointerdown", "keydown", "touchstart"].forEach((t) =>
-      document.addEventListener(t, note, { capture: true, passive: true }));
-  }
+  installOnce();                     // the input listeners that set G.lastUserAct
   const born = performance.now();
   const reveal = () => {
     if ((G.lastUserAct || 0) > born || !gd.isConnected) return;
