@@ -96,3 +96,55 @@ def test_newton_play_is_reachable_and_started_by_keyboard(page, app_url):
                            " return JSON.stringify((gd.data || []).map((t) => [t.x, t.y])) !== s; }",
                            arg=start, timeout=30_000)
     assert page.evaluate(PLAYED) != start
+
+
+# The secant chart's "Show as table" disclosure: whether it is open, and its rows as text (null
+# while the table has not been built).
+TABLE = """() => { const d = document.querySelector('.st-key-p3d-secant .live-chart-table');
+  if (!d) return null;
+  const t = d.querySelector('table');
+  return {open: d.open, summary: d.querySelector('summary').textContent,
+          rows: t ? [...t.querySelectorAll('tbody tr')].map((r) => r.textContent) : null,
+          head: t ? [...t.querySelectorAll('th[scope=col]')].map((h) => h.textContent) : null}; }"""
+
+ALL_TABLE_ROWS = "() => document.querySelectorAll('[data-testid=stMain] .live-chart-table tbody tr').length"
+
+
+def test_show_as_table_is_built_when_opened_and_follows_the_slider(page, app_url):
+    """Closed, a chart's "Show as table" holds no rows (on derivatives that kept thousands of DOM
+    nodes, rebuilt on every slider step); opened by keyboard it shows the chart's points; while it
+    is open a slider step updates them; closed, a step leaves it alone, and opening it again shows
+    the new numbers."""
+    _open(page, app_url + "derivatives")
+    assert page.evaluate(ALL_TABLE_ROWS) == 0, "a closed table was built"
+    t = page.evaluate(TABLE)
+    assert t == {"open": False, "summary": "Show as table", "rows": None, "head": None}, t
+    page.locator(".st-key-p3d-secant .live-chart-table summary").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => !!document.querySelector('.st-key-p3d-secant .live-chart-table tbody tr')")
+    first = page.evaluate(TABLE)
+    assert first["open"] and len(first["rows"]) >= 3 and len(first["head"]) >= 2, first
+    assert all(any(ch.isdigit() for ch in r) for r in first["rows"]), first["rows"]
+
+    def step():
+        page.locator(".st-key-x0 input[type=range]").first.focus()
+        page.keyboard.press("ArrowRight")
+
+    step()                                            # open: the rows follow the new x₀
+    page.wait_for_function("(old) => { const t = (" + TABLE + ")(); return t.rows && t.rows.join('|') !== old; }",
+                           arg="|".join(first["rows"]), timeout=60_000)
+    second = page.evaluate(TABLE)
+    assert second["open"] and second["rows"] != first["rows"]
+    page.locator(".st-key-p3d-secant .live-chart-table summary").click()        # close it
+    page.wait_for_function("() => !document.querySelector('.st-key-p3d-secant .live-chart-table').open")
+    step()                                            # closed: the numbers move on, the table waits
+    page.wait_for_function(
+        """(old) => { const gd = document.querySelector('.st-key-p3d-secant [role="figure"]');
+           const d = gd && document.getElementById(gd.getAttribute('aria-describedby'));
+           return !!d && d.textContent.includes('1.1'); }""", arg=None, timeout=60_000)
+    assert page.evaluate(TABLE)["rows"] == second["rows"], "a closed table was rebuilt"
+    page.locator(".st-key-p3d-secant .live-chart-table summary").click()        # open: the new numbers
+    page.wait_for_function("(old) => { const t = (" + TABLE + ")(); return t.open && t.rows && t.rows.join('|') !== old; }",
+                           arg="|".join(second["rows"]), timeout=10_000)
+    third = page.evaluate(TABLE)
+    assert third["rows"] != second["rows"] and len(third["rows"]) == len(second["rows"])

@@ -353,6 +353,7 @@ export default function (component) {
 // Counters for tests and benchmarks, on the plot div: dataset.liveChartDragFrames (frames drawn),
 // __liveChartDragMs (ms from the last pointer/key event to the end of the plotly call, last 500).
 G.frames = G.frames || new Map();      // chart view key -> Map(slider -> frames)
+G.rawFrames = G.rawFrames || new Map(); // the same, not decoded yet: Map(slider -> {body, el}) (registerFrames)
 G.charts = G.charts || new Map();      // chart view key -> plot div
 
 function decode(v) {
@@ -426,10 +427,11 @@ function nearest(values, v) {
 
 function sliderMoved(slider, value) {
   if (!Number.isFinite(value)) return;
-  G.frames.forEach((sets, vk) => {
-    const F = sets.get(slider);
+  const charts = new Set([...G.frames.keys(), ...G.rawFrames.keys()]);
+  charts.forEach((vk) => {
+    const F = framesFor(vk, slider);
     const gd = G.charts.get(vk);
-    if (F && F.__el && !F.__el.isConnected) { sets.delete(slider); return; }   // no longer sent
+    if (F && F.__el && !F.__el.isConnected) { G.frames.get(vk).delete(slider); return; }   // no longer sent
     if (!F || !gd || !gd.isConnected) return;
     gd.__liveChartWant = { F, i: nearest(F.values, value) };
     if (!gd.__liveChartRaf) gd.__liveChartRaf = requestAnimationFrame(() => drawWanted(gd));
@@ -501,19 +503,42 @@ function drawWanted(gd) {
   p.then(done, (err) => { console.error("live_chart frames", err); done(); });
 }
 
-// The hidden element carrying one slider's frames for one chart.
+// The hidden element carrying one slider's frames for one chart. Its JSON is only kept here: it is
+// parsed and decoded when the browser is next idle (after the rerun's messages and redraws), or at
+// once if that slider moves first. Decoding it on arrival (1-6 ms a step) held up every message of
+// the rerun behind it.
 function registerFrames(m, body, el) {
   installOnce();
   const vk = viewKey(m.chart);
-  if (!G.frames.has(vk)) G.frames.set(vk, new Map());
-  const sets = G.frames.get(vk);
-  const old = sets.get(m.slider);
+  const done = G.frames.get(vk), raw = G.rawFrames.get(vk) || new Map();
+  const old = done && done.get(m.slider);
   if (old && old.__body === body) { old.__el = el; return; }   // the same frames (a cached message)
-  const F = decode(JSON.parse(body));
-  if (Array.isArray(F.shared)) { F.steps = axDecode(F.steps, F.shared); delete F.shared; }
-  F.__body = body;
-  F.__el = el;                 // its carrier: once Streamlit removes it, the frames are stale
-  sets.set(m.slider, F);
+  const waiting = raw.get(m.slider);
+  if (waiting && waiting.body === body) { waiting.el = el; return; }
+  if (old) done.delete(m.slider);                              // stale from now on
+  const rec = { body, el };
+  raw.set(m.slider, rec);
+  G.rawFrames.set(vk, raw);
+  const later = window.requestIdleCallback || ((f) => setTimeout(f, 200));
+  later(() => { if (raw.get(m.slider) === rec) framesFor(vk, m.slider); }, { timeout: 1000 });
+}
+
+// The decoded frames of `slider` for the chart `vk` (decoding them now if they are still raw), or undefined.
+function framesFor(vk, slider) {
+  const raw = G.rawFrames.get(vk);
+  const rec = raw && raw.get(slider);
+  if (rec) {
+    raw.delete(slider);
+    if (!raw.size) G.rawFrames.delete(vk);
+    const F = decode(JSON.parse(rec.body));
+    if (Array.isArray(F.shared)) { F.steps = axDecode(F.steps, F.shared); delete F.shared; }
+    F.__body = rec.body;
+    F.__el = rec.el;             // its carrier: once Streamlit removes it, the frames are stale
+    if (!G.frames.has(vk)) G.frames.set(vk, new Map());
+    G.frames.get(vk).set(slider, F);
+  }
+  const sets = G.frames.get(vk);
+  return sets && sets.get(slider);
 }
 
 // --- presenter mode: a page opens on its main picture --------------------------------------------
@@ -555,7 +580,10 @@ let counter = 0;
 const HIDDEN = "position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;" +
   "clip:rect(0,0,0,0);clip-path:inset(50%);white-space:nowrap;border:0";
 
-function buildTable(t) {
+// The disclosure itself is built once per chart; its table only while it is open (and again when it is
+// opened after the numbers changed): rebuilding up to 400 rows on every rerun for a closed
+// disclosure cost a few ms of every slider step.
+function tableDisclosure() {
   const details = document.createElement("details");
   details.className = "live-chart-table";
   details.style.cssText = "margin-top:0.25rem;font-size:0.875rem";
@@ -563,7 +591,18 @@ function buildTable(t) {
   summary.textContent = "Show as table";
   summary.style.cursor = "pointer";
   details.appendChild(summary);
+  details.addEventListener("toggle", () => { if (details.open) fillTable(details); });
+  return details;
+}
+
+function fillTable(details) {
+  const t = details.__table;
+  if (!t || details.__filled === t) return;
+  details.__filled = t;
+  const old = details.querySelector(":scope > .live-chart-table-box");
+  if (old) old.remove();
   const box = document.createElement("div");
+  box.className = "live-chart-table-box";
   box.style.cssText = "max-width:100%;overflow-x:auto";
   box.tabIndex = 0;                                // a scrollable region must take focus (axe)
   const table = document.createElement("table");
@@ -594,7 +633,6 @@ function buildTable(t) {
   table.appendChild(tbody);
   box.appendChild(table);
   details.appendChild(box);
-  return details;
 }
 
 function applyMeta(gd, m) {
@@ -622,17 +660,13 @@ function applyMeta(gd, m) {
     desc.remove();
     wrap.removeAttribute("aria-describedby");
   }
-  const sig = m.table ? JSON.stringify(m.table) : "";
-  const old = wrap.querySelector(":scope > .live-chart-table");
-  if (sig === (wrap.__liveChartTable || "")) return;
-  wrap.__liveChartTable = sig;
-  const open = old ? old.open : false;
-  if (old) old.remove();
-  if (m.table) {
-    const d = buildTable(m.table);
-    d.open = open;                                 // a table the reader opened stays open
-    wrap.appendChild(d);
-  }
+  let details = wrap.querySelector(":scope > .live-chart-table");
+  if (!m.table) { if (details) details.remove(); return; }
+  if (!details) { details = tableDisclosure(); wrap.appendChild(details); }   // kept: an open table stays open
+  // closed: only the numbers are kept (the table is built when opened); open: rebuilt if they changed
+  const same = details.open && JSON.stringify(details.__table) === JSON.stringify(m.table);
+  if (!same) details.__table = m.table;
+  if (details.open) fillTable(details);
 }
 
 // ===== plotly's own buttons (▶ Play / ‖ Pause of an animation: layout.updatemenus) are drawn in SVG,
