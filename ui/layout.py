@@ -37,7 +37,10 @@ h3 { font-size: 1.6rem !important; padding: 0.3rem 0 0.1rem 0 !important; }
 [data-testid="stToolbarActions"], [data-testid="stMainMenu"], [data-testid="stAppDeployButton"], [data-testid="stDecoration"],
 footer, [data-testid="stStatusWidget"] { display: none !important; }
 header[data-testid="stHeader"] { background: transparent !important; height: 2.5rem !important; }
-.block-container, [data-testid="stMainBlockContainer"] { padding: 2.6rem 28px 40px 28px !important; max-width: 100% !important; }
+/* 64 px on the left: the page starts right of Streamlit's sidebar button (») in the top-left corner,
+   which stays put while the page scrolls (a page opened on its chart had it over a title); 12 px on
+   the right, where presenter mode shows nothing */
+.block-container, [data-testid="stMainBlockContainer"] { padding: 2.6rem 12px 40px 64px !important; max-width: 100% !important; }
 </style>
 """
 

@@ -35,6 +35,17 @@ _A_SLIDER_ON_SCREEN = """() => [...document.querySelectorAll('[data-testid="stMa
 # anything scrolled: the window or any of Streamlit's scrolling containers
 _SCROLLED = """() => window.scrollY + [...document.querySelectorAll('*')].reduce((a, e) => a + e.scrollTop, 0)"""
 
+# Text of the page under Streamlit's sidebar button (») in the top-left corner, which stays put while
+# the page scrolls: presenter mode opens a page scrolled to its chart, which had put the button over
+# a title or a formula (derivatives: f = x²; regression: "Fit a straight line by hand").
+_UNDER_SIDEBAR_BUTTON = """() => { const b = document.querySelector('[data-testid="stExpandSidebarButton"]');
+    if (!b) return [];
+    const r = b.getBoundingClientRect();
+    return [...document.querySelectorAll('[data-testid="stMain"] :is(h1, h2, h3, p, label, .katex)')].filter((e) => {
+        const q = e.getBoundingClientRect();
+        return q.width > 0 && q.right > r.left && q.left < r.right && q.bottom > r.top && q.top < r.bottom; })
+      .map((e) => e.textContent.trim().slice(0, 40)); }"""
+
 _CHART_TOP = f"""() => {{ const c = document.querySelector('{MAIN_CHART}');
     return c ? c.getBoundingClientRect().top + window.scrollY : null; }}"""
 
@@ -76,6 +87,8 @@ def test_presenter_projector_main_chart_on_first_screen(browser, app_url, path):
         box = page.evaluate(_PLOT_BOX)
         assert box["top"] >= 0 and box["bottom"] <= box["screen"] + 1, box
         assert page.evaluate(_A_SLIDER_ON_SCREEN), "the controls just above the chart show with it"
+        under = page.evaluate(_UNDER_SIDEBAR_BUTTON)
+        assert not under, f"the sidebar button sits over {under}"
         assert not wide, wide
         assert not cut, f"text cut off with an ellipsis: {cut}"
     finally:
