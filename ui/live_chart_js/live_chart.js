@@ -395,14 +395,16 @@ function axDecode(v, shared) {
 function installOnce() {
   if (G.dragInstalled) return;
   G.dragInstalled = true;
-  const stamp = (e) => { G.lastInput = performance.now(); G.lastInputType = e.type; };
-  document.addEventListener("pointermove", stamp, { capture: true, passive: true });
-  document.addEventListener("pointerdown", stamp, { capture: true, passive: true });
-  document.addEventListener("keydown", stamp, { capture: true, passive: true });
-  // the person scrolled, clicked, touched or typed (not a mere pointer move): revealMainChart stops
-  const act = () => { G.lastUserAct = performance.now(); };
-  ["wheel", "pointerdown", "keydown", "touchstart"].forEach((t) =>
-    document.addEventListener(t, act, { capture: true, passive: true }));
+  // lastInput: the pointer or key event a drag frame answers; lastUserAct: the person scrolled,
+  // clicked, touched or typed (not a mere pointer move), so revealMainChart stops
+  const INPUT = new Set(["pointermove", "pointerdown", "keydown"]);
+  const stamp = (e) => {
+    const now = performance.now();
+    if (INPUT.has(e.type)) { G.lastInput = now; G.lastInputType = e.type; }
+    if (e.type !== "pointermove") G.lastUserAct = now;
+  };
+  ["pointermove", "pointerdown", "keydown", "wheel", "touchstart"].forEach((t) =>
+    document.addEventListener(t, stamp, { capture: true, passive: true }));
   const style = document.createElement("style");   // the frame carriers take no room in the page
   style.textContent = '[class*="st-key-lf-"]{display:none!important}';
   document.head.appendChild(style);
@@ -510,12 +512,12 @@ function drawWanted(gd) {
 function registerFrames(m, body, el) {
   installOnce();
   const vk = viewKey(m.chart);
-  const done = G.frames.get(vk), raw = G.rawFrames.get(vk) || new Map();
-  const old = done && done.get(m.slider);
+  const decoded = G.frames.get(vk), raw = G.rawFrames.get(vk) || new Map();
+  const old = decoded && decoded.get(m.slider);
   if (old && old.__body === body) { old.__el = el; return; }   // the same frames (a cached message)
   const waiting = raw.get(m.slider);
   if (waiting && waiting.body === body) { waiting.el = el; return; }
-  if (old) done.delete(m.slider);                              // stale from now on
+  if (old) decoded.delete(m.slider);                           // stale from now on
   const rec = { body, el };
   raw.set(m.slider, rec);
   G.rawFrames.set(vk, raw);
